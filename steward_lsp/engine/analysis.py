@@ -1,0 +1,312 @@
+"""Workspace analysis: discovery, parsing with per-file caches, rules.
+
+The CLI runs :meth:`Workspace.analyze` once; the language server keeps one
+:class:`Workspace`, feeds it editor buffers with :meth:`Workspace.set_document`
+and calls :meth:`Workspace.analyze` again after each change. Parsing is cached
+per file and keyed by the text, so a keystroke re-parses one file and re-runs
+the cheap comparison steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from steward_lsp.engine import discovery, graph, model_parser, replay, revision_parser
+from steward_lsp.engine.config import ConfigError, Settings, load_pyproject_settings
+from steward_lsp.engine.findings import Finding, Severity
+from steward_lsp.engine.migration import RevisionScript
+from steward_lsp.engine.project import Environment
+from steward_lsp.engine.rules import RuleContext, apply_ignores, run_rules
+from steward_lsp.engine.schema import Location, SchemaState, Span
+from steward_lsp.engine.sources import ModuleLoader, SourceError, decode_source
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass
+class _CacheEntry(Generic[T]):
+    text: str
+    value: T
+
+
+class ParseCache(Generic[T]):
+    """Per-file parse results keyed by text, keeping the last good one.
+
+    When a file fails to parse (a half-typed buffer), :meth:`get` returns the
+    last value that parsed, so the rest of the analysis stays stable while
+    the user types.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, _CacheEntry[T]] = {}
+
+    def lookup(self, path: Path, text: str) -> T | None:
+        """Return the cached value for ``path`` if it was parsed from ``text``."""
+        entry = self._entries.get(path)
+        if entry is not None and entry.text == text:
+            return entry.value
+        return None
+
+    def store(self, path: Path, text: str, value: T) -> None:
+        """Remember ``value`` as the parse of ``text``."""
+        self._entries[path] = _CacheEntry(text, value)
+
+    def last_good(self, path: Path) -> T | None:
+        """Return the value of the last successful parse of ``path``."""
+        entry = self._entries.get(path)
+        return entry.value if entry is not None else None
+
+    def forget(self, path: Path) -> None:
+        """Drop the entry of a deleted file."""
+        self._entries.pop(path, None)
+
+
+@dataclass
+class EnvironmentAnalysis:
+    """Everything computed for one environment, for rules and editor features."""
+
+    environment: Environment
+    model_schema: SchemaState
+    head_schema: SchemaState
+    scripts: list[RevisionScript]
+    revision_graph: graph.RevisionGraph
+    replay_result: replay.ReplayResult
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisResult:
+    """Findings per file and the per-environment analyses behind them.
+
+    ``problems`` are configuration and environment messages (an invalid
+    ``[tool.steward]``, an alembic.ini whose script_location is missing);
+    the server shows them once and the CLI prints them and exits 2.
+    """
+
+    findings: dict[Path, list[Finding]]
+    environments: list[EnvironmentAnalysis]
+    problems: list[str]
+    analysed_files: set[Path]
+    seconds: float = 0.0
+
+    def all_findings(self) -> list[Finding]:
+        """Return every finding, sorted by file and position."""
+        items = [f for found in self.findings.values() for f in found]
+        return sorted(items, key=Finding.sort_key)
+
+
+class Workspace:
+    """A folder with one or more Alembic environments.
+
+    Open editor buffers override the files on disk (:meth:`set_document`).
+    ``client_settings`` are applied over ``[tool.steward]``.
+    """
+
+    def __init__(self, root: Path, client_settings: dict[str, object] | None = None):
+        self.root = root.resolve()
+        self.client_settings = dict(client_settings or {})
+        self._overlays: dict[Path, str] = {}
+        self._models: ParseCache[model_parser.ModuleSummary] = ParseCache()
+        self._revisions: ParseCache[RevisionScript] = ParseCache()
+        self._environments: list[Environment] | None = None
+        self._problems: list[str] = []
+        self.settings = Settings()
+
+    # -- inputs -----------------------------------------------------------
+
+    def set_document(self, path: Path, text: str | None) -> None:
+        """Use ``text`` for ``path`` instead of the disk, or stop when None."""
+        path = path.resolve()
+        if text is None:
+            self._overlays.pop(path, None)
+        else:
+            self._overlays[path] = text
+
+    def file_changed(self, path: Path) -> None:
+        """Note that ``path`` changed on disk (created, changed or deleted)."""
+        path = path.resolve()
+        if path.name in {"alembic.ini", "pyproject.toml", "env.py", "setup.cfg"}:
+            self._environments = None
+        if not path.exists():
+            self._models.forget(path)
+            self._revisions.forget(path)
+            self._environments = None
+        elif path.suffix == ".py" and self._environments is not None:
+            # A new revision file is picked up by listing version locations
+            # again; rediscovery is cheap next to parsing.
+            if not any(path in env.revision_files() for env in self._environments):
+                self._environments = None
+
+    def reload(self) -> None:
+        """Forget discovered environments so the next analysis finds them anew."""
+        self._environments = None
+
+    def read_text(self, path: Path) -> str:
+        """Return the editor buffer of ``path``, else its text on disk.
+
+        Raises :class:`SourceError` when the file is missing or not UTF-8.
+        """
+        path = path.resolve()
+        if path in self._overlays:
+            return self._overlays[path]
+        return decode_source(path)
+
+    # -- analysis ---------------------------------------------------------
+
+    def environments(self) -> list[Environment]:
+        """Return the environments of this workspace, discovering them once."""
+        if self._environments is None:
+            self._problems = []
+            self.settings = self._load_settings()
+            found, problems = discovery.discover_environments(self.root, self.settings)
+            self._environments = found
+            self._problems.extend(problems)
+        return self._environments
+
+    def analyze(self) -> AnalysisResult:
+        """Analyse every environment and return findings per file."""
+        started = time.perf_counter()
+        environments = self.environments()
+        findings: dict[Path, list[Finding]] = {}
+        analyses: list[EnvironmentAnalysis] = []
+        analysed: set[Path] = set()
+        for env in environments:
+            try:
+                analysis, env_files = self._analyze_environment(env)
+            except Exception:  # noqa: BLE001 - one environment must not stop others
+                logger.exception("analysis of environment %s failed", env.name)
+                continue
+            analyses.append(analysis)
+            analysed.update(env_files)
+            for finding in analysis.findings:
+                findings.setdefault(finding.location.path, []).append(finding)
+        for path in analysed:
+            findings.setdefault(path, [])
+        for found in findings.values():
+            found.sort(key=Finding.sort_key)
+        elapsed = time.perf_counter() - started
+        logger.debug("analysed %d files in %.3fs", len(analysed), elapsed)
+        return AnalysisResult(findings, analyses, list(self._problems), analysed, elapsed)
+
+    def _load_settings(self) -> Settings:
+        try:
+            settings = load_pyproject_settings(self.root / "pyproject.toml")
+        except ConfigError as exc:
+            self._problems.append(f"{exc}; using default settings")
+            settings = Settings()
+        if self.client_settings:
+            from steward_lsp.engine.config import merge_settings
+
+            try:
+                settings = merge_settings(settings, self.client_settings, "client settings")
+            except ConfigError as exc:
+                self._problems.append(f"{exc}; ignoring client settings")
+        return settings
+
+    def _analyze_environment(
+        self, env: Environment
+    ) -> tuple[EnvironmentAnalysis, set[Path]]:
+        findings: list[Finding] = []
+        sources: dict[Path, str] = {}
+
+        scripts: list[RevisionScript] = []
+        for path in env.revision_files():
+            script = self._parse_revision(path, sources, findings)
+            if script is not None:
+                scripts.append(script)
+
+        loader: ModuleLoader[model_parser.ModuleSummary] = ModuleLoader(
+            env.source_roots, lambda p: self._parse_model(p, sources, findings)
+        )
+        model_result = model_parser.build_model_schema(env, loader)
+        findings.extend(model_result.findings)
+
+        revision_graph = graph.build_graph(scripts, env.settings)
+        findings.extend(revision_graph.findings)
+        replayed = replay.replay(revision_graph)
+        findings.extend(replayed.findings)
+
+        context = RuleContext(
+            environment=env,
+            settings=env.settings,
+            model_schema=model_result.schema,
+            head_schema=replayed.head_schema,
+            scripts=scripts,
+            revision_graph=revision_graph,
+            replay_result=replayed,
+        )
+        findings.extend(run_rules(context))
+        findings = apply_ignores(findings, sources, env.settings, self.root)
+
+        analysis = EnvironmentAnalysis(
+            environment=env,
+            model_schema=model_result.schema,
+            head_schema=replayed.head_schema,
+            scripts=scripts,
+            revision_graph=revision_graph,
+            replay_result=replayed,
+            findings=findings,
+        )
+        return analysis, set(sources)
+
+    def _parse_revision(
+        self, path: Path, sources: dict[Path, str], findings: list[Finding]
+    ) -> RevisionScript | None:
+        text = self._read_or_report(path, findings)
+        if text is None:
+            return self._revisions.last_good(path)
+        sources[path] = text
+        cached = self._revisions.lookup(path, text)
+        if cached is not None:
+            return cached
+        try:
+            script = revision_parser.parse_revision(path, text)
+        except SyntaxError as exc:
+            findings.append(_syntax_finding(path, exc, "revision"))
+            return self._revisions.last_good(path)
+        self._revisions.store(path, text, script)
+        return script
+
+    def _parse_model(
+        self, path: Path, sources: dict[Path, str], findings: list[Finding]
+    ) -> model_parser.ModuleSummary | None:
+        text = self._read_or_report(path, findings)
+        if text is None:
+            return self._models.last_good(path)
+        sources[path] = text
+        cached = self._models.lookup(path, text)
+        if cached is not None:
+            return cached
+        try:
+            summary = model_parser.parse_model_module(path, text)
+        except SyntaxError as exc:
+            findings.append(_syntax_finding(path, exc, "model"))
+            return self._models.last_good(path)
+        self._models.store(path, text, summary)
+        return summary
+
+    def _read_or_report(self, path: Path, findings: list[Finding]) -> str | None:
+        try:
+            return self.read_text(path)
+        except SourceError as exc:
+            findings.append(
+                Finding("STW001", str(exc), Location(path, Span(0, 0, 0, 0)),
+                        severity=Severity.ERROR)
+            )
+            return None
+
+
+def _syntax_finding(path: Path, exc: SyntaxError, kind: str) -> Finding:
+    line = max((exc.lineno or 1) - 1, 0)
+    col = max((exc.offset or 1) - 1, 0)
+    message = (
+        f"{path.name}: Python syntax error in {kind} file: {exc.msg}; "
+        "steward keeps the last analysis of this file until it parses"
+    )
+    return Finding("STW001", message, Location(path, Span(line, col, line, col + 1)))

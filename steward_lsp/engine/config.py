@@ -1,0 +1,199 @@
+"""Settings: one typed tree, read from ``[tool.steward]`` and then the client.
+
+Each field documents itself in its ``metadata["doc"]``; the VS Code
+``package.json`` and the settings reference are generated from these fields,
+so a setting is declared once, here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names file and key."""
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass
+class Settings:
+    """steward settings, with defaults that fit the QuantumNotary schema."""
+
+    ledger_id_patterns: list[str] = field(
+        default_factory=lambda: [
+            "ledger_id",
+            "*_ledger_id",
+            "tx_hash",
+            "*_tx_hash",
+            "anchor_id",
+            "*_anchor_id",
+        ],
+        metadata=_doc("Column-name glob patterns that mark a ledger-id column."),
+    )
+    chain_id_patterns: list[str] = field(
+        default_factory=lambda: ["chain_id", "network", "*_chain_id"],
+        metadata=_doc("Column-name glob patterns that mark a chain or network id."),
+    )
+    ledger_id_min_length: int = field(
+        default=64,
+        metadata=_doc("Minimum length of a string ledger-id column, in characters."),
+    )
+    pii_patterns: dict[str, list[str]] = field(
+        default_factory=lambda: {
+            "email": ["email", "*_email", "email_*"],
+            "phone": ["phone", "*_phone", "phone_*", "mobile"],
+            "name": ["first_name", "last_name", "full_name", "*_name_personal"],
+            "address": ["address", "*_address", "street", "postcode", "zip_code"],
+            "national_id": ["ssn", "national_id", "passport_*", "tax_id"],
+            "ip": ["ip", "ip_address", "*_ip", "remote_addr"],
+        },
+        metadata=_doc("PII class to column-name glob patterns that suggest it."),
+    )
+    models: list[str] = field(
+        default_factory=list,
+        metadata=_doc(
+            "Model modules or files to read, when env.py does not name them "
+            "through target_metadata."
+        ),
+    )
+    dialect: str | None = field(
+        default=None,
+        metadata=_doc(
+            "Database dialect (sqlite, postgresql, mysql); read from "
+            "alembic.ini when unset."
+        ),
+    )
+    select: list[str] = field(
+        default_factory=list,
+        metadata=_doc("Rule codes or prefixes to report; all rules when empty."),
+    )
+    ignore: list[str] = field(
+        default_factory=list,
+        metadata=_doc("Rule codes or prefixes never to report."),
+    )
+    per_file_ignores: dict[str, list[str]] = field(
+        default_factory=dict,
+        metadata=_doc("File glob to rule codes ignored in matching files."),
+    )
+    exclude_tables: list[str] = field(
+        default_factory=list,
+        metadata=_doc("Table-name glob patterns left out of drift comparison."),
+    )
+    allowed_heads: int = field(
+        default=1,
+        metadata=_doc("Number of heads an environment may have before STW401."),
+    )
+    deep: bool = field(
+        default=False,
+        metadata=_doc(
+            "Run the deep engine (migrations on a scratch database) on save "
+            "and on demand. It executes the project's code."
+        ),
+    )
+    python: str | None = field(
+        default=None,
+        metadata=_doc("Interpreter for the deep engine; the server's own when unset."),
+    )
+    scratch_url: str | None = field(
+        default=None,
+        metadata=_doc(
+            "Server URL on which scratch databases are created and dropped; "
+            "a temporary SQLite file when unset."
+        ),
+    )
+    database_url_env: str = field(
+        default="DATABASE_URL",
+        metadata=_doc("Environment variable holding the live database URL."),
+    )
+    output_dir: str = field(
+        default="docs",
+        metadata=_doc("Folder, relative to the project root, for generated files."),
+    )
+    rollback_slo: float = field(
+        default=5.0,
+        metadata=_doc("Maximum time a downgrade may take, in seconds."),
+    )
+
+
+def settings_fields() -> list[dataclasses.Field[Any]]:
+    """Return the fields of :class:`Settings` in declaration order."""
+    return list(dataclasses.fields(Settings))
+
+
+def merge_settings(base: Settings, values: dict[str, Any], source: str) -> Settings:
+    """Return ``base`` updated with ``values``, validating each key.
+
+    Keys may be spelled with dashes or underscores. Raises :class:`ConfigError`
+    naming ``source`` and the key when a key is unknown or a value has the
+    wrong type.
+    """
+    known = {f.name: f for f in settings_fields()}
+    updates: dict[str, Any] = {}
+    for raw_key, value in values.items():
+        key = raw_key.replace("-", "_")
+        if key not in known:
+            raise ConfigError(f"{source}: unknown setting {raw_key!r}")
+        updates[key] = _check_value(known[key], value, source, raw_key)
+    return dataclasses.replace(base, **updates)
+
+
+def _check_value(fld: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:
+    default = fld.default_factory() if callable(fld.default_factory) else fld.default  # type: ignore[misc]
+    if value is None:
+        return default
+    expected: type | tuple[type, ...]
+    if isinstance(default, bool):
+        expected = bool
+    elif isinstance(default, float):
+        expected = (int, float)
+    elif isinstance(default, int):
+        expected = int
+    elif isinstance(default, list):
+        expected = list
+    elif isinstance(default, dict):
+        expected = dict
+    else:
+        expected = str
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(
+            f"{source}: setting {key!r} must be {_type_name(expected)}, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    if isinstance(expected, tuple):
+        return "a number"
+    return {bool: "true or false", int: "an integer", list: "a list",
+            dict: "a table", str: "a string"}[expected]
+
+
+def load_pyproject_settings(pyproject: Path) -> Settings:
+    """Read ``[tool.steward]`` from ``pyproject``; defaults when absent.
+
+    Raises :class:`ConfigError` when the file is not valid TOML or a value is
+    invalid.
+    """
+    if not pyproject.is_file():
+        return Settings()
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from exc
+    section = data.get("tool", {}).get("steward", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{pyproject}: [tool.steward] must be a table")
+    return merge_settings(Settings(), section, f"{pyproject} [tool.steward]")

@@ -1,0 +1,72 @@
+"""The rule catalogue: stable codes, their family, severity and summary.
+
+Codes are public API: users suppress them, CI filters on them and the docs
+under ``docs/rules/`` are named after them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from steward_lsp.engine.findings import Severity
+
+DOCS_BASE_URL = "https://github.com/steward-lsp/steward-lsp/blob/main/docs/rules"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One catalogue entry."""
+
+    code: str
+    family: str
+    severity: Severity
+    summary: str
+
+    @property
+    def doc_url(self) -> str:
+        """Return the link to this rule's documentation page."""
+        return f"{DOCS_BASE_URL}/{self.code}.md"
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
+
+_ENTRIES = [
+    ("STW001", "input", _E, "a model or revision file cannot be parsed"),
+    ("STW002", "input", _E, "the project configuration is invalid"),
+    ("STW100", "drift", _I, "a model construct the static analysis cannot follow"),
+    ("STW101", "drift", _W, "a model table that no migration creates at head"),
+    ("STW102", "drift", _W, "a table at head that no model declares"),
+    ("STW103", "drift", _W, "a model column missing at head"),
+    ("STW104", "drift", _W, "a column at head missing from the model"),
+    ("STW105", "drift", _W, "column type differs between model and head"),
+    ("STW106", "drift", _W, "nullability differs between model and head"),
+    ("STW107", "drift", _W, "index differs between model and head"),
+    ("STW108", "drift", _W, "unique, foreign-key or check constraint differs"),
+    ("STW109", "drift", _W, "server default differs between model and head"),
+    ("STW110", "drift", _I, "head schema of a table is uncertain"),
+    ("STW111", "drift", _W, "the live database is behind head or differs from it"),
+    ("STW201", "index", _W, "a ledger-id column is not indexed"),
+    ("STW202", "index", _W, "a foreign-key column is not indexed"),
+    ("STW203", "index", _I, "a query filters, joins or orders on an unindexed column"),
+    ("STW204", "index", _I, "an index is redundant with another on the same table"),
+    ("STW301", "safety", _E, "downgrade is missing, empty or raises"),
+    ("STW302", "safety", _W, "downgrade does not undo an operation of upgrade"),
+    ("STW303", "safety", _W, "upgrade destroys data"),
+    ("STW304", "safety", _E, "NOT NULL column added to an existing table without a server default"),
+    ("STW305", "safety", _W, "raw SQL in upgrade with no counterpart in downgrade"),
+    ("STW306", "safety", _W, "operation takes a long blocking lock on PostgreSQL"),
+    ("STW307", "safety", _W, "rename of a table or column breaks running code"),
+    ("STW401", "graph", _W, "the revision graph has more than one head"),
+    ("STW402", "graph", _E, "a down_revision or depends_on names no revision"),
+    ("STW403", "graph", _E, "two files declare the same revision id"),
+    ("STW404", "graph", _E, "the revision graph has a cycle"),
+    ("STW501", "ledger", _W, "a ledger id is stored without a chain or network id"),
+    ("STW502", "ledger", _W, "a ledger-id column is nullable or too short"),
+    ("STW601", "compliance", _W, "a column that looks like personal data has no PII classification"),
+    ("STW602", "compliance", _W, "a PII-classified column has no retention policy"),
+]
+
+RULES: dict[str, Rule] = {
+    code: Rule(code, family, severity, summary)
+    for code, family, severity, summary in _ENTRIES
+}
