@@ -1,0 +1,86 @@
+"""Shared fixtures: throwaway databases on the local servers.
+
+Each database fixture creates a database with a unique name, yields its
+SQLAlchemy URL and drops it afterwards. When the server is unreachable the
+test fails if the ``CI`` environment variable is set (CI must not silently
+skip database tests) and is skipped with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+POSTGRESQL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+MARIADB_SERVER = "mysql+pymysql://root:@127.0.0.1:3306"
+CONNECT_TIMEOUT_SECONDS = 3
+
+
+def _unavailable(server: str, exc: Exception) -> None:
+    """Fail under CI, skip elsewhere, because the server cannot be reached."""
+    reason = f"database server {server} is unreachable: {exc}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so database tests must run)")
+    pytest.skip(reason)
+
+
+def _unique_name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+def _admin_engine(url: str) -> sa.Engine:
+    return sa.create_engine(
+        url,
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        poolclass=sa.NullPool,
+    )
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """Yield the URL of a new, empty PostgreSQL database; drop it afterwards."""
+    admin = _admin_engine(f"{POSTGRESQL_SERVER}/postgres")
+    name = _unique_name("steward_test")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        _unavailable("PostgreSQL at 127.0.0.1:5432", exc)
+    try:
+        yield f"{POSTGRESQL_SERVER}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def mariadb_url() -> Iterator[str]:
+    """Yield the URL of a new, empty MariaDB database; drop it afterwards."""
+    admin = _admin_engine(f"{MARIADB_SERVER}/")
+    name = _unique_name("steward_test")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE `{name}`"))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        _unavailable("MariaDB at 127.0.0.1:3306", exc)
+    try:
+        yield f"{MARIADB_SERVER}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """Return the URL of a new SQLite database file under ``tmp_path``."""
+    return f"sqlite:///{tmp_path / 'steward_test.sqlite'}"
