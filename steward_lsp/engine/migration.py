@@ -16,6 +16,22 @@ from steward_lsp.engine.schema import (
 )
 
 
+@dataclass(frozen=True)
+class DialectGuard:
+    """A test of the dialect name around an operation (``if dialect == "x":``).
+
+    The operation runs on a dialect in ``names`` or, when ``negated``, on a
+    dialect not in ``names``.
+    """
+
+    names: frozenset[str]
+    negated: bool = False
+
+    def matches(self, dialect: str) -> bool:
+        """Whether the guarded operation runs on ``dialect``."""
+        return (dialect in self.names) != self.negated
+
+
 @dataclass
 class Operation:
     """One ``op.*`` call of ``upgrade()`` or ``downgrade()``, in order.
@@ -28,7 +44,9 @@ class Operation:
     ``alter_column``: ``nullable``, ``type_``, ``server_default``,
     ``new_column_name``, ...; for ``create_index``: ``postgresql_concurrently``).
     ``understood`` is false when arguments could not be followed statically,
-    which makes the affected table uncertain.
+    which makes the affected table uncertain. ``dialect_guards`` are the
+    enclosing ``if`` tests of the dialect name; the operation runs only where
+    all of them match.
     """
 
     name: str
@@ -50,6 +68,7 @@ class Operation:
     batch: bool = False
     in_autocommit_block: bool = False
     understood: bool = True
+    dialect_guards: tuple[DialectGuard, ...] = ()
 
 
 @dataclass
