@@ -91,6 +91,14 @@ class Settings:
         default_factory=list,
         metadata=_doc("Table-name glob patterns left out of drift comparison."),
     )
+    exclude: list[str] = field(
+        default_factory=list,
+        metadata=_doc(
+            "Folder glob patterns, relative to the workspace root, that "
+            "discovery does not search for Alembic environments or models "
+            "(fixture projects, vendored code)."
+        ),
+    )
     allowed_heads: int = field(
         default=1,
         metadata=_doc("Number of heads an environment may have before STW401."),
