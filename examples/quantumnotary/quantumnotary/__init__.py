@@ -1,0 +1,1 @@
+"""QuantumNotary: a notarization service that anchors documents on ledgers."""
