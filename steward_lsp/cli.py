@@ -1,0 +1,288 @@
+"""The ``steward`` command: ``check`` for CI and terminals, ``serve`` for editors.
+
+Each subcommand is a function that adds its arguments to an argparse
+sub-parser and a function that runs it and returns the exit status, so a
+generator command is added by writing one more pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from steward_lsp import __version__
+from steward_lsp.engine import report
+from steward_lsp.engine.findings import Finding, Severity
+from steward_lsp.engine.rules_catalogue import RULES
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+# Files and folders that mark the top of a project, for a file argument
+# outside the current folder.
+_WORKSPACE_MARKERS = ("pyproject.toml", "alembic.ini", "setup.cfg", ".git")
+
+logger = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """A command-line argument is invalid; the message says how to fix it."""
+
+
+@dataclass
+class CheckTarget:
+    """One workspace to analyse and the files of it to report (None: all)."""
+
+    root: Path
+    files: set[Path] | None = field(default=None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``steward`` command line and return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="steward: %(levelname)s: %(name)s: %(message)s",
+    )
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except UsageError as exc:
+        print(f"steward: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="steward",
+        description="Drift, safety and index checks for SQLAlchemy models and "
+        "Alembic migrations.",
+    )
+    parser.add_argument("--version", action="version", version=f"steward {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log debug messages on stderr"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="report findings of the static engine",
+        description="Analyse the Alembic environments of each PATH and report "
+        "findings. Exit status: 0 without warnings or errors, 1 with "
+        "findings, 2 on usage or configuration errors.",
+    )
+    add_check_arguments(check)
+    check.set_defaults(run=run_check)
+
+    serve = commands.add_parser(
+        "serve",
+        help="start the language server on stdin and stdout",
+        description="Start the language server, speaking LSP over stdin/stdout.",
+    )
+    serve.add_argument(
+        "--stdio",
+        action="store_true",
+        help="accepted for clients that pass it; stdio is the only transport",
+    )
+    serve.set_defaults(run=run_serve)
+    return parser
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``steward check``."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=Path,
+        help="workspace folder to analyse, or a file whose findings to report "
+        "(default: the current folder)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=report.FORMATS,
+        default="text",
+        help="output format (default: text, one path:line:col: CODE message line "
+        "per finding)",
+    )
+    parser.add_argument(
+        "--select",
+        metavar="CODES",
+        default="",
+        help="comma-separated rule codes or prefixes to report, e.g. STW1,STW301",
+    )
+    parser.add_argument(
+        "--ignore",
+        metavar="CODES",
+        default="",
+        help="comma-separated rule codes or prefixes not to report",
+    )
+    parser.add_argument(
+        "--output-file",
+        metavar="FILE",
+        type=Path,
+        help="write the report to FILE instead of standard output",
+    )
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Run ``steward check`` and return its exit status."""
+    select = parse_codes(args.select, "--select")
+    ignore = parse_codes(args.ignore, "--ignore")
+    cwd = Path.cwd()
+    targets = group_targets(args.paths or [Path(".")], cwd)
+
+    findings: list[Finding] = []
+    problems: list[str] = []
+    for target in targets:
+        found, target_problems = check_target(target)
+        findings.extend(found)
+        problems.extend(target_problems)
+    findings = [f for f in _unique(findings) if _selected(f.code, select, ignore)]
+    findings.sort(key=Finding.sort_key)
+
+    text = report.render(findings, args.format, cwd, problems)
+    if args.output_file is not None:
+        try:
+            args.output_file.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write {args.output_file}: {exc.strerror}; "
+                "choose a writable --output-file"
+            ) from exc
+    else:
+        sys.stdout.write(text)
+
+    for problem in problems:
+        print(f"steward: error: {problem}", file=sys.stderr)
+    if args.format == "text":
+        print(f"steward: {_summary(findings)}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    failing = [f for f in findings if f.effective_severity() <= Severity.WARNING]
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def check_target(target: CheckTarget) -> tuple[list[Finding], list[str]]:
+    """Analyse one workspace; return the findings to report and its problems."""
+    # Imported here so that --help and --version load no parser.
+    from steward_lsp.engine.analysis import Workspace
+
+    workspace = Workspace(target.root)
+    try:
+        result = workspace.analyze()
+    except Exception as exc:  # noqa: BLE001 - reported as exit status 2
+        logger.exception("analysis of %s failed", target.root)
+        return [], [f"internal error while analysing {target.root}: {exc!r}"]
+    problems = list(result.problems)
+    if not result.environments and not problems:
+        problems.append(
+            f"no Alembic environment found under {target.root}: add an "
+            "alembic.ini with script_location, a [tool.alembic] table in "
+            "pyproject.toml, or a migrations/ folder with env.py and alembic.ini"
+        )
+    findings = result.all_findings()
+    if target.files is not None:
+        findings = [f for f in findings if f.location.path.resolve() in target.files]
+        analysed = {path.resolve() for path in result.analysed_files}
+        for path in sorted(target.files - analysed):
+            logger.warning(
+                "%s is not a model or revision file of any environment under %s",
+                path,
+                target.root,
+            )
+    return findings, problems
+
+
+def group_targets(paths: Sequence[Path], cwd: Path) -> list[CheckTarget]:
+    """Map PATH arguments to workspaces, analysing each workspace once.
+
+    A folder is a workspace root. A file belongs to the current folder's
+    workspace when it is inside the current folder, else to the nearest
+    parent folder holding a pyproject.toml, alembic.ini, setup.cfg or .git.
+    """
+    targets: dict[Path, CheckTarget] = {}
+    for path in paths:
+        resolved = (cwd / path).resolve()
+        if resolved.is_dir():
+            targets[resolved] = CheckTarget(resolved)
+            continue
+        if not resolved.is_file():
+            raise UsageError(f"{path}: no such file or folder")
+        root = _workspace_of(resolved, cwd.resolve())
+        target = targets.setdefault(root, CheckTarget(root, set()))
+        if target.files is not None:
+            target.files.add(resolved)
+    return list(targets.values())
+
+
+def _workspace_of(path: Path, cwd: Path) -> Path:
+    if path.is_relative_to(cwd):
+        return cwd
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in _WORKSPACE_MARKERS):
+            return folder
+    return path.parent
+
+
+def parse_codes(value: str, option: str) -> list[str]:
+    """Split a comma-separated list of rule codes or prefixes and validate it."""
+    codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    for code in codes:
+        if not any(known.startswith(code) for known in RULES):
+            raise UsageError(
+                f"{option}: {code!r} matches no rule code; use codes such as "
+                "STW301 or prefixes such as STW3 (see docs/rules/)"
+            )
+    return codes
+
+
+def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
+    if select and not any(code.startswith(prefix) for prefix in select):
+        return False
+    return not any(code.startswith(prefix) for prefix in ignore)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.location, finding.code, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _summary(findings: list[Finding]) -> str:
+    if not findings:
+        return "no findings"
+    counts: dict[Severity, int] = {}
+    for finding in findings:
+        severity = finding.effective_severity()
+        counts[severity] = counts.get(severity, 0) + 1
+    parts = [
+        f"{counts[severity]} {report.severity_word(severity)}"
+        for severity in sorted(counts)
+    ]
+    noun = "finding" if len(findings) == 1 else "findings"
+    return f"{len(findings)} {noun} ({', '.join(parts)})"
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Start the language server; it returns when the client exits."""
+    # Imported here so that `steward check` never loads pygls.
+    from steward_lsp.server import serve
+
+    serve()
+    return EXIT_CLEAN
