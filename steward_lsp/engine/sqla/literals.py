@@ -1,0 +1,107 @@
+"""Literal values and names read from ``ast`` nodes without evaluating them."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from steward_lsp.engine.sqla.scope import Scope
+
+
+class _Unreadable:
+    """The marker for a value that is not a literal."""
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
+
+# Module-level names are followed this many times, which stops cycles such
+# as ``A = B`` / ``B = A``.
+_MAX_FOLLOW = 8
+
+
+@dataclass(frozen=True)
+class Unfollowed:
+    """A node the reader could not follow, with what it expected there."""
+
+    node: ast.AST
+    reason: str
+
+
+def literal(node: ast.AST | None, scope: Scope, depth: int = 0) -> object:
+    """Return the Python value of a literal ``node``, or :data:`UNREADABLE`.
+
+    Strings, numbers, booleans, None, tuples, lists, sets, dicts, a unary
+    minus and module-level names bound to such literals are read. Lists and
+    sets become tuples, so values stay hashable inside a TypeSpec.
+    """
+    if node is None:
+        return UNREADABLE
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        items = [literal(item, scope, depth) for item in node.elts]
+        if any(item is UNREADABLE for item in items):
+            return UNREADABLE
+        return tuple(items)
+    if isinstance(node, ast.Dict):
+        return _literal_dict(node, scope, depth)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = literal(node.operand, scope, depth)
+        if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+            return -inner
+        return UNREADABLE
+    if isinstance(node, ast.Name) and depth < _MAX_FOLLOW:
+        bound = scope.value(node.id)
+        if bound is not None:
+            return literal(bound[0], bound[1], depth + 1)
+    return UNREADABLE
+
+
+def _literal_dict(node: ast.Dict, scope: Scope, depth: int) -> object:
+    result: dict[object, object] = {}
+    for key_node, value_node in zip(node.keys, node.values, strict=True):
+        if key_node is None:
+            return UNREADABLE
+        key = literal(key_node, scope, depth)
+        value = literal(value_node, scope, depth)
+        if key is UNREADABLE or value is UNREADABLE:
+            return UNREADABLE
+        try:
+            result[key] = value
+        except TypeError:
+            return UNREADABLE
+    return result
+
+
+def string(node: ast.AST | None, scope: Scope) -> str | None:
+    """Return the string literal ``node`` is or names, else None."""
+    value = literal(node, scope)
+    return value if isinstance(value, str) else None
+
+
+def follow(node: ast.expr, scope: Scope) -> tuple[ast.expr, Scope]:
+    """Replace a module-level name by the expression bound to it, repeatedly."""
+    for _ in range(_MAX_FOLLOW):
+        if not isinstance(node, ast.Name):
+            break
+        bound = scope.value(node.id)
+        if bound is None:
+            break
+        node, scope = bound
+    return node, scope
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    """Return the value of keyword argument ``name`` of ``call``."""
+    for item in call.keywords:
+        if item.arg == name:
+            return item.value
+    return None
+
+
+def source_text(node: ast.AST) -> str:
+    """Return ``node`` as Python source, the way ``ast.unparse`` writes it."""
+    return ast.unparse(node)
