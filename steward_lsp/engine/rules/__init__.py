@@ -2,40 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import logging
+from collections.abc import Callable
 
-from steward_lsp.engine.config import Settings
 from steward_lsp.engine.findings import Finding
-from steward_lsp.engine.graph import RevisionGraph
-from steward_lsp.engine.migration import RevisionScript
-from steward_lsp.engine.project import Environment
-from steward_lsp.engine.replay import ReplayResult
-from steward_lsp.engine.schema import SchemaState
+from steward_lsp.engine.rules.compliance import check_compliance
+from steward_lsp.engine.rules.context import RuleContext
+from steward_lsp.engine.rules.data_loss import check_data_loss
+from steward_lsp.engine.rules.drift_tables import check_drift
+from steward_lsp.engine.rules.ignores import apply_ignores
+from steward_lsp.engine.rules.indexes import check_indexes
+from steward_lsp.engine.rules.ledger import check_ledger
+from steward_lsp.engine.rules.safety import check_reversibility
 
+__all__ = ["RuleContext", "apply_ignores", "run_rules"]
 
-@dataclass
-class RuleContext:
-    """Inputs of every rule for one environment."""
+logger = logging.getLogger(__name__)
 
-    environment: Environment
-    settings: Settings
-    model_schema: SchemaState
-    head_schema: SchemaState
-    scripts: list[RevisionScript]
-    revision_graph: RevisionGraph
-    replay_result: ReplayResult
+RuleFamily = Callable[[RuleContext], list[Finding]]
+
+RULE_FAMILIES: tuple[RuleFamily, ...] = (
+    check_drift,
+    check_indexes,
+    check_reversibility,
+    check_data_loss,
+    check_ledger,
+    check_compliance,
+)
 
 
 def run_rules(context: RuleContext) -> list[Finding]:
-    """Run every rule family on ``context`` and return the findings."""
-    # TODO: drift, index, safety and ledger/compliance families.
-    return []
+    """Run every rule family on ``context`` and return the findings.
 
-
-def apply_ignores(
-    findings: list[Finding], sources: dict[Path, str], settings: Settings, root: Path
-) -> list[Finding]:
-    """Drop findings suppressed by ``# steward: ignore[...]`` or settings."""
-    # TODO: inline and configured ignores.
+    A family that fails is logged with its traceback and skipped, so one
+    broken rule never hides the findings of the others.
+    """
+    findings: list[Finding] = []
+    for family in RULE_FAMILIES:
+        try:
+            findings.extend(family(context))
+        except Exception:  # noqa: BLE001 - one rule family must not stop the rest
+            logger.exception(
+                "rule family %s failed on environment %s",
+                family.__name__,
+                context.environment.name,
+            )
     return findings

@@ -1,0 +1,55 @@
+"""The inputs every rule reads for one environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from steward_lsp.engine.config import Settings
+from steward_lsp.engine.graph import RevisionGraph
+from steward_lsp.engine.migration import RevisionScript
+from steward_lsp.engine.project import Environment
+from steward_lsp.engine.replay import ReplayResult
+from steward_lsp.engine.schema import SchemaState
+
+
+@dataclass
+class RuleContext:
+    """Inputs of every rule for one environment."""
+
+    environment: Environment
+    settings: Settings
+    model_schema: SchemaState
+    head_schema: SchemaState
+    scripts: list[RevisionScript]
+    revision_graph: RevisionGraph
+    replay_result: ReplayResult
+
+    @property
+    def dialect(self) -> str | None:
+        """Return the dialect name without driver (``postgresql``), if known."""
+        name = self.settings.dialect or self.environment.dialect
+        if not name:
+            return None
+        return name.split("+", 1)[0].lower()
+
+    def head_uncertain_everywhere(self) -> bool:
+        """Return whether replay could not tell which tables raw SQL changed."""
+        return bool(getattr(self.replay_result, "uncertain_everywhere", False))
+
+    def is_table_uncertain(self, key: str) -> bool:
+        """Return whether replay marked the table ``key`` as uncertain."""
+        uncertain = getattr(self.replay_result, "uncertain_tables", None)
+        if not isinstance(uncertain, (set, frozenset, dict, list, tuple)):
+            return False
+        return key in uncertain
+
+    def schema_before(self, revision: str) -> SchemaState | None:
+        """Return the schema just before ``revision`` ran, if replay recorded it."""
+        recorded = getattr(self.replay_result, "schema_before", None)
+        if callable(recorded):
+            found = recorded(revision)
+        elif isinstance(recorded, dict):
+            found = recorded.get(revision)
+        else:
+            return None
+        return found if isinstance(found, SchemaState) else None

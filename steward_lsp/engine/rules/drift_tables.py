@@ -1,0 +1,76 @@
+"""Drift between the model schema and the head schema: STW101-STW109.
+
+The comparison mirrors Alembic's autogenerate (``alembic.autogenerate.compare``
+in Alembic 1.20): tables by schema and name, then within each table present
+on both sides its columns, indexes, unique and foreign-key constraints. A
+table whose head shape is uncertain is left out entirely, since its drift
+cannot be known.
+"""
+
+from __future__ import annotations
+
+from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.rules.context import RuleContext
+from steward_lsp.engine.rules.drift_columns import compare_columns
+from steward_lsp.engine.rules.drift_constraints import compare_constraints
+from steward_lsp.engine.rules.scope import RevisionIndex, TablePair, pair_tables
+from steward_lsp.engine.schema import TableDef
+
+
+def check_drift(context: RuleContext) -> list[Finding]:
+    """Compare the model schema with the head schema and report drift."""
+    if context.head_uncertain_everywhere():
+        return []
+    revisions = RevisionIndex(context.scripts)
+    pairs = pair_tables(
+        context.model_schema,
+        context.head_schema,
+        context.environment.compare,
+        context.settings.exclude_tables,
+        context.dialect,
+    )
+    findings: list[Finding] = []
+    for pair in pairs:
+        if _is_uncertain(pair, context):
+            continue
+        if pair.model is not None and pair.head is None:
+            findings.extend(_table_missing_at_head(pair.model))
+        elif pair.model is None and pair.head is not None:
+            findings.extend(_table_missing_from_model(pair.head, revisions))
+        elif pair.model is not None and pair.head is not None:
+            findings.extend(compare_columns(pair.model, pair.head, context, revisions))
+            findings.extend(
+                compare_constraints(pair.model, pair.head, context, revisions)
+            )
+    return findings
+
+
+def _is_uncertain(pair: TablePair, context: RuleContext) -> bool:
+    tables = [t for t in (pair.model, pair.head) if t is not None]
+    if any(t.uncertain for t in tables):
+        return True
+    return context.is_table_uncertain(pair.key)
+
+
+def _table_missing_at_head(model: TableDef) -> list[Finding]:
+    if model.location is None:
+        return []
+    declared_by = f" (class {model.class_name})" if model.class_name else ""
+    message = (
+        f"table {model.key} is declared by the model{declared_by} but no "
+        "migration creates it at head; author a migration that creates it"
+    )
+    return [Finding("STW101", message, model.location, data={"table": model.key})]
+
+
+def _table_missing_from_model(
+    head: TableDef, revisions: RevisionIndex
+) -> list[Finding]:
+    if head.location is None:
+        return []
+    message = (
+        f"table {head.key} exists at head{revisions.describe(head.location)} "
+        "but no model declares it; declare a model for it or author a migration "
+        "that drops it"
+    )
+    return [Finding("STW102", message, head.location, data={"table": head.key})]

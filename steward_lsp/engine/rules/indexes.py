@@ -1,0 +1,97 @@
+"""Index rules on the model schema: STW201 and STW202.
+
+A lookup on columns C is served when C is the primary key, or the leading
+columns of an index or a unique constraint, in any order.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.rules.context import RuleContext
+from steward_lsp.engine.rules.table_shape import is_covered, leading_columns
+from steward_lsp.engine.schema import ColumnDef, TableDef
+
+
+def is_ledger_id(column: ColumnDef, patterns: list[str]) -> bool:
+    """Return whether the column name matches one of the ledger-id patterns."""
+    return any(fnmatch.fnmatchcase(column.name, pattern) for pattern in patterns)
+
+
+def check_indexes(context: RuleContext) -> list[Finding]:
+    """Report ledger-id and foreign-key columns that no index serves."""
+    convention = context.model_schema.naming_convention
+    findings: list[Finding] = []
+    for table in context.model_schema.tables.values():
+        if table.uncertain:
+            continue
+        covering = leading_columns(table, convention)
+        findings.extend(
+            _ledger_ids(table, covering, context.settings.ledger_id_patterns)
+        )
+        findings.extend(_foreign_keys(table, covering))
+    return findings
+
+
+def _ledger_ids(
+    table: TableDef, covering: list[tuple[str, ...]], patterns: list[str]
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for column in table.columns.values():
+        if not is_ledger_id(column, patterns) or column.location is None:
+            continue
+        if is_covered((column.name,), covering):
+            continue
+        message = (
+            f"ledger-id column {table.key}.{column.name} is not indexed, so looking "
+            "up a document by its ledger id scans the table; add index=True or "
+            "an index that starts with it"
+        )
+        findings.append(
+            Finding(
+                "STW201",
+                message,
+                column.location,
+                data={"table": table.key, "column": column.name, "fix": "index=True"},
+            )
+        )
+    return findings
+
+
+def _foreign_keys(table: TableDef, covering: list[tuple[str, ...]]) -> list[Finding]:
+    findings: list[Finding] = []
+    reported: set[tuple[str, ...]] = set()
+    for fk in table.all_foreign_keys():
+        if not fk.columns or fk.columns in reported:
+            continue
+        if is_covered(fk.columns, covering):
+            continue
+        reported.add(fk.columns)
+        single = table.columns.get(fk.columns[0]) if len(fk.columns) == 1 else None
+        location = (
+            (single.location if single else None) or fk.location or table.location
+        )
+        if location is None:
+            continue
+        columns = ", ".join(fk.columns)
+        message = (
+            f"foreign-key column{'s' if len(fk.columns) > 1 else ''} {table.key}"
+            f"({columns}) referring to {fk.referred_table} "
+            f"{'is' if len(fk.columns) == 1 else 'are'} not indexed, so joins and "
+            f"deletes on {fk.referred_table} scan {table.key}; "
+            + ("add index=True" if single else "add an index that starts with them")
+        )
+        findings.append(
+            Finding(
+                "STW202",
+                message,
+                location,
+                data={
+                    "table": table.key,
+                    "columns": list(fk.columns),
+                    "fix": "index=True" if single else "index",
+                },
+            )
+        )
+    return findings

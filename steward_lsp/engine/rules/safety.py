@@ -1,0 +1,150 @@
+"""Reversibility rules on revisions: STW301, STW302 and STW305."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.migration import MigrationFunction, Operation, RevisionScript
+from steward_lsp.engine.rules.context import RuleContext
+from steward_lsp.engine.rules.inverse import (
+    OperationKey,
+    describe,
+    forward_key,
+    inverse_key,
+    render_inverse,
+)
+from steward_lsp.engine.schema import Location, Span
+
+
+def check_reversibility(context: RuleContext) -> list[Finding]:
+    """Report revisions whose downgrade does not undo their upgrade."""
+    findings: list[Finding] = []
+    for script in context.scripts:
+        if not _upgrade_does_something(script.upgrade):
+            continue
+        if _downgrade_is_usable(script.downgrade):
+            findings.extend(_unreversed_operations(script))
+            findings.extend(_unreversed_sql(script))
+        else:
+            findings.append(_irreversible(script))
+    return findings
+
+
+def _upgrade_does_something(upgrade: MigrationFunction) -> bool:
+    # A merge revision or an empty placeholder has nothing to undo.
+    return upgrade.present and bool(
+        upgrade.operations or upgrade.opaque or upgrade.raises
+    )
+
+
+def _downgrade_is_usable(downgrade: MigrationFunction) -> bool:
+    return downgrade.present and not downgrade.empty and not downgrade.raises
+
+
+def _irreversible(script: RevisionScript) -> Finding:
+    downgrade = script.downgrade
+    label = _label(script)
+    if not downgrade.present:
+        problem = "has no downgrade()"
+        location = script.revision_location or Location(script.path, Span(0, 0, 0, 0))
+    else:
+        problem = (
+            "has a downgrade() that raises"
+            if downgrade.raises
+            else "has an empty downgrade()"
+        )
+        location = (
+            downgrade.location
+            or script.revision_location
+            or Location(script.path, Span(0, 0, 0, 0))
+        )
+    inverses = [
+        text
+        for op in reversed(script.upgrade.operations)
+        if (text := render_inverse(op)) is not None
+    ]
+    message = (
+        f"{label} {problem}, so it cannot be rolled back; write a downgrade that "
+        "undoes each operation of upgrade"
+    )
+    return Finding(
+        "STW301",
+        message,
+        location,
+        data={
+            "revision": script.revision,
+            "problem": problem,
+            "downgrade_missing": not downgrade.present,
+            "inverse": inverses,
+        },
+    )
+
+
+def _unreversed_operations(script: RevisionScript) -> list[Finding]:
+    available: dict[OperationKey, int] = defaultdict(int)
+    for op in script.downgrade.operations:
+        key = forward_key(op)
+        if key is not None:
+            available[key] += 1
+    findings: list[Finding] = []
+    for op in script.upgrade.operations:
+        key = forward_key(op)
+        if key is None:
+            continue
+        wanted = inverse_key(key)
+        if available[wanted] > 0:
+            available[wanted] -= 1
+            continue
+        findings.append(_unreversed(script, op))
+    return findings
+
+
+def _unreversed(script: RevisionScript, op: Operation) -> Finding:
+    inverse = render_inverse(op)
+    what = describe(op)
+    if inverse:
+        advice = f"add {inverse} to downgrade()"
+    elif op.name == "alter_column":
+        advice = "add an alter_column to downgrade() that restores the old definition"
+    else:
+        advice = "recreate it in downgrade() from its definition before this revision"
+    message = f"downgrade() of {_label(script)} does not undo {what}; {advice}"
+    return Finding(
+        "STW302",
+        message,
+        op.location,
+        data={
+            "revision": script.revision,
+            "operation": op.name,
+            "target": what,
+            "inverse": inverse,
+        },
+    )
+
+
+def _unreversed_sql(script: RevisionScript) -> list[Finding]:
+    if any(op.name == "execute" for op in script.downgrade.operations):
+        return []
+    findings: list[Finding] = []
+    for op in script.upgrade.operations:
+        if op.name != "execute":
+            continue
+        message = (
+            f"upgrade() of {_label(script)} runs raw SQL with op.execute but "
+            "downgrade() runs none, so what the SQL changed is not undone; add the "
+            "reverse statement with op.execute in downgrade()"
+        )
+        findings.append(
+            Finding(
+                "STW305",
+                message,
+                op.location,
+                data={"revision": script.revision, "sql": op.sql},
+            )
+        )
+    return findings
+
+
+def _label(script: RevisionScript) -> str:
+    return f"revision {script.revision}" if script.revision else script.path.name

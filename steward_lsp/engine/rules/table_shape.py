@@ -1,0 +1,110 @@
+"""Indexes and unique constraints a table produces, column flags included.
+
+SQLAlchemy turns ``index=True`` on a column into an index named by the
+convention, ``unique=True`` into an unnamed unique constraint, and both
+together into a unique index. The parsers keep those flags on the column; the
+rules see the objects they produce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from steward_lsp.engine.rules.naming import convention_name
+from steward_lsp.engine.schema import Location, TableDef
+
+
+@dataclass(frozen=True)
+class IndexShape:
+    """An index after naming: final name, expressions, uniqueness."""
+
+    name: str | None
+    expressions: tuple[str, ...]
+    unique: bool
+    location: Location | None
+
+
+@dataclass(frozen=True)
+class UniqueShape:
+    """A unique constraint after naming."""
+
+    name: str | None
+    columns: tuple[str, ...]
+    location: Location | None
+
+
+def table_indexes(table: TableDef, convention: dict[str, str]) -> list[IndexShape]:
+    """Return the table's indexes, named and deduplicated by name."""
+    found: dict[str, IndexShape] = {}
+    unnamed: list[IndexShape] = []
+    for index in table.indexes:
+        name = convention_name(
+            convention, "ix", table.name, index.expressions, index.name
+        )
+        shape = IndexShape(name, index.expressions, index.unique, index.location)
+        _remember(shape, found, unnamed)
+    for column in table.columns.values():
+        if not column.index:
+            continue
+        name = convention_name(convention, "ix", table.name, (column.name,))
+        shape = IndexShape(name, (column.name,), column.unique, column.location)
+        # A replay may also record the index it created for ``index=True``.
+        if name is None or name not in found:
+            _remember(shape, found, unnamed)
+    return [*found.values(), *unnamed]
+
+
+def _remember(
+    shape: IndexShape, found: dict[str, IndexShape], unnamed: list[IndexShape]
+) -> None:
+    if shape.name is None:
+        unnamed.append(shape)
+    else:
+        found[shape.name] = shape
+
+
+def table_uniques(table: TableDef, convention: dict[str, str]) -> list[UniqueShape]:
+    """Return the table's unique constraints, without those on the primary key.
+
+    A primary key already makes its columns unique, so ``unique=True`` on a
+    single primary-key column adds nothing the comparison should see.
+    """
+    primary_key = set(table.primary_key)
+    shapes: list[UniqueShape] = []
+    for unique in table.uniques:
+        name = convention_name(
+            convention, "uq", table.name, unique.columns, unique.name
+        )
+        shapes.append(UniqueShape(name, unique.columns, unique.location))
+    for column in table.columns.values():
+        if column.unique and not column.index:
+            name = convention_name(convention, "uq", table.name, (column.name,))
+            shapes.append(UniqueShape(name, (column.name,), column.location))
+    return [s for s in shapes if not primary_key or set(s.columns) != primary_key]
+
+
+def leading_columns(
+    table: TableDef, convention: dict[str, str]
+) -> list[tuple[str, ...]]:
+    """Return the column tuples that an index can look up by prefix.
+
+    That is every index and unique constraint and the primary key; a lookup
+    on columns C is served by any of them whose leading columns are C.
+    """
+    covering: list[tuple[str, ...]] = []
+    if table.primary_key:
+        covering.append(table.primary_key)
+    covering.extend(i.expressions for i in table_indexes(table, convention))
+    covering.extend(u.columns for u in table.uniques)
+    covering.extend((c.name,) for c in table.columns.values() if c.unique)
+    return covering
+
+
+def is_covered(columns: tuple[str, ...], covering: list[tuple[str, ...]]) -> bool:
+    """Return whether some entry of ``covering`` starts with ``columns``.
+
+    The order of ``columns`` does not matter for the prefix, because a lookup
+    on (a, b) is served by an index on (b, a) as well.
+    """
+    wanted = set(columns)
+    return any(set(entry[: len(columns)]) == wanted for entry in covering)
