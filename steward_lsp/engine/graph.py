@@ -147,8 +147,12 @@ def _link_parents(graph: RevisionGraph) -> None:
     """Resolve down_revision and depends_on names; report STW402 on unknown ones."""
     for revision, script in graph.scripts.items():
         parents: list[str] = []
-        missing_down = [name for name in script.down_revisions if not graph._resolve(name)]
-        missing_depends = [name for name in script.depends_on if not graph._resolve(name)]
+        missing_down = [
+            name for name in script.down_revisions if not graph._resolve(name)
+        ]
+        missing_depends = [
+            name for name in script.depends_on if not graph._resolve(name)
+        ]
         for name in (*script.down_revisions, *script.depends_on):
             resolved = graph._resolve(name)
             if resolved and resolved not in parents:
@@ -156,13 +160,15 @@ def _link_parents(graph: RevisionGraph) -> None:
         graph.parents[revision] = tuple(parents)
         if missing_down:
             graph.findings.append(
-                _missing_finding(script, "down_revision", missing_down,
-                                 script.down_revision_location)
+                _missing_finding(
+                    script, "down_revision", missing_down, script.down_revision_location
+                )
             )
         if missing_depends:
             graph.findings.append(
-                _missing_finding(script, "depends_on", missing_depends,
-                                 script.depends_on_location)
+                _missing_finding(
+                    script, "depends_on", missing_depends, script.depends_on_location
+                )
             )
 
 
@@ -210,7 +216,9 @@ def _exclude_cycles(graph: RevisionGraph) -> None:
     members = {revision for cycle in cycles for revision in cycle}
     excluded = descendants(members, graph.parents)
     graph.unordered = sorted(excluded)
-    logger.info("revisions left out of the order by cycles: %s", ", ".join(graph.unordered))
+    logger.info(
+        "revisions left out of the order by cycles: %s", ", ".join(graph.unordered)
+    )
 
 
 def _check_heads(graph: RevisionGraph, allowed_heads: int) -> None:

@@ -81,7 +81,9 @@ def find_cycles(parents: Mapping[str, Iterable[str]]) -> list[list[str]]:
     return sorted(components)
 
 
-def _cycle_path(component: list[str], parents: Mapping[str, Iterable[str]]) -> list[str]:
+def _cycle_path(
+    component: list[str], parents: Mapping[str, Iterable[str]]
+) -> list[str]:
     """Walk one cycle through ``component`` from its smallest id."""
     members = set(component)
     start = min(component)
@@ -138,13 +140,17 @@ def order_revisions(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            order = [r.revision for r in revision_map.iterate_revisions("heads", "base")]
+            order = [
+                r.revision for r in revision_map.iterate_revisions("heads", "base")
+            ]
             heads = tuple(revision_map.heads)
     except RevisionError as exc:
         # NOTE: the caller removed what Alembic rejects (cycles, unknown
         # names, reused branch labels); this fallback keeps replay going if a
         # case was missed.
-        logger.warning("Alembic could not order the revisions (%s); using file order", exc)
+        logger.warning(
+            "Alembic could not order the revisions (%s); using file order", exc
+        )
         return _kahn_order(revisions)
     order.reverse()
     return tuple(order), heads
@@ -153,7 +159,9 @@ def order_revisions(
 def _kahn_order(
     revisions: tuple[LinkedRevision, ...],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    pending = {revision: set(down) | set(depends) for revision, down, depends in revisions}
+    pending = {
+        revision: set(down) | set(depends) for revision, down, depends in revisions
+    }
     referenced = {name for _, down, _ in revisions for name in down}
     order: list[str] = []
     ready = [revision for revision, names in pending.items() if not names]
@@ -166,5 +174,7 @@ def _kahn_order(
                 names.discard(current)
                 if not names:
                     ready.append(revision)
-    heads = tuple(revision for revision, _, _ in revisions if revision not in referenced)
+    heads = tuple(
+        revision for revision, _, _ in revisions if revision not in referenced
+    )
     return tuple(order), heads

@@ -1,15 +1,152 @@
-"""Static parser of Alembic revision files."""
+"""Static parser of Alembic revision files.
+
+The file is read with :mod:`ast` and never imported. The header fields
+(``revision``, ``down_revision``, ``branch_labels``, ``depends_on``) are read
+from module-level assignments, plain or annotated; the message and create
+date come from the module docstring as Alembic's template writes it. The
+bodies of ``upgrade()`` and ``downgrade()`` are read by
+:mod:`steward_lsp.engine.revision_body`.
+"""
 
 from __future__ import annotations
 
 import ast
+import logging
 from pathlib import Path
 
-from steward_lsp.engine.migration import RevisionScript
+from steward_lsp.engine.migration import MigrationFunction, RevisionScript
+from steward_lsp.engine.pyast import LineIndex
+from steward_lsp.engine.revision_body import ModuleScope, read_function
+from steward_lsp.engine.schema import Location
+
+logger = logging.getLogger(__name__)
+
+_HEADER_FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
 
 
 def parse_revision(path: Path, text: str) -> RevisionScript:
-    """Parse a revision file; raises SyntaxError when it is not valid Python."""
-    ast.parse(text, filename=str(path))
-    # TODO: header fields and operations.
-    return RevisionScript(path=path, revision=None)
+    """Parse the revision file ``path`` whose source is ``text``.
+
+    Parameters
+    ----------
+    path:
+        Absolute path of the file; every location refers to it.
+    text:
+        The decoded source.
+
+    Returns
+    -------
+    RevisionScript
+        ``revision`` is None when the file declares no ``revision`` (a helper
+        module inside the versions folder).
+
+    Raises SyntaxError when ``text`` is not valid Python.
+    """
+    tree = ast.parse(text, filename=str(path))
+    lines = LineIndex(text)
+    header = _read_header(tree, path, lines)
+    message, create_date = _read_docstring(tree)
+    scope = ModuleScope.read_module(tree, path, lines)
+
+    script = RevisionScript(
+        path=path,
+        revision=_single_id(header.get("revision")),
+        down_revisions=_id_tuple(header.get("down_revision")),
+        branch_labels=_id_tuple(header.get("branch_labels")),
+        depends_on=_id_tuple(header.get("depends_on")),
+        message=message,
+        create_date=create_date,
+        revision_location=_location(header, "revision"),
+        down_revision_location=_location(header, "down_revision"),
+        depends_on_location=_location(header, "depends_on"),
+        upgrade=_read_migration_function(scope, "upgrade"),
+        downgrade=_read_migration_function(scope, "downgrade"),
+    )
+    logger.debug("parsed revision %s from %s", script.revision, path)
+    return script
+
+
+class _HeaderValue:
+    """A header assignment: its literal value and the statement's location."""
+
+    def __init__(self, value: object, location: Location):
+        self.value = value
+        self.location = location
+
+
+def _read_header(
+    tree: ast.Module, path: Path, lines: LineIndex
+) -> dict[str, _HeaderValue]:
+    header: dict[str, _HeaderValue] = {}
+    for statement in tree.body:
+        target, value = _assignment(statement)
+        if target not in _HEADER_FIELDS or value is None:
+            continue
+        header[target] = _HeaderValue(_literal(value), lines.location(path, statement))
+    return header
+
+
+def _assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    """Return the name and value of ``name = value`` or ``name: T = value``."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
+    return None, None
+
+
+def _literal(node: ast.expr) -> object:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def _single_id(header: _HeaderValue | None) -> str | None:
+    if header is None:
+        return None
+    value = header.value
+    return value if isinstance(value, str) and value else None
+
+
+def _id_tuple(header: _HeaderValue | None) -> tuple[str, ...]:
+    """Return a header value (string, tuple, list, set or None) as a tuple."""
+    if header is None or header.value is None:
+        return ()
+    value = header.value
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, (tuple, list, set, frozenset)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return tuple(item for item in items if isinstance(item, str) and item)
+    return ()
+
+
+def _location(header: dict[str, _HeaderValue], key: str) -> Location | None:
+    found = header.get(key)
+    return found.location if found is not None else None
+
+
+def _read_docstring(tree: ast.Module) -> tuple[str, str | None]:
+    """Return the message (first docstring line) and the ``Create Date:``."""
+    docstring = ast.get_docstring(tree, clean=True)
+    if not docstring:
+        return "", None
+    lines = docstring.splitlines()
+    message = lines[0].strip() if lines else ""
+    create_date = None
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("Create Date:"):
+            create_date = stripped.removeprefix("Create Date:").strip() or None
+            break
+    return message, create_date
+
+
+def _read_migration_function(scope: ModuleScope, name: str) -> MigrationFunction:
+    node = scope.functions.get(name)
+    if node is None:
+        return MigrationFunction(present=False)
+    return read_function(node, scope)

@@ -1,0 +1,124 @@
+"""The SQL of ``op.execute(...)`` and the table of ``op.bulk_insert(...)``.
+
+``op.execute`` takes a string, ``text("...")`` or a SQLAlchemy Core
+statement. The SQL text is kept where it can be read; an f-string keeps its
+literal parts with ``{...}`` for each placeholder in
+``params["sql_template"]``, which still tells DML from DDL. Core statements
+built with ``insert``/``update``/``delete`` are DML and need no SQL text.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from steward_lsp.engine.pyast import dotted_name
+from steward_lsp.engine.sqla_ast import (
+    UNREADABLE,
+    Scope,
+    follow,
+    keyword,
+    literal,
+    string,
+)
+
+_DML_METHODS = {"insert", "update", "delete", "select"}
+_TEXT_WRAPPERS = {"bindparams", "columns", "execution_options"}
+
+
+@dataclass
+class ExecuteRead:
+    """What ``op.execute``'s argument says: SQL text, DML kind, readability."""
+
+    sql: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+    understood: bool = True
+
+
+def execute_sql(node: ast.expr | None, scope: Scope) -> ExecuteRead:
+    """Read the statement argument of ``op.execute`` or ``connection.execute``."""
+    if node is None:
+        return ExecuteRead(understood=False)
+    target, target_scope = follow(node, scope)
+    text = string(target, target_scope)
+    if text is not None:
+        return ExecuteRead(sql=text)
+    if isinstance(target, ast.JoinedStr):
+        return _template(target, target_scope)
+    if isinstance(target, ast.Call):
+        unwrapped = _text_argument(target, target_scope)
+        if unwrapped is not None:
+            return execute_sql(unwrapped, target_scope)
+        kind = _core_statement(target, target_scope)
+        if kind is not None:
+            return ExecuteRead(params={"dml": kind})
+    return ExecuteRead(params={"source": ast.unparse(node)}, understood=False)
+
+
+def _text_argument(call: ast.Call, scope: Scope) -> ast.expr | None:
+    """Return the string argument of ``text("...")`` (``.bindparams()`` allowed)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _TEXT_WRAPPERS:
+        inner = func.value
+        if isinstance(inner, ast.Call):
+            return _text_argument(inner, scope)
+        return None
+    called = dotted_name(func) or ""
+    if scope.symbol(func) == "text" or called == "text" or called.endswith(".text"):
+        return call.args[0] if call.args else keyword(call, "text")
+    return None
+
+
+def _core_statement(call: ast.Call, scope: Scope) -> str | None:
+    """Return "insert", "update", "delete" or "select" for a Core statement."""
+    node: ast.expr = call
+    while isinstance(node, ast.Call):
+        func = node.func
+        symbol = scope.symbol(func)
+        if symbol in _DML_METHODS:
+            return symbol
+        if isinstance(func, ast.Attribute):
+            if func.attr in _DML_METHODS:
+                return func.attr
+            node = func.value
+        else:
+            break
+    return None
+
+
+def _template(node: ast.JoinedStr, scope: Scope) -> ExecuteRead:
+    parts: list[str] = []
+    complete = True
+    for value in node.values:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            parts.append(value.value)
+            continue
+        if isinstance(value, ast.FormattedValue):
+            resolved = literal(value.value, scope)
+            if resolved is not UNREADABLE and value.format_spec is None:
+                parts.append(str(resolved))
+                continue
+        parts.append("{...}")
+        complete = False
+    text = "".join(parts)
+    if complete:
+        return ExecuteRead(sql=text)
+    return ExecuteRead(params={"sql_template": text}, understood=False)
+
+
+def named_table(node: ast.expr | None, scope: Scope) -> tuple[str, str | None] | None:
+    """Return (name, schema) of ``sa.table("t")``, ``sa.Table("t", ...)`` or a
+    name bound to one or to ``op.create_table("t", ...)``."""
+    if node is None:
+        return None
+    target, target_scope = follow(node, scope)
+    if not isinstance(target, ast.Call) or not target.args:
+        return None
+    symbol = target_scope.symbol(target.func)
+    called = dotted_name(target.func) or ""
+    if symbol not in {"table", "Table"} and not called.endswith("create_table"):
+        return None
+    name = string(target.args[0], target_scope)
+    if name is None:
+        return None
+    return name, string(keyword(target, "schema"), target_scope)
