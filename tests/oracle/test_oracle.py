@@ -1,0 +1,253 @@
+"""Oracle test: static drift findings match Alembic's compare_metadata.
+
+For every fixture project under ``tests/workspaces`` the migrations run for
+real on a fresh database (SQLite always, PostgreSQL too), then the project's
+own env.py runs once more with a migration function that calls
+``alembic.autogenerate.compare_metadata`` on the context env.py configured.
+That way the comparison uses exactly the options env.py passes to
+``context.configure`` (``compare_type``, ``compare_server_default``,
+``include_schemas``, ``render_as_batch``...) and the models env.py imports.
+Each Alembic diff is mapped to the steward code it corresponds to, and the
+set per table must equal the STW101-STW109 findings of the static engine.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from steward_lsp.engine.analysis import Workspace
+from steward_lsp.engine.findings import Finding
+
+WORKSPACES = Path(__file__).resolve().parent.parent / "workspaces"
+
+DRIFT_CODES = {f"STW{number}" for number in range(101, 110)}
+
+# Codes whose findings are compared per table only: Alembic reports an index
+# or constraint as one object that may span several columns.
+TABLE_LEVEL_CODES = {"STW101", "STW102", "STW107", "STW108"}
+
+ALEMBIC_CODES = {
+    "add_table": "STW101",
+    "remove_table": "STW102",
+    "add_column": "STW103",
+    "remove_column": "STW104",
+    "modify_type": "STW105",
+    "modify_nullable": "STW106",
+    "add_index": "STW107",
+    "remove_index": "STW107",
+    "add_constraint": "STW108",
+    "remove_constraint": "STW108",
+    "add_fk": "STW108",
+    "remove_fk": "STW108",
+    "modify_default": "STW109",
+}
+
+# Cases where the database cannot run the fixture at all, or where Alembic's
+# own report on that dialect is wrong; they are not steward bugs.
+DIALECT_SKIPS: dict[tuple[str, str], str] = {
+    ("schemas", "sqlite"): (
+        "SQLite has no CREATE SCHEMA; schema-qualified tables need an "
+        "ATTACHed database, which the fixture's migration cannot create"
+    ),
+}
+
+# (code, column or None) per table key ("schema.table" or "table").
+TableFindings = dict[str, set[tuple[str, str | None]]]
+
+
+def _fixture_names() -> list[str]:
+    return sorted(
+        path.name for path in WORKSPACES.iterdir() if (path / "alembic.ini").is_file()
+    )
+
+
+def _cases(dialect: str) -> list[Any]:
+    cases = []
+    for name in _fixture_names():
+        reason = DIALECT_SKIPS.get((name, dialect))
+        marks = [pytest.mark.skip(reason=reason)] if reason else []
+        cases.append(pytest.param(name, id=name, marks=marks))
+    return cases
+
+
+def _table_key(schema: str | None, table: str) -> str:
+    return f"{schema}.{table}" if schema else table
+
+
+def _add(found: TableFindings, table: str, code: str, column: str | None) -> None:
+    if code in TABLE_LEVEL_CODES:
+        column = None
+    found.setdefault(table, set()).add((code, column))
+
+
+# -- Alembic side ----------------------------------------------------------
+
+
+def _map_diff(diff: tuple[Any, ...], found: TableFindings) -> None:
+    """Record one entry of ``compare_metadata``'s output under its code."""
+    kind = diff[0]
+    code = ALEMBIC_CODES.get(kind, f"unmapped Alembic diff {kind}")
+    if kind in {"add_table", "remove_table"}:
+        table = diff[1]
+        _add(found, _table_key(table.schema, table.name), code, None)
+    elif kind in {"add_column", "remove_column"}:
+        _, schema, table_name, column = diff
+        _add(found, _table_key(schema, table_name), code, column.name)
+    elif kind.startswith("modify_"):
+        _, schema, table_name, column_name = diff[:4]
+        _add(found, _table_key(schema, table_name), code, column_name)
+    elif kind in {"add_index", "remove_index", "add_constraint", "remove_constraint"}:
+        table = diff[1].table
+        _add(found, _table_key(table.schema, table.name), code, None)
+    elif kind in {"add_fk", "remove_fk"}:
+        table = diff[1].parent
+        _add(found, _table_key(table.schema, table.name), code, None)
+    else:
+        _add(found, "<unknown table>", code, repr(diff[1:]))
+
+
+def _map_diffs(diffs: list[Any]) -> TableFindings:
+    found: TableFindings = {}
+    for diff in diffs:
+        # Column modifications come grouped in a list per column.
+        for entry in diff if isinstance(diff, list) else [diff]:
+            _map_diff(entry, found)
+    return found
+
+
+@contextmanager
+def _fixture_imports(project: Path) -> Iterator[None]:
+    """Let env.py import the fixture's models, then forget those modules.
+
+    Fixtures reuse module names (``models``), so modules loaded from the
+    fixture folder are removed from ``sys.modules`` afterwards and
+    ``sys.path`` is restored from the ``prepend_sys_path`` Alembic applied.
+    """
+    saved_path = list(sys.path)
+    saved_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        yield
+    finally:
+        # A finder cached for "." keeps the folder that was current when it
+        # was created, so finders of the added entries are dropped too.
+        for entry in set(sys.path) - set(saved_path):
+            sys.path_importer_cache.pop(entry, None)
+        sys.path[:] = saved_path
+        sys.dont_write_bytecode = saved_bytecode
+        for name, module in list(sys.modules.items()):
+            file = getattr(module, "__file__", None)
+            if file and Path(file).resolve().is_relative_to(project):
+                del sys.modules[name]
+        _forget_sqlmodel_tables()
+
+
+def _forget_sqlmodel_tables() -> None:
+    # NOTE: SQLModel keeps one process-wide MetaData, so the tables of a
+    # fixture would collide with the same fixture imported again.
+    sqlmodel = sys.modules.get("sqlmodel")
+    if sqlmodel is not None:
+        sqlmodel.SQLModel.metadata.clear()
+
+
+def alembic_findings(project: Path, url: str) -> TableFindings:
+    """Upgrade ``url`` to heads with the fixture and map compare_metadata."""
+    config = Config(str(project / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    diffs: list[Any] = []
+
+    def compare(_heads: object, context: MigrationContext) -> list[Any]:
+        diffs.extend(compare_metadata(context, context.opts["target_metadata"]))
+        return []
+
+    with _fixture_imports(project):
+        command.upgrade(config, "heads")
+        script = ScriptDirectory.from_config(config)
+        with EnvironmentContext(config, script, fn=compare):
+            script.run_env()
+    return _map_diffs(diffs)
+
+
+# -- steward side ----------------------------------------------------------
+
+
+def _steward_table(finding: Finding) -> str:
+    table = finding.data.get("table")
+    schema = finding.data.get("schema")
+    if not isinstance(table, str):
+        return f"<no table in data of {finding.code}: {finding.message}>"
+    if isinstance(schema, str) and "." not in table:
+        return _table_key(schema, table)
+    return table
+
+
+def steward_findings(project: Path) -> TableFindings:
+    """Run the static engine on ``project`` and keep the drift findings."""
+    result = Workspace(project).analyze()
+    assert result.problems == [], f"configuration problems: {result.problems}"
+    found: TableFindings = {}
+    for finding in result.all_findings():
+        if finding.code not in DRIFT_CODES:
+            continue
+        column = finding.data.get("column")
+        _add(
+            found,
+            _steward_table(finding),
+            finding.code,
+            column if isinstance(column, str) else None,
+        )
+    return found
+
+
+# -- the comparison --------------------------------------------------------
+
+
+def _assert_same(name: str, dialect: str, oracle: TableFindings,
+                 static: TableFindings) -> None:
+    for table in sorted(set(oracle) | set(static)):
+        expected = sorted(oracle.get(table, set()), key=str)
+        actual = sorted(static.get(table, set()), key=str)
+        assert actual == expected, (
+            f"{name} on {dialect}, table {table}: Alembic reports {expected}, "
+            f"steward reports {actual}"
+        )
+
+
+def _run_case(name: str, dialect: str, url: str, monkeypatch: pytest.MonkeyPatch
+              ) -> None:
+    project = WORKSPACES / name
+    # alembic.ini uses script_location and prepend_sys_path relative to the
+    # current folder, as `alembic` run from the project folder does.
+    monkeypatch.chdir(project)
+    oracle = alembic_findings(project, url)
+    static = steward_findings(project)
+    _assert_same(name, dialect, oracle, static)
+
+
+def test_fixture_count() -> None:
+    assert len(_fixture_names()) >= 25
+
+
+@pytest.mark.parametrize("name", _cases("sqlite"))
+def test_oracle_sqlite(name: str, sqlite_url: str,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _run_case(name, "sqlite", sqlite_url, monkeypatch)
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("name", _cases("postgresql"))
+def test_oracle_postgresql(name: str, postgresql_url: str,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _run_case(name, "postgresql", postgresql_url, monkeypatch)

@@ -1,0 +1,34 @@
+"""create members and access log
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-01 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "access_log",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seen_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("access_log")
+    op.drop_table("members")

@@ -1,0 +1,32 @@
+"""create certificates
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-01 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "certificates",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum("draft", "sealed", "revoked", name="document_status"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("certificates")
+    sa.Enum(name="document_status").drop(op.get_bind(), checkfirst=True)

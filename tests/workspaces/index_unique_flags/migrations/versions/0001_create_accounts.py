@@ -1,0 +1,29 @@
+"""create accounts
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-01 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=255), nullable=False),
+        sa.Column("tenant_key", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("email"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("accounts")
