@@ -1,0 +1,221 @@
+"""Safety rules STW301-STW305 on revision scripts built directly."""
+
+from __future__ import annotations
+
+import pytest
+from rule_builders import at, column, context, op, revision_path, schema, script, table, typ
+
+from steward_lsp.engine.replay import ReplayResult
+from steward_lsp.engine.rules.data_loss import check_data_loss
+from steward_lsp.engine.rules.safety import check_reversibility
+from steward_lsp.engine.schema import IndexDef, TableDef
+
+PATH = revision_path("a1")
+
+
+def add_title(**fields):
+    return op("add_column", table="documents",
+              column=column("title", typ("String", 200), 10, PATH, **fields), line=10)
+
+
+def drop_title(line=21):
+    return op("drop_column", table="documents", column_name="title", line=line)
+
+
+def reversibility(*scripts):
+    return check_reversibility(context(scripts=list(scripts)))
+
+
+def data_loss(*scripts, replay=None):
+    return check_data_loss(context(scripts=list(scripts), replay=replay))
+
+
+def test_missing_downgrade_on_revision_line():
+    findings = reversibility(script("a1", [add_title()], downgrade_present=False))
+    assert [f.code for f in findings] == ["STW301"]
+    assert findings[0].location == at(3, PATH)
+    assert findings[0].data["inverse"] == ["op.drop_column('documents', 'title')"]
+
+
+def test_empty_downgrade_on_def_line():
+    findings = reversibility(script("a1", [add_title()], [], downgrade_empty=True))
+    assert [f.code for f in findings] == ["STW301"]
+    assert findings[0].location == at(20, PATH)
+    assert "empty downgrade" in findings[0].message
+
+
+def test_raising_downgrade():
+    findings = reversibility(script("a1", [add_title()], downgrade_raises=True))
+    assert [f.code for f in findings] == ["STW301"]
+    assert "raises" in findings[0].message
+
+
+def test_merge_revision_with_empty_bodies_is_clean():
+    assert reversibility(script("a1", [], [], downgrade_empty=True)) == []
+
+
+def test_reversed_column_is_clean():
+    assert reversibility(script("a1", [add_title()], [drop_title()])) == []
+
+
+def test_unreversed_column_on_op_call():
+    other = op("drop_column", table="documents", column_name="body", line=21)
+    findings = reversibility(script("a1", [add_title()], [other]))
+    assert [f.code for f in findings] == ["STW302"]
+    assert findings[0].location == at(10, PATH)
+    assert "add_column documents.title" in findings[0].message
+    assert findings[0].data["inverse"] == "op.drop_column('documents', 'title')"
+
+
+def test_matching_is_order_independent_and_counted():
+    index = op("create_index", table="documents", line=11,
+               index=IndexDef("ix_documents_title", ("title",)))
+    upgrade = [add_title(), index]
+    downgrade = [drop_title(21),
+                 op("drop_index", table="documents", line=22,
+                    index=IndexDef("ix_documents_title", ()))]
+    assert reversibility(script("a1", upgrade, list(reversed(downgrade)))) == []
+    twice = script("a1", [add_title(), add_title()], [drop_title()])
+    assert [f.code for f in reversibility(twice)] == ["STW302"]
+
+
+@pytest.mark.parametrize(
+    "upgrade, downgrade",
+    [
+        pytest.param(
+            op("create_table", table="tags", table_def=TableDef("tags")),
+            op("drop_table", table="tags", line=21),
+            id="table",
+        ),
+        pytest.param(
+            op("create_foreign_key", table="documents", constraint_name="fk_doc_tenant"),
+            op("drop_constraint", table="documents", constraint_name="fk_doc_tenant",
+               line=21),
+            id="constraint",
+        ),
+        pytest.param(
+            op("rename_table", table="docs", new_name="documents"),
+            op("rename_table", table="documents", new_name="docs", line=21),
+            id="rename-table",
+        ),
+        pytest.param(
+            op("alter_column", table="documents", column_name="name",
+               params={"new_column_name": "title"}),
+            op("alter_column", table="documents", column_name="title",
+               params={"new_column_name": "name"}, line=21),
+            id="rename-column",
+        ),
+        pytest.param(
+            op("alter_column", table="documents", column_name="title",
+               params={"nullable": False}),
+            op("alter_column", table="documents", column_name="title",
+               params={"nullable": True}, line=21),
+            id="alter-column",
+        ),
+        pytest.param(
+            op("drop_column", table="documents", column_name="legacy"),
+            op("add_column", table="documents",
+               column=column("legacy", typ("Integer")), line=21),
+            id="dropped-column-restored",
+        ),
+    ],
+)
+def test_inverse_pairs_are_clean(upgrade, downgrade):
+    assert reversibility(script("a1", [upgrade], [downgrade])) == []
+
+
+def test_rename_not_reversed_names_inverse():
+    rename = op("rename_table", table="docs", new_name="documents")
+    unrelated = op("drop_table", table="tags", line=21)
+    findings = reversibility(script("a1", [rename], [unrelated]))
+    assert [f.code for f in findings] == ["STW302"]
+    assert findings[0].data["inverse"] == "op.rename_table('documents', 'docs')"
+
+
+def test_execute_without_counterpart():
+    upgrade = [add_title(), op("execute", sql="UPDATE documents SET title = ''",
+                               line=11)]
+    findings = reversibility(script("a1", upgrade, [drop_title()]))
+    assert [f.code for f in findings] == ["STW305"]
+    assert findings[0].location == at(11, PATH)
+
+
+def test_execute_with_counterpart_is_clean():
+    upgrade = [op("execute", sql="CREATE VIEW v AS SELECT 1")]
+    downgrade = [op("execute", sql="DROP VIEW v", line=21)]
+    assert reversibility(script("a1", upgrade, downgrade)) == []
+
+
+def test_drop_table_destroys_data():
+    findings = data_loss(script("a1", [op("drop_table", table="legacy")]))
+    assert [f.code for f in findings] == ["STW303"]
+    assert "every row" in findings[0].message
+
+
+def test_drop_column_destroys_data():
+    findings = data_loss(script("a1", [drop_title(10)]))
+    assert [f.code for f in findings] == ["STW303"]
+    assert findings[0].data["column"] == "title"
+
+
+def test_type_narrowing_from_existing_type():
+    alter = op("alter_column", table="documents", column_name="title",
+               params={"type_": typ("String", 50), "existing_type": typ("String", 200)})
+    findings = data_loss(script("a1", [alter]))
+    assert [f.code for f in findings] == ["STW303"]
+    assert "50" in findings[0].data["reason"]
+
+
+def test_type_narrowing_from_schema_before():
+    alter = op("alter_column", table="documents", column_name="body",
+               params={"type_": typ("String", 500)})
+    before = schema(table("documents", column("body", typ("Text"), 3)))
+    replay = ReplayResult()
+    replay.schema_before = {"a1": before}  # type: ignore[attr-defined]
+    findings = data_loss(script("a1", [alter]), replay=replay)
+    assert [f.code for f in findings] == ["STW303"]
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        pytest.param(typ("String", 50), typ("String", 200), id="longer"),
+        pytest.param(typ("Integer"), typ("BigInteger"), id="wider-int"),
+        pytest.param(typ("String", 50), typ("Text"), id="to-text"),
+    ],
+)
+def test_type_widening_is_clean(old, new):
+    alter = op("alter_column", table="documents", column_name="title",
+               params={"type_": new, "existing_type": old})
+    assert data_loss(script("a1", [alter])) == []
+
+
+def test_not_null_add_column_on_existing_table():
+    findings = data_loss(script("a1", [add_title(nullable=False)]))
+    assert [f.code for f in findings] == ["STW304"]
+    assert findings[0].location == at(10, PATH)
+    assert findings[0].data["server_default"] == '""'
+
+
+def test_not_null_with_python_default_still_reported():
+    findings = data_loss(script("a1", [add_title(nullable=False,
+                                                 has_python_default=True)]))
+    assert [f.code for f in findings] == ["STW304"]
+    assert "Python-side default" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"nullable": True}, id="nullable"),
+        pytest.param({"nullable": False, "server_default": "''"}, id="server-default"),
+    ],
+)
+def test_safe_add_column_is_clean(fields):
+    assert data_loss(script("a1", [add_title(**fields)])) == []
+
+
+def test_not_null_on_table_created_in_same_revision_is_clean():
+    create = op("create_table", table="documents", table_def=TableDef("documents"),
+                line=9)
+    assert data_loss(script("a1", [create, add_title(nullable=False)])) == []
