@@ -1,0 +1,27 @@
+"""join plugin tables
+
+Revision ID: 3c1d9e70a4b2
+Revises: f9c3efd2ff3f
+Create Date: 2025-08-04 10:00:00.000000
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '3c1d9e70a4b2'  # expect: STW404
+down_revision: Union[str, Sequence[str], None] = 'f9c3efd2ff3f'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    pass
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    pass

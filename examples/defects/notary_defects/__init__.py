@@ -1,0 +1,1 @@
+"""A small notary schema with deliberate defects, one or more per steward rule."""
