@@ -90,4 +90,3 @@ def test_defects_no_unexpected_finding(reported: set[Marker]) -> None:
     unexpected = reported - expected_markers()
 
     assert sorted(unexpected) == []
-

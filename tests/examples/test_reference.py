@@ -77,7 +77,13 @@ def _snapshot(url: str) -> dict[str, object]:
         if table == "alembic_version":
             continue
         columns = [
-            (c["name"], str(c["type"]), c["nullable"], c.get("default"), c.get("comment"))
+            (
+                c["name"],
+                str(c["type"]),
+                c["nullable"],
+                c.get("default"),
+                c.get("comment"),
+            )
             for c in inspector.get_columns(table)
         ]
         shape[table] = {
@@ -96,7 +102,8 @@ def _snapshot(url: str) -> dict[str, object]:
                 for fk in inspector.get_foreign_keys(table)
             ),
             "checks": sorted(
-                (ck["name"], ck["sqltext"]) for ck in inspector.get_check_constraints(table)
+                (ck["name"], ck["sqltext"])
+                for ck in inspector.get_check_constraints(table)
             ),
         }
     engine.dispose()
