@@ -43,7 +43,10 @@ def column(
 ) -> ColumnDef:
     """Return a column located on ``line`` of ``path``."""
     return ColumnDef(
-        name, type_ or typ("Integer"), location=at(line, path), **fields  # type: ignore[arg-type]
+        name,
+        type_ or typ("Integer"),
+        location=at(line, path),
+        **fields,  # type: ignore[arg-type]
     )
 
 
@@ -63,7 +66,9 @@ def table(
     )
 
 
-def schema(*tables: TableDef, naming_convention: dict[str, str] | None = None) -> SchemaState:
+def schema(
+    *tables: TableDef, naming_convention: dict[str, str] | None = None
+) -> SchemaState:
     """Return a schema state holding ``tables``."""
     state = SchemaState(naming_convention=dict(naming_convention or {}))
     for item in tables:
@@ -98,7 +103,8 @@ def script(
         downgrade_present,
         at(20, path) if downgrade_present else None,
         down_ops,
-        empty=downgrade_empty or (downgrade_present and not down_ops and not downgrade_raises),
+        empty=downgrade_empty
+        or (downgrade_present and not down_ops and not downgrade_raises),
         raises=downgrade_raises,
     )
     return RevisionScript(

@@ -74,8 +74,12 @@ def test_alembic_version_never_compared():
 @pytest.mark.parametrize(
     "compare, patterns",
     [
-        pytest.param(CompareOptions(exclude_tables={"legacy"}), [], id="exclude-filter"),
-        pytest.param(CompareOptions(include_tables={"documents"}), [], id="include-filter"),
+        pytest.param(
+            CompareOptions(exclude_tables={"legacy"}), [], id="exclude-filter"
+        ),
+        pytest.param(
+            CompareOptions(include_tables={"documents"}), [], id="include-filter"
+        ),
         pytest.param(CompareOptions(), ["leg*"], id="settings-exclude"),
     ],
 )
@@ -84,8 +88,12 @@ def test_filtered_tables_not_compared(compare, patterns):
 
     head = table("legacy", column("id"), path=HEAD)
     findings = check_drift(
-        context(schema(), schema(head), compare=compare,
-                settings=Settings(exclude_tables=patterns))
+        context(
+            schema(),
+            schema(head),
+            compare=compare,
+            settings=Settings(exclude_tables=patterns),
+        )
     )
     assert findings == []
 
@@ -153,7 +161,9 @@ def test_type_length_differs():
     [
         pytest.param(typ("String"), typ("String", 100), None, id="length-unset"),
         pytest.param(typ("Numeric", 10, 2), typ("DECIMAL", 10, 2), None, id="synonym"),
-        pytest.param(typ("Enum", "a", "b"), typ("String", 1), "sqlite", id="enum-varchar"),
+        pytest.param(
+            typ("Enum", "a", "b"), typ("String", 1), "sqlite", id="enum-varchar"
+        ),
         pytest.param(
             typ("DateTime", timezone=True), typ("DateTime"), "sqlite", id="tz-on-sqlite"
         ),
@@ -198,15 +208,20 @@ def test_nullability_differs():
 
 def test_primary_key_is_not_null_on_both_sides():
     model = table("tags", column("id", line=1, primary_key=True, nullable=True), line=0)
-    head = table("tags", column("id", line=3, path=HEAD, primary_key=True,
-                                nullable=False), path=HEAD)
+    head = table(
+        "tags",
+        column("id", line=3, path=HEAD, primary_key=True, nullable=False),
+        path=HEAD,
+    )
     assert run([model], [head]) == []
 
 
 def test_python_default_never_drifts():
     model = documents(column("n", typ("Integer"), 7, has_python_default=True))
     head = documents(column("n", typ("Integer"), 12, HEAD), path=HEAD)
-    assert run([model], [head], compare=CompareOptions(compare_server_default=True)) == []
+    assert (
+        run([model], [head], compare=CompareOptions(compare_server_default=True)) == []
+    )
 
 
 def test_server_default_compared_only_when_enabled():
@@ -232,17 +247,20 @@ def test_server_default_compared_only_when_enabled():
 )
 def test_server_default_spellings_equal(model_default, head_default):
     model = documents(column("v", typ("String", 10), 7, server_default=model_default))
-    head = documents(column("v", typ("String", 10), 12, HEAD,
-                            server_default=head_default), path=HEAD)
+    head = documents(
+        column("v", typ("String", 10), 12, HEAD, server_default=head_default), path=HEAD
+    )
     findings = run([model], [head], compare=CompareOptions(compare_server_default=True))
     assert findings == []
 
 
 def test_index_true_matches_named_index():
     model = documents(column("title", typ("String", 200), 7, index=True))
-    head = documents(column("title", typ("String", 200), 12, HEAD), path=HEAD,
-                     indexes=[IndexDef("ix_documents_title", ("title",),
-                                       location=at(15, HEAD))])
+    head = documents(
+        column("title", typ("String", 200), 12, HEAD),
+        path=HEAD,
+        indexes=[IndexDef("ix_documents_title", ("title",), location=at(15, HEAD))],
+    )
     assert run([model], [head]) == []
 
 
@@ -257,8 +275,11 @@ def test_index_missing_at_head():
 
 def test_index_extra_at_head():
     model = documents(column("title", typ("String", 200), 7))
-    head = documents(column("title", typ("String", 200), 12, HEAD), path=HEAD,
-                     indexes=[IndexDef("ix_old", ("title",), location=at(15, HEAD))])
+    head = documents(
+        column("title", typ("String", 200), 12, HEAD),
+        path=HEAD,
+        indexes=[IndexDef("ix_old", ("title",), location=at(15, HEAD))],
+    )
     findings = run([model], [head])
     assert [f.code for f in findings] == ["STW107"]
     assert findings[0].location == at(5)
@@ -267,9 +288,11 @@ def test_index_extra_at_head():
 
 def test_index_uniqueness_differs():
     model = documents(column("title", typ("String", 200), 7, index=True, unique=True))
-    head = documents(column("title", typ("String", 200), 12, HEAD), path=HEAD,
-                     indexes=[IndexDef("ix_documents_title", ("title",),
-                                       location=at(15, HEAD))])
+    head = documents(
+        column("title", typ("String", 200), 12, HEAD),
+        path=HEAD,
+        indexes=[IndexDef("ix_documents_title", ("title",), location=at(15, HEAD))],
+    )
     findings = run([model], [head])
     assert [f.code for f in findings] == ["STW107"]
     assert "UNIQUE (title)" in findings[0].message
@@ -283,8 +306,11 @@ def test_unique_on_primary_key_is_no_drift():
 
 def test_unnamed_unique_matches_by_columns():
     model = documents(column("code", typ("String", 20), 7, unique=True))
-    head = documents(column("code", typ("String", 20), 12, HEAD), path=HEAD,
-                     uniques=[UniqueConstraintDef(("code",), "documents_code_key")])
+    head = documents(
+        column("code", typ("String", 20), 12, HEAD),
+        path=HEAD,
+        uniques=[UniqueConstraintDef(("code",), "documents_code_key")],
+    )
     assert run([model], [head], dialect="postgresql") == []
 
 
@@ -298,8 +324,11 @@ def test_unique_missing_at_head():
 
 def test_unnamed_head_unique_invisible_on_sqlite():
     model = documents(column("code", typ("String", 20), 7))
-    head = documents(column("code", typ("String", 20), 12, HEAD), path=HEAD,
-                     uniques=[UniqueConstraintDef(("code",))])
+    head = documents(
+        column("code", typ("String", 20), 12, HEAD),
+        path=HEAD,
+        uniques=[UniqueConstraintDef(("code",))],
+    )
     assert run([model], [head], dialect="sqlite") == []
     assert [f.code for f in run([model], [head], dialect="postgresql")] == ["STW108"]
 
@@ -307,10 +336,14 @@ def test_unnamed_head_unique_invisible_on_sqlite():
 def test_naming_convention_names_unique_on_both_sides():
     convention = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
     model = documents(column("code", typ("String", 20), 7, unique=True))
-    head = documents(column("code", typ("String", 20), 12, HEAD), path=HEAD,
-                     uniques=[UniqueConstraintDef(("code",), "uq_documents_code")])
-    findings = check_drift(context(schema(model, naming_convention=convention),
-                                   schema(head)))
+    head = documents(
+        column("code", typ("String", 20), 12, HEAD),
+        path=HEAD,
+        uniques=[UniqueConstraintDef(("code",), "uq_documents_code")],
+    )
+    findings = check_drift(
+        context(schema(model, naming_convention=convention), schema(head))
+    )
     assert findings == []
 
 
@@ -318,16 +351,29 @@ def test_foreign_key_matched_ignoring_name():
     fk_model = ForeignKeyDef(("tenant_id",), "tenants", ("id",))
     fk_head = ForeignKeyDef(("tenant_id",), "tenants", ("id",), name="fk_x")
     model = documents(column("tenant_id", line=7, foreign_keys=[fk_model]))
-    head = documents(column("tenant_id", line=12, path=HEAD), path=HEAD,
-                     foreign_keys=[fk_head])
+    head = documents(
+        column("tenant_id", line=12, path=HEAD), path=HEAD, foreign_keys=[fk_head]
+    )
     assert run([model], [head]) == []
 
 
 def test_foreign_key_target_differs():
-    model = documents(column("tenant_id", line=7, foreign_keys=[
-        ForeignKeyDef(("tenant_id",), "tenants", ("id",))]))
-    head = documents(column("tenant_id", line=12, path=HEAD, foreign_keys=[
-        ForeignKeyDef(("tenant_id",), "accounts", ("id",))]), path=HEAD)
+    model = documents(
+        column(
+            "tenant_id",
+            line=7,
+            foreign_keys=[ForeignKeyDef(("tenant_id",), "tenants", ("id",))],
+        )
+    )
+    head = documents(
+        column(
+            "tenant_id",
+            line=12,
+            path=HEAD,
+            foreign_keys=[ForeignKeyDef(("tenant_id",), "accounts", ("id",))],
+        ),
+        path=HEAD,
+    )
     findings = run([model], [head])
     assert sorted(f.code for f in findings) == ["STW108", "STW108"]
     assert findings[0].location == at(7)
@@ -336,10 +382,24 @@ def test_foreign_key_target_differs():
 
 
 def test_foreign_key_ondelete_differs():
-    model = documents(column("tenant_id", line=7, foreign_keys=[
-        ForeignKeyDef(("tenant_id",), "tenants", ("id",), ondelete="CASCADE")]))
-    head = documents(column("tenant_id", line=12, path=HEAD, foreign_keys=[
-        ForeignKeyDef(("tenant_id",), "tenants", ("id",))]), path=HEAD)
+    model = documents(
+        column(
+            "tenant_id",
+            line=7,
+            foreign_keys=[
+                ForeignKeyDef(("tenant_id",), "tenants", ("id",), ondelete="CASCADE")
+            ],
+        )
+    )
+    head = documents(
+        column(
+            "tenant_id",
+            line=12,
+            path=HEAD,
+            foreign_keys=[ForeignKeyDef(("tenant_id",), "tenants", ("id",))],
+        ),
+        path=HEAD,
+    )
     assert len(run([model], [head])) == 2
 
 
@@ -358,8 +418,15 @@ def test_unnamed_checks_not_compared():
 
 
 def test_primary_key_change_not_compared():
-    model = table("tags", column("id", line=1, primary_key=True),
-                  column("code", line=2, primary_key=True))
-    head = table("tags", column("id", line=3, path=HEAD, primary_key=True),
-                 column("code", line=4, path=HEAD, nullable=False), path=HEAD)
+    model = table(
+        "tags",
+        column("id", line=1, primary_key=True),
+        column("code", line=2, primary_key=True),
+    )
+    head = table(
+        "tags",
+        column("id", line=3, path=HEAD, primary_key=True),
+        column("code", line=4, path=HEAD, nullable=False),
+        path=HEAD,
+    )
     assert run([model], [head]) == []

@@ -14,13 +14,15 @@ from steward_lsp.engine.rules import apply_ignores
 REVISION = ROOT / "migrations" / "versions" / "a1_add.py"
 MODELS = ROOT / "app" / "models.py"
 
-SOURCE = "\n".join([
-    "def downgrade():  # steward: ignore[STW301]",
-    "    op.drop_column('t', 'c')  # steward: ignore[STW302, STW303]",
-    "    op.execute('x')  # steward: ignore",
-    "    op.drop_table('t')",
-    "    op.drop_table('u')  # noqa # Steward: Ignore[stw3]",
-])
+SOURCE = "\n".join(
+    [
+        "def downgrade():  # steward: ignore[STW301]",
+        "    op.drop_column('t', 'c')  # steward: ignore[STW302, STW303]",
+        "    op.execute('x')  # steward: ignore",
+        "    op.drop_table('t')",
+        "    op.drop_table('u')  # noqa # Steward: Ignore[stw3]",
+    ]
+)
 
 
 def finding(code: str, line: int, path: Path = REVISION) -> Finding:
@@ -28,8 +30,12 @@ def finding(code: str, line: int, path: Path = REVISION) -> Finding:
 
 
 def kept(findings, settings=None, sources=None):
-    remaining = apply_ignores(findings, sources if sources is not None else
-                              {REVISION: SOURCE}, settings or Settings(), ROOT)
+    remaining = apply_ignores(
+        findings,
+        sources if sources is not None else {REVISION: SOURCE},
+        settings or Settings(),
+        ROOT,
+    )
     return [(f.code, f.location.span.start_line) for f in remaining]
 
 

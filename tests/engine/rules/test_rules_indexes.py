@@ -59,8 +59,9 @@ def test_indexed_ledger_id_not_reported(fields, column_fields):
 
 
 def test_ledger_id_primary_key_not_reported():
-    anchors = table("anchors", column("anchor_id", typ("String", 66), 1,
-                                      primary_key=True))
+    anchors = table(
+        "anchors", column("anchor_id", typ("String", 66), 1, primary_key=True)
+    )
     assert run(anchors) == []
 
 
@@ -72,7 +73,8 @@ def test_ledger_id_second_in_primary_key_reported():
 def test_ledger_id_second_in_composite_reported():
     index = IndexDef("ix_chain_hash", ("chain_id", "tx_hash"))
     tables = notarizations(
-        column("tx_hash", typ("String", 66), 2), column("chain_id", line=3),
+        column("tx_hash", typ("String", 66), 2),
+        column("chain_id", line=3),
         indexes=[index],
     )
     assert [f.code for f in run(tables)] == ["STW201"]
@@ -100,23 +102,29 @@ def test_indexed_foreign_key_not_reported():
 
 
 def test_composite_foreign_key_covered_by_leading_columns():
-    fk = ForeignKeyDef(("tenant_id", "doc_id"), "documents", ("tenant_id", "id"),
-                       location=at(9))
+    fk = ForeignKeyDef(
+        ("tenant_id", "doc_id"), "documents", ("tenant_id", "id"), location=at(9)
+    )
     index = IndexDef("ix_t_d_x", ("doc_id", "tenant_id", "created_at"))
     tables = notarizations(
-        column("tenant_id", line=2), column("doc_id", line=3),
-        foreign_keys=[fk], indexes=[index],
+        column("tenant_id", line=2),
+        column("doc_id", line=3),
+        foreign_keys=[fk],
+        indexes=[index],
     )
     assert run(tables) == []
 
 
 def test_composite_foreign_key_uncovered_on_constraint():
-    fk = ForeignKeyDef(("tenant_id", "doc_id"), "documents", ("tenant_id", "id"),
-                       location=at(9))
+    fk = ForeignKeyDef(
+        ("tenant_id", "doc_id"), "documents", ("tenant_id", "id"), location=at(9)
+    )
     index = IndexDef("ix_tenant", ("tenant_id",))
     tables = notarizations(
-        column("tenant_id", line=2), column("doc_id", line=3),
-        foreign_keys=[fk], indexes=[index],
+        column("tenant_id", line=2),
+        column("doc_id", line=3),
+        foreign_keys=[fk],
+        indexes=[index],
     )
     findings = run(tables)
     assert [f.code for f in findings] == ["STW202"]

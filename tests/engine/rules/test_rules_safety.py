@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from rule_builders import at, column, context, op, revision_path, schema, script, table, typ
+from rule_builders import (
+    at,
+    column,
+    context,
+    op,
+    revision_path,
+    schema,
+    script,
+    table,
+    typ,
+)
 
 from steward_lsp.engine.replay import ReplayResult
 from steward_lsp.engine.rules.data_loss import check_data_loss
@@ -14,8 +24,12 @@ PATH = revision_path("a1")
 
 
 def add_title(**fields):
-    return op("add_column", table="documents",
-              column=column("title", typ("String", 200), 10, PATH, **fields), line=10)
+    return op(
+        "add_column",
+        table="documents",
+        column=column("title", typ("String", 200), 10, PATH, **fields),
+        line=10,
+    )
 
 
 def drop_title(line=21):
@@ -68,12 +82,22 @@ def test_unreversed_column_on_op_call():
 
 
 def test_matching_is_order_independent_and_counted():
-    index = op("create_index", table="documents", line=11,
-               index=IndexDef("ix_documents_title", ("title",)))
+    index = op(
+        "create_index",
+        table="documents",
+        line=11,
+        index=IndexDef("ix_documents_title", ("title",)),
+    )
     upgrade = [add_title(), index]
-    downgrade = [drop_title(21),
-                 op("drop_index", table="documents", line=22,
-                    index=IndexDef("ix_documents_title", ()))]
+    downgrade = [
+        drop_title(21),
+        op(
+            "drop_index",
+            table="documents",
+            line=22,
+            index=IndexDef("ix_documents_title", ()),
+        ),
+    ]
     assert reversibility(script("a1", upgrade, list(reversed(downgrade)))) == []
     twice = script("a1", [add_title(), add_title()], [drop_title()])
     assert [f.code for f in reversibility(twice)] == ["STW302"]
@@ -88,9 +112,15 @@ def test_matching_is_order_independent_and_counted():
             id="table",
         ),
         pytest.param(
-            op("create_foreign_key", table="documents", constraint_name="fk_doc_tenant"),
-            op("drop_constraint", table="documents", constraint_name="fk_doc_tenant",
-               line=21),
+            op(
+                "create_foreign_key", table="documents", constraint_name="fk_doc_tenant"
+            ),
+            op(
+                "drop_constraint",
+                table="documents",
+                constraint_name="fk_doc_tenant",
+                line=21,
+            ),
             id="constraint",
         ),
         pytest.param(
@@ -99,23 +129,45 @@ def test_matching_is_order_independent_and_counted():
             id="rename-table",
         ),
         pytest.param(
-            op("alter_column", table="documents", column_name="name",
-               params={"new_column_name": "title"}),
-            op("alter_column", table="documents", column_name="title",
-               params={"new_column_name": "name"}, line=21),
+            op(
+                "alter_column",
+                table="documents",
+                column_name="name",
+                params={"new_column_name": "title"},
+            ),
+            op(
+                "alter_column",
+                table="documents",
+                column_name="title",
+                params={"new_column_name": "name"},
+                line=21,
+            ),
             id="rename-column",
         ),
         pytest.param(
-            op("alter_column", table="documents", column_name="title",
-               params={"nullable": False}),
-            op("alter_column", table="documents", column_name="title",
-               params={"nullable": True}, line=21),
+            op(
+                "alter_column",
+                table="documents",
+                column_name="title",
+                params={"nullable": False},
+            ),
+            op(
+                "alter_column",
+                table="documents",
+                column_name="title",
+                params={"nullable": True},
+                line=21,
+            ),
             id="alter-column",
         ),
         pytest.param(
             op("drop_column", table="documents", column_name="legacy"),
-            op("add_column", table="documents",
-               column=column("legacy", typ("Integer")), line=21),
+            op(
+                "add_column",
+                table="documents",
+                column=column("legacy", typ("Integer")),
+                line=21,
+            ),
             id="dropped-column-restored",
         ),
     ],
@@ -133,8 +185,10 @@ def test_rename_not_reversed_names_inverse():
 
 
 def test_execute_without_counterpart():
-    upgrade = [add_title(), op("execute", sql="UPDATE documents SET title = ''",
-                               line=11)]
+    upgrade = [
+        add_title(),
+        op("execute", sql="UPDATE documents SET title = ''", line=11),
+    ]
     findings = reversibility(script("a1", upgrade, [drop_title()]))
     assert [f.code for f in findings] == ["STW305"]
     assert findings[0].location == at(11, PATH)
@@ -159,16 +213,24 @@ def test_drop_column_destroys_data():
 
 
 def test_type_narrowing_from_existing_type():
-    alter = op("alter_column", table="documents", column_name="title",
-               params={"type_": typ("String", 50), "existing_type": typ("String", 200)})
+    alter = op(
+        "alter_column",
+        table="documents",
+        column_name="title",
+        params={"type_": typ("String", 50), "existing_type": typ("String", 200)},
+    )
     findings = data_loss(script("a1", [alter]))
     assert [f.code for f in findings] == ["STW303"]
     assert "50" in findings[0].data["reason"]
 
 
 def test_type_narrowing_from_schema_before():
-    alter = op("alter_column", table="documents", column_name="body",
-               params={"type_": typ("String", 500)})
+    alter = op(
+        "alter_column",
+        table="documents",
+        column_name="body",
+        params={"type_": typ("String", 500)},
+    )
     before = schema(table("documents", column("body", typ("Text"), 3)))
     replay = ReplayResult()
     replay.schema_before = {"a1": before}  # type: ignore[attr-defined]
@@ -185,8 +247,12 @@ def test_type_narrowing_from_schema_before():
     ],
 )
 def test_type_widening_is_clean(old, new):
-    alter = op("alter_column", table="documents", column_name="title",
-               params={"type_": new, "existing_type": old})
+    alter = op(
+        "alter_column",
+        table="documents",
+        column_name="title",
+        params={"type_": new, "existing_type": old},
+    )
     assert data_loss(script("a1", [alter])) == []
 
 
@@ -198,8 +264,9 @@ def test_not_null_add_column_on_existing_table():
 
 
 def test_not_null_with_python_default_still_reported():
-    findings = data_loss(script("a1", [add_title(nullable=False,
-                                                 has_python_default=True)]))
+    findings = data_loss(
+        script("a1", [add_title(nullable=False, has_python_default=True)])
+    )
     assert [f.code for f in findings] == ["STW304"]
     assert "Python-side default" in findings[0].message
 
@@ -216,6 +283,7 @@ def test_safe_add_column_is_clean(fields):
 
 
 def test_not_null_on_table_created_in_same_revision_is_clean():
-    create = op("create_table", table="documents", table_def=TableDef("documents"),
-                line=9)
+    create = op(
+        "create_table", table="documents", table_def=TableDef("documents"), line=9
+    )
     assert data_loss(script("a1", [create, add_title(nullable=False)])) == []

@@ -1,0 +1,107 @@
+"""Safety rules on revision files read by the real revision parser."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from rule_builders import context
+
+from steward_lsp.engine.config import Settings
+from steward_lsp.engine.revision_parser import parse_revision
+from steward_lsp.engine.rules import apply_ignores, run_rules
+
+HEADER = """\
+from alembic import op
+import sqlalchemy as sa
+
+revision = "3f2a"
+down_revision = None
+"""
+
+
+def parse(body: str, tmp_path: Path):
+    text = HEADER + textwrap.dedent(body)
+    path = tmp_path / "3f2a_change.py"
+    return parse_revision(path, text), text
+
+
+def findings_of(body: str, tmp_path: Path) -> list[tuple[str, int]]:
+    script, text = parse(body, tmp_path)
+    found = run_rules(context(scripts=[script]))
+    kept = apply_ignores(found, {script.path: text}, Settings(), tmp_path)
+    return sorted((f.code, f.location.span.start_line) for f in kept)
+
+
+def test_missing_downgrade(tmp_path):
+    body = """
+    def upgrade():
+        op.add_column("documents", sa.Column("title", sa.String(200)))
+    """
+    assert findings_of(body, tmp_path) == [("STW301", 3)]
+
+
+def test_empty_downgrade_on_def_line(tmp_path):
+    body = """
+    def upgrade():
+        op.create_table("tags", sa.Column("id", sa.Integer, primary_key=True))
+
+
+    def downgrade():
+        pass
+    """
+    assert findings_of(body, tmp_path) == [("STW301", 10)]
+
+
+def test_full_revision(tmp_path):
+    body = """
+    def upgrade():
+        op.add_column("documents", sa.Column("title", sa.String(200), nullable=False))
+        op.create_index(op.f("ix_documents_title"), "documents", ["title"])
+        with op.batch_alter_table("documents") as batch_op:
+            batch_op.alter_column("body", type_=sa.String(50), existing_type=sa.Text())
+        op.execute("UPDATE documents SET title = ''")
+        op.drop_table("legacy")
+
+
+    def downgrade():
+        op.drop_index(op.f("ix_documents_title"), table_name="documents")
+    """
+    assert findings_of(body, tmp_path) == [
+        ("STW302", 7),  # add_column title not dropped
+        ("STW302", 10),  # alter_column body not restored
+        ("STW302", 12),  # drop_table legacy not recreated
+        ("STW303", 10),  # String(50) from Text
+        ("STW303", 12),  # drop_table
+        ("STW304", 7),  # NOT NULL without server default
+        ("STW305", 11),  # execute without counterpart
+    ]
+
+
+def test_clean_reversible_revision(tmp_path):
+    body = """
+    def upgrade():
+        op.add_column(
+            "documents",
+            sa.Column("title", sa.String(200), nullable=False, server_default=""),
+        )
+        op.create_index(op.f("ix_documents_title"), "documents", ["title"])
+
+
+    def downgrade():
+        op.drop_index(op.f("ix_documents_title"), table_name="documents")
+        op.drop_column("documents", "title")
+    """
+    assert findings_of(body, tmp_path) == []
+
+
+def test_inline_ignore_on_op_line(tmp_path):
+    body = """
+    def upgrade():
+        op.drop_table("legacy")  # steward: ignore[STW303, STW302]
+
+
+    def downgrade():
+        op.execute("SELECT 1")
+    """
+    assert findings_of(body, tmp_path) == []
