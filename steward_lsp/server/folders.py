@@ -1,0 +1,100 @@
+"""Workspace folders: one engine Workspace per folder the client opened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from steward_lsp.engine.analysis import Workspace
+
+
+@dataclass(frozen=True)
+class OpenDocument:
+    """An editor buffer as it was when an analysis started."""
+
+    uri: str
+    version: int | None
+    text: str
+
+
+@dataclass
+class PublishedDiagnostics:
+    """What the client was last sent for one file."""
+
+    version: int | None
+    diagnostics: list[types.Diagnostic]
+
+
+@dataclass(eq=False)
+class FolderState:
+    """One workspace folder and what the server knows about it.
+
+    ``workspace`` is not thread-safe: only the analysis worker touches it,
+    together with ``overlays`` (the buffers currently handed to it). The
+    event loop owns the other fields and hands pending changes to the
+    worker at the start of each analysis.
+    """
+
+    uri: str
+    root: Path
+    workspace: Workspace
+    client_settings: dict[str, object]
+    overlays: set[Path] = field(default_factory=set)
+    pending_file_changes: list[Path] = field(default_factory=list)
+    settings_changed: bool = False
+    published: dict[str, PublishedDiagnostics] = field(default_factory=dict)
+    shown_problems: set[str] = field(default_factory=set)
+
+    def contains(self, path: Path) -> bool:
+        """Tell whether ``path`` lies under this folder's root."""
+        return path == self.root or self.root in path.parents
+
+
+class FolderSet:
+    """The workspace folders of one session, with path-to-folder routing."""
+
+    def __init__(self) -> None:
+        self.folders: list[FolderState] = []
+
+    def add(self, uri: str, client_settings: dict[str, object]) -> FolderState | None:
+        """Add the folder at ``uri``; None when it is not a local folder."""
+        fs_path = to_fs_path(uri)
+        if fs_path is None:
+            return None
+
+        root = Path(fs_path).resolve()
+        for folder in self.folders:
+            if folder.root == root:
+                return folder
+
+        folder = FolderState(
+            uri=uri,
+            root=root,
+            workspace=Workspace(root, client_settings),
+            client_settings=dict(client_settings),
+        )
+        self.folders.append(folder)
+        return folder
+
+    def folder_of(self, path: Path) -> FolderState | None:
+        """Return the innermost folder that contains ``path``."""
+        candidates = [folder for folder in self.folders if folder.contains(path)]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda folder: len(folder.root.parts))
+
+    def folder_of_uri(self, uri: str) -> FolderState | None:
+        """Return the innermost folder that contains the file at ``uri``."""
+        path = uri_path(uri)
+        return self.folder_of(path) if path is not None else None
+
+
+def uri_path(uri: str) -> Path | None:
+    """Return the resolved local path of a ``file:`` URI, else None."""
+    fs_path = to_fs_path(uri)
+    if fs_path is None:
+        return None
+    return Path(fs_path).resolve()

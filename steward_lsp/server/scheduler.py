@@ -1,0 +1,136 @@
+"""Scheduling of analyses: debouncing, one worker thread, stale results.
+
+Every engine call runs on one worker thread, which serializes access to the
+Workspaces (they are not thread-safe) and keeps the event loop free to
+answer the client while an analysis runs. An analysis that finishes after
+an open buffer changed is dropped instead of published: the change has
+scheduled a newer one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from steward_lsp.server.analysis_job import AnalysisJob, run_job
+from steward_lsp.server.diagnostics import publish_outcome
+from steward_lsp.server.folders import FolderState, OpenDocument, uri_path
+
+if TYPE_CHECKING:
+    from steward_lsp.server.server import StewardLanguageServer
+
+logger = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 0.15
+"""Quiet time after a keystroke before the folder is analysed again."""
+
+
+class AnalysisScheduler:
+    """Run folder analyses on the worker thread and publish their results.
+
+    It starts paused, so that edits arriving while the server indexes the
+    workspace are queued and analysed after it.
+    """
+
+    def __init__(self, server: StewardLanguageServer):
+        self._server = server
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="steward-analysis"
+        )
+        self._dirty: list[FolderState] = []
+        self._timer: asyncio.Handle | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._paused = True
+
+    def schedule(self, folder: FolderState, delay: float = DEBOUNCE_SECONDS) -> None:
+        """Analyse ``folder`` after ``delay`` seconds without further changes."""
+        if folder not in self._dirty:
+            self._dirty.append(folder)
+        if self._paused:
+            return
+
+        if self._timer is not None:
+            self._timer.cancel()
+        loop = asyncio.get_running_loop()
+        if delay <= 0:
+            self._timer = loop.call_soon(self._start)
+        else:
+            self._timer = loop.call_later(delay, self._start)
+
+    def resume(self) -> None:
+        """Start analysing the folders scheduled while paused."""
+        self._paused = False
+        if self._dirty:
+            self._timer = asyncio.get_running_loop().call_soon(self._start)
+
+    async def analyze_now(self, folder: FolderState) -> None:
+        """Analyse ``folder`` and publish, returning when it is done."""
+        if folder in self._dirty:
+            self._dirty.remove(folder)
+        await self._analyze(folder)
+
+    def shutdown(self) -> None:
+        """Stop the timer and drop analyses that have not started."""
+        self._paused = True
+        if self._timer is not None:
+            self._timer.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _start(self) -> None:
+        self._timer = None
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self._run_pending())
+
+    async def _run_pending(self) -> None:
+        while self._dirty and not self._paused:
+            await self._analyze(self._dirty.pop(0))
+
+    async def _analyze(self, folder: FolderState) -> None:
+        job = self._take_job(folder)
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(self._executor, run_job, job)
+        except Exception:  # noqa: BLE001 - the server outlives a failed analysis
+            logger.exception(
+                "analysis of %s failed; the last diagnostics stay", folder.root
+            )
+            return
+
+        if _versions(self.open_documents(folder)) != _versions(job.documents):
+            logger.debug("dropped the analysis of %s: a buffer changed", folder.root)
+            return
+
+        publish_outcome(self._server, folder, outcome, job.documents)
+
+    def _take_job(self, folder: FolderState) -> AnalysisJob:
+        file_changes, folder.pending_file_changes = folder.pending_file_changes, []
+        settings = dict(folder.client_settings) if folder.settings_changed else None
+        folder.settings_changed = False
+        return AnalysisJob(
+            folder=folder,
+            documents=self.open_documents(folder),
+            file_changes=file_changes,
+            client_settings=settings,
+            codec=self._server.workspace.position_codec,
+        )
+
+    def open_documents(self, folder: FolderState) -> dict[Path, OpenDocument]:
+        """Return the open Python buffers under ``folder``."""
+        documents: dict[Path, OpenDocument] = {}
+        for document in list(self._server.workspace.text_documents.values()):
+            path = uri_path(document.uri)
+            if path is None or path.suffix != ".py":
+                continue
+            if self._server.folders.folder_of(path) is not folder:
+                continue
+            documents[path] = OpenDocument(
+                document.uri, document.version, document.source
+            )
+        return documents
+
+
+def _versions(documents: dict[Path, OpenDocument]) -> dict[Path, int | None]:
+    return {path: document.version for path, document in documents.items()}

@@ -1,0 +1,244 @@
+"""Helpers for end-to-end tests: a pytest-lsp client driving the real server.
+
+The server runs as ``python -m steward_lsp.server`` over stdio. Tests wait
+for notifications with a deadline instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import pytest_lsp
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pygls.uris import from_fs_path
+from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp.client import register_lsp_features
+
+WORKSPACES = Path(__file__).parent / "workspaces"
+CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
+TIMEOUT_SECONDS = 10.0
+
+
+def _client_converter() -> Any:
+    # lsprotocol 2025.0.0 decodes any code action result with a "command" key
+    # as a Command, dropping the edit of a CodeAction that also has a
+    # command. Editors decide by the type of "command" (a string in Command).
+    converter = default_converter()
+
+    def structure_action(value: Any, _: type) -> types.Command | types.CodeAction:
+        if isinstance(value.get("command"), str):
+            return converter.structure(value, types.Command)
+        return converter.structure(value, types.CodeAction)
+
+    converter.register_structure_hook(
+        Union[types.Command, types.CodeAction],  # noqa: UP007 - the hook's key
+        structure_action,
+    )
+    return converter
+
+
+def make_client() -> LanguageClient:
+    """Return a test client that also records capability registrations."""
+    client = LanguageClient(converter_factory=_client_converter)
+    register_lsp_features(client)
+    client.registrations = []  # type: ignore[attr-defined]
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+
+    return client
+
+
+SERVER = pytest_lsp.ClientServerConfig(
+    server_command=[sys.executable, "-m", "steward_lsp.server"],
+    client_factory=make_client,
+    server_env={**os.environ, "STEWARD_LOG_LEVEL": "DEBUG"},
+)
+
+
+def copy_workspace(name: str, destination: Path) -> Path:
+    """Copy the fixture workspace ``name`` to ``destination`` and return it."""
+    target = destination / name
+    shutil.copytree(WORKSPACES / name, target)
+    return target.resolve()
+
+
+def uri(path: Path) -> str:
+    """Return the file URI of ``path``."""
+    return from_fs_path(str(path))
+
+
+def supports_configuration(spec: str) -> bool:
+    """Tell whether the client of ``spec`` answers workspace/configuration."""
+    workspace = client_capabilities(spec).workspace
+    return bool(workspace and workspace.configuration)
+
+
+async def initialize(
+    client: LanguageClient,
+    spec: str,
+    root: Path,
+    settings: dict[str, Any] | None = None,
+) -> types.InitializeResult:
+    """Initialize a session on ``root`` as the client ``spec`` would.
+
+    Settings go through ``workspace/configuration`` when the client supports
+    it and through ``initializationOptions`` otherwise.
+    """
+    options = None
+    if settings is not None:
+        if supports_configuration(spec):
+            client.set_configuration(settings, section="steward")
+        else:
+            options = {"steward": settings}
+
+    return await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(spec),
+            client_info=types.ClientInfo(name=spec, version="test"),
+            root_uri=uri(root),
+            workspace_folders=[types.WorkspaceFolder(uri=uri(root), name=root.name)],
+            initialization_options=options,
+        )
+    )
+
+
+async def wait_for(
+    client: LanguageClient,
+    method: str,
+    condition: Callable[[], bool],
+    what: str,
+    timeout: float = TIMEOUT_SECONDS,
+) -> None:
+    """Wait for notifications of ``method`` until ``condition()`` holds.
+
+    The check and the wait run without an await in between, so no
+    notification can slip past.
+    """
+
+    async def wait() -> None:
+        while not condition():
+            await client.wait_for_notification(method)
+
+    try:
+        await asyncio.wait_for(wait(), timeout)
+    except TimeoutError:
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}") from None
+
+
+def diagnostics(client: LanguageClient, path: Path) -> Sequence[types.Diagnostic]:
+    """Return the diagnostics the client holds for ``path``."""
+    return client.diagnostics.get(uri(path), [])
+
+
+def codes(client: LanguageClient, path: Path) -> set[str]:
+    """Return the codes of the diagnostics the client holds for ``path``."""
+    return {str(d.code) for d in diagnostics(client, path)}
+
+
+async def wait_for_diagnostics(
+    client: LanguageClient,
+    path: Path,
+    condition: Callable[[Sequence[types.Diagnostic]], bool],
+    what: str,
+    timeout: float = TIMEOUT_SECONDS,
+) -> Sequence[types.Diagnostic]:
+    """Wait until the diagnostics of ``path`` satisfy ``condition``."""
+    await wait_for(
+        client,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+        lambda: (
+            uri(path) in client.diagnostics and condition(diagnostics(client, path))
+        ),
+        f"{what} in {path.name}",
+        timeout,
+    )
+    return diagnostics(client, path)
+
+
+def indexing_finished(client: LanguageClient) -> bool:
+    """Tell whether the server has ended its indexing progress."""
+    return any(
+        isinstance(report, types.WorkDoneProgressEnd)
+        for reports in client.progress_reports.values()
+        for report in reports
+    )
+
+
+async def wait_for_indexing(client: LanguageClient) -> None:
+    """Wait until the server reports the end of its indexing progress."""
+    await wait_for(
+        client, types.PROGRESS, lambda: indexing_finished(client), "indexing"
+    )
+
+
+def log_contains(client: LanguageClient, text: str) -> bool:
+    """Tell whether a window/logMessage so far contains ``text``."""
+    return any(text in message.message for message in client.log_messages)
+
+
+def open_document(client: LanguageClient, path: Path, text: str | None = None) -> str:
+    """Send didOpen for ``path`` with its text on disk or ``text``."""
+    document_uri = uri(path)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=document_uri,
+                language_id="python",
+                version=1,
+                text=path.read_text(encoding="utf-8") if text is None else text,
+            )
+        )
+    )
+    return document_uri
+
+
+def change_document(
+    client: LanguageClient, path: Path, version: int, text: str
+) -> None:
+    """Send didChange replacing the whole buffer of ``path`` with ``text``."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=uri(path), version=version
+            ),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def apply_edit(text: str, edits: Sequence[types.TextEdit]) -> str:
+    """Apply single-line ``edits`` (UTF-16 columns) to ``text``."""
+    lines = text.splitlines(keepends=True)
+    for edit in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
+        assert edit.range.start.line == edit.range.end.line, "expected a one-line edit"
+        line = lines[edit.range.start.line]
+        start = utf16_to_index(line, edit.range.start.character)
+        end = utf16_to_index(line, edit.range.end.character)
+        lines[edit.range.start.line] = line[:start] + edit.new_text + line[end:]
+    return "".join(lines)
+
+
+def utf16_length(text: str) -> int:
+    """Return the length of ``text`` in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def utf16_to_index(line: str, units: int) -> int:
+    """Return the string index at UTF-16 column ``units`` of ``line``."""
+    count = 0
+    for index, char in enumerate(line):
+        if count >= units:
+            return index
+        count += utf16_length(char)
+    return len(line)

@@ -1,0 +1,53 @@
+"""Server start, indexing progress and the start banner, for each editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsp_session import copy_workspace, initialize, wait_for, wait_for_indexing
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+
+async def test_initialize_reports_server_info(
+    client: LanguageClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+
+    result = await initialize(client, spec, root)
+
+    assert result.server_info is not None
+    assert result.server_info.name == "steward"
+    assert result.capabilities.code_action_provider is not None
+
+
+async def test_indexing_reports_progress(
+    client: LanguageClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    await initialize(client, spec, root)
+
+    await wait_for_indexing(client)
+
+    reports = [r for values in client.progress_reports.values() for r in values]
+    assert isinstance(reports[0], types.WorkDoneProgressBegin)
+    assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+
+
+async def test_start_banner_names_client(
+    client: LanguageClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    await initialize(client, spec, root)
+
+    await wait_for(
+        client,
+        types.WINDOW_LOG_MESSAGE,
+        lambda: any("starting on Python" in m.message for m in client.log_messages),
+        "the start banner",
+    )
+
+    banner = next(
+        m.message for m in client.log_messages if "starting on Python" in m.message
+    )
+    assert spec in banner
