@@ -1,0 +1,42 @@
+"""Helpers for tests that drive real editors (Neovim, code-server).
+
+An editor test needs programs that ``.ci/editors`` installs. When one is
+missing, the test fails if the ``CI`` environment variable is set, so CI never
+passes by skipping, and is skipped with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# The bundled defect example: every static rule fires in it at least once.
+EXAMPLE_WORKSPACE = REPO / "examples" / "defects"
+MODEL_FILE = "notary_defects/models.py"
+
+
+def require(what: str, found: object) -> None:
+    """Fail under CI, skip elsewhere, when ``found`` is falsy."""
+    if found:
+        return
+
+    reason = f"{what} is not installed; bash .ci/editors installs it"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so editor tests must run)")
+    pytest.skip(reason)
+
+
+def require_program(name: str, env_var: str | None = None) -> str:
+    """Return the path of program ``name`` (or of ``$env_var``), or skip/fail."""
+    path = os.environ.get(env_var) if env_var else None
+    if path is None:
+        path = shutil.which(name)
+    elif not Path(path).is_file():
+        path = None
+    require(f"{name} ({env_var or 'PATH'})", path)
+    assert path is not None
+    return path

@@ -1,0 +1,152 @@
+-- Headless Neovim (0.7+) end-to-end check of the steward language server.
+--
+-- Run from test_neovim.py as
+--   nvim --headless --clean -c "luafile nvim_client.lua" MODEL_FILE
+-- with STEWARD_PYTHON (interpreter that runs the server), STEWARD_ROOT
+-- (workspace root) and STEWARD_RESULT (path of the JSON result file).
+--
+-- Steps: attach the server to the buffer, wait for steward's diagnostics,
+-- request the code actions of the first one, apply "Ignore CODE on this
+-- line", save, and wait until that diagnostic is gone. Every step is written
+-- to the result file, and the Python test asserts on it.
+
+local DIAGNOSTICS_TIMEOUT_MS = 30000
+local REQUEST_TIMEOUT_MS = 10000
+
+local result = { steps = {}, log = {} }
+local started = vim.loop.hrtime()
+
+local function elapsed_ms()
+  return math.floor((vim.loop.hrtime() - started) / 1e6)
+end
+
+local function write_result()
+  local file = assert(io.open(os.getenv("STEWARD_RESULT"), "w"))
+  file:write(vim.json.encode(result))
+  file:close()
+end
+
+local function step(name, data)
+  data = data or {}
+  data.name = name
+  data.at_ms = elapsed_ms()
+  table.insert(result.steps, data)
+end
+
+local function finish(error_message)
+  result.error = error_message
+  result.total_ms = elapsed_ms()
+  write_result()
+  vim.cmd(error_message and "cquit 1" or "qall!")
+end
+
+local function steward_diagnostics(bufnr)
+  local found = {}
+  for _, diagnostic in ipairs(vim.diagnostic.get(bufnr)) do
+    if diagnostic.source == "steward" then
+      table.insert(found, diagnostic)
+    end
+  end
+  return found
+end
+
+-- Neovim 0.7 keeps the LSP code only in user_data; later versions copy it.
+local function code_of(diagnostic)
+  local lsp = diagnostic.user_data and diagnostic.user_data.lsp
+  return diagnostic.code or (lsp and lsp.code)
+end
+
+local function summary(diagnostics)
+  local rows = {}
+  for _, d in ipairs(diagnostics) do
+    table.insert(rows, { line = d.lnum, col = d.col, code = code_of(d), message = d.message })
+  end
+  return rows
+end
+
+local bufnr = vim.api.nvim_get_current_buf()
+-- Raw LSP diagnostics of the buffer, kept for the code action context.
+local published = {}
+
+local client_id = vim.lsp.start_client({
+  name = "steward",
+  cmd = { os.getenv("STEWARD_PYTHON"), "-m", "steward_lsp", "serve" },
+  root_dir = os.getenv("STEWARD_ROOT"),
+  handlers = {
+    ["textDocument/publishDiagnostics"] = function(err, params, ctx, config)
+      if params.uri == vim.uri_from_bufnr(bufnr) then
+        published = params.diagnostics
+      end
+      return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
+    end,
+    ["window/logMessage"] = function(_, params)
+      table.insert(result.log, params.message)
+    end,
+    ["window/showMessage"] = function(_, params)
+      table.insert(result.log, "showMessage: " .. params.message)
+    end,
+  },
+})
+if not client_id then
+  return finish("vim.lsp.start_client returned nil")
+end
+vim.lsp.buf_attach_client(bufnr, client_id)
+
+local have_diagnostics = vim.wait(DIAGNOSTICS_TIMEOUT_MS, function()
+  return #steward_diagnostics(bufnr) > 0
+end, 20)
+step("diagnostics", { diagnostics = summary(steward_diagnostics(bufnr)) })
+if not have_diagnostics then
+  return finish("no steward diagnostics within " .. DIAGNOSTICS_TIMEOUT_MS .. " ms")
+end
+
+local client = vim.lsp.get_client_by_id(client_id)
+local target = published[1]
+local response = client.request_sync("textDocument/codeAction", {
+  textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+  range = target.range,
+  context = { diagnostics = { target } },
+}, REQUEST_TIMEOUT_MS, bufnr)
+if not response or response.err then
+  return finish("textDocument/codeAction failed: " .. vim.inspect(response))
+end
+
+local titles = {}
+local ignore_action = nil
+local wanted_title = "Ignore " .. tostring(target.code) .. " on this line"
+for _, action in ipairs(response.result or {}) do
+  table.insert(titles, action.title)
+  if action.title == wanted_title then
+    ignore_action = action
+  end
+end
+step("code_actions", { target_code = target.code, target_line = target.range.start.line,
+                       titles = titles })
+if not ignore_action or not ignore_action.edit then
+  return finish("no code action titled " .. wanted_title .. " with an edit")
+end
+
+vim.lsp.util.apply_workspace_edit(ignore_action.edit, client.offset_encoding)
+vim.cmd("silent write")
+local line = target.range.start.line
+step("edited", {
+  buffer_line = vim.api.nvim_buf_get_lines(bufnr, line, line + 1, false)[1],
+  file_line = vim.fn.readfile(vim.api.nvim_buf_get_name(bufnr))[line + 1],
+})
+
+local function target_remains()
+  for _, d in ipairs(steward_diagnostics(bufnr)) do
+    if d.lnum == line and code_of(d) == target.code then
+      return true
+    end
+  end
+  return false
+end
+local cleared = vim.wait(DIAGNOSTICS_TIMEOUT_MS, function()
+  return not target_remains()
+end, 20)
+step("after_edit", { cleared = cleared, diagnostics = summary(steward_diagnostics(bufnr)) })
+
+vim.lsp.stop_client(client_id)
+vim.wait(5000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 20)
+finish(nil)

@@ -1,0 +1,171 @@
+import * as vscode from 'vscode';
+import {
+    LanguageClient,
+    LanguageClientOptions,
+    RevealOutputChannelOn,
+    ServerOptions,
+    TransportKind,
+} from 'vscode-languageclient/node';
+
+import { Interpreter, resolveInterpreter, runPython, stewardVersion } from './interpreter';
+
+const CLIENT_ID = 'steward';
+const CLIENT_NAME = 'Steward';
+const PIP_INSTALL_TIMEOUT_MS = 300_000;
+
+/** Starts, stops and restarts the steward language server. */
+export class ServerController implements vscode.Disposable {
+    private client: LanguageClient | undefined;
+    // Serializes start and stop, so a burst of setting changes cannot start
+    // two servers at once.
+    private pending: Promise<void> = Promise.resolve();
+    private readonly watcher = vscode.workspace.createFileSystemWatcher(
+        '**/{*.py,alembic.ini,pyproject.toml}',
+    );
+
+    constructor(
+        private readonly log: vscode.LogOutputChannel,
+        private readonly traceChannel: vscode.LogOutputChannel,
+    ) {}
+
+    /** Start the server, or restart it when it runs. */
+    restart(reason: string): Promise<void> {
+        this.pending = this.pending.then(async () => {
+            this.log.info(`Starting the server: ${reason}`);
+            await this.stopClient();
+            await this.startClient();
+        });
+        return this.pending;
+    }
+
+    stop(): Promise<void> {
+        this.pending = this.pending.then(() => this.stopClient());
+        return this.pending;
+    }
+
+    dispose(): void {
+        void this.stop();
+        this.watcher.dispose();
+    }
+
+    private async startClient(): Promise<void> {
+        const interpreter = await resolveInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri);
+        this.log.info(`Interpreter: ${interpreter.path} (from ${interpreter.source})`);
+
+        if (!(await this.ensureStewardInstalled(interpreter))) {
+            return;
+        }
+
+        const client = new LanguageClient(
+            CLIENT_ID,
+            CLIENT_NAME,
+            serverOptions(interpreter),
+            clientOptions(this.log, this.traceChannel, this.watcher),
+        );
+        this.client = client;
+        try {
+            await client.start();
+        } catch (error) {
+            this.log.error(`The server failed to start: ${String(error)}`);
+            void vscode.window.showErrorMessage(
+                `Steward: the language server failed to start with ${interpreter.path}. ` +
+                    'See the "Steward" output for details.',
+            );
+        }
+    }
+
+    private async stopClient(): Promise<void> {
+        const client = this.client;
+        this.client = undefined;
+        if (!client) {
+            return;
+        }
+
+        try {
+            await client.stop();
+        } catch (error) {
+            this.log.warn(`Stopping the server failed: ${String(error)}`);
+        }
+    }
+
+    /**
+     * Check that `steward_lsp` imports in the interpreter, and offer to
+     * install it with pip when it does not. Returns whether it imports now.
+     */
+    private async ensureStewardInstalled(interpreter: Interpreter): Promise<boolean> {
+        const version = await stewardVersion(interpreter.path);
+        if (version) {
+            this.log.info(`steward_lsp ${version} found in ${interpreter.path}`);
+            return true;
+        }
+
+        this.log.warn(`steward_lsp is not importable in ${interpreter.path}`);
+        const install = 'Install steward-lsp';
+        const choice = await vscode.window.showWarningMessage(
+            `Steward: the Python package steward-lsp is not installed in ${interpreter.path}.`,
+            install,
+            'Choose Interpreter',
+        );
+        if (choice === 'Choose Interpreter') {
+            await vscode.commands.executeCommand(
+                'workbench.action.openSettings',
+                'steward.interpreter',
+            );
+            return false;
+        }
+        if (choice !== install) {
+            return false;
+        }
+
+        return this.pipInstall(interpreter);
+    }
+
+    private async pipInstall(interpreter: Interpreter): Promise<boolean> {
+        const args = ['-m', 'pip', 'install', 'steward-lsp'];
+        this.log.info(`Running ${interpreter.path} ${args.join(' ')}`);
+        try {
+            const output = await vscode.window.withProgress(
+                { location: vscode.ProgressLocation.Notification, title: 'Installing steward-lsp' },
+                () => runPython(interpreter.path, args, PIP_INSTALL_TIMEOUT_MS),
+            );
+            this.log.info(output);
+        } catch (error) {
+            this.log.error(String(error));
+            void vscode.window.showErrorMessage(
+                'Steward: pip install steward-lsp failed. See the "Steward" output for details.',
+            );
+            return false;
+        }
+
+        return (await stewardVersion(interpreter.path)) !== undefined;
+    }
+}
+
+function serverOptions(interpreter: Interpreter): ServerOptions {
+    const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    // NOTE: with the stdio transport the client appends --stdio to the
+    // arguments; `steward serve` accepts and ignores it.
+    return {
+        command: interpreter.path,
+        args: ['-m', 'steward_lsp', 'serve'],
+        transport: TransportKind.stdio,
+        options: { cwd },
+    };
+}
+
+function clientOptions(
+    log: vscode.LogOutputChannel,
+    traceChannel: vscode.LogOutputChannel,
+    watcher: vscode.FileSystemWatcher,
+): LanguageClientOptions {
+    return {
+        documentSelector: [{ scheme: 'file', language: 'python' }],
+        outputChannel: log,
+        traceOutputChannel: traceChannel,
+        revealOutputChannelOn: RevealOutputChannelOn.Never,
+        synchronize: {
+            configurationSection: CLIENT_ID,
+            fileEvents: watcher,
+        },
+    };
+}
