@@ -33,7 +33,7 @@ def compare_constraints(
     """Compare indexes, unique, foreign-key and check constraints of a table."""
     convention = context.model_schema.naming_convention
     return [
-        *_compare_indexes(model, head, convention, revisions),
+        *_compare_indexes(model, head, convention, context.dialect, revisions),
         *_compare_uniques(model, head, convention, context.dialect, revisions),
         *_compare_foreign_keys(model, head, context.dialect, revisions),
         *_compare_checks(model, head, convention, revisions),
@@ -48,6 +48,7 @@ def _compare_indexes(
     model: TableDef,
     head: TableDef,
     convention: dict[str, str],
+    dialect: str | None,
     revisions: RevisionIndex,
 ) -> list[Finding]:
     model_indexes = table_indexes(model, convention)
@@ -59,6 +60,9 @@ def _compare_indexes(
         if index.name is None:
             continue
         existing = head_by_name.get(index.name)
+        if existing is None and _is_expression_index(index) and dialect == "sqlite":
+            # Alembic skips expression indexes that SQLite cannot reflect.
+            continue
         if existing is None:
             message = (
                 f"index {index.name} on {model.key}{_columns_text(index.expressions)} "
@@ -74,6 +78,10 @@ def _compare_indexes(
                     _index_data(model, index, None),
                 )
             )
+        elif _is_expression_index(index) or _is_expression_index(existing):
+            # Expression text is spelled differently by each side; only the
+            # name is compared.
+            continue
         elif (existing.expressions, existing.unique) != (
             index.expressions,
             index.unique,
@@ -114,6 +122,14 @@ def _compare_indexes(
             )
         )
     return findings
+
+
+def _is_expression_index(index: IndexShape) -> bool:
+    return not all(_is_identifier(expr) for expr in index.expressions)
+
+
+def _is_identifier(text: str) -> bool:
+    return text.isidentifier()
 
 
 def _index_text(index: IndexShape) -> str:
@@ -431,3 +447,39 @@ def _finding(
     if location is None:
         return []
     return [Finding(code, message, location, related=related, data=data)]
+
+
+def unmatched_table_indexes(
+    table: TableDef,
+    convention: dict[str, str],
+    at_head: bool,
+    revisions: RevisionIndex,
+) -> list[Finding]:
+    """Report the indexes of a table present on one side only.
+
+    Autogenerate lists them beside the added or removed table (a
+    ``create_index`` after ``create_table``, a ``drop_index`` before
+    ``drop_table``), so they are drift findings of their own.
+    """
+    findings: list[Finding] = []
+    for index in table_indexes(table, convention):
+        if index.name is None:
+            continue
+        columns = _columns_text(index.expressions)
+        if at_head:
+            message = (
+                f"index {index.name} on {table.key}{columns} exists at head"
+                f"{revisions.describe(index.location)} with a table no model "
+                "declares; the migration that drops the table drops it too"
+            )
+            data = _index_data(table, None, index)
+        else:
+            message = (
+                f"index {index.name} on {table.key}{columns} is declared by the "
+                "model but its table is missing at head; the migration that "
+                "creates the table must create it too"
+            )
+            data = _index_data(table, index, None)
+        location = index.location or table.location
+        findings.extend(_finding("STW107", message, location, [], data))
+    return findings

@@ -12,7 +12,10 @@ from __future__ import annotations
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.rules.context import RuleContext
 from steward_lsp.engine.rules.drift_columns import compare_columns
-from steward_lsp.engine.rules.drift_constraints import compare_constraints
+from steward_lsp.engine.rules.drift_constraints import (
+    compare_constraints,
+    unmatched_table_indexes,
+)
 from steward_lsp.engine.rules.scope import RevisionIndex, TablePair, pair_tables
 from steward_lsp.engine.schema import TableDef
 
@@ -33,10 +36,17 @@ def check_drift(context: RuleContext) -> list[Finding]:
     for pair in pairs:
         if _is_uncertain(pair, context):
             continue
+        convention = context.model_schema.naming_convention
         if pair.model is not None and pair.head is None:
             findings.extend(_table_missing_at_head(pair.model))
+            findings.extend(
+                unmatched_table_indexes(pair.model, convention, False, revisions)
+            )
         elif pair.model is None and pair.head is not None:
             findings.extend(_table_missing_from_model(pair.head, revisions))
+            findings.extend(
+                unmatched_table_indexes(pair.head, convention, True, revisions)
+            )
         elif pair.model is not None and pair.head is not None:
             findings.extend(compare_columns(pair.model, pair.head, context, revisions))
             findings.extend(

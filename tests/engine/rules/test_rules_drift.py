@@ -430,3 +430,45 @@ def test_primary_key_change_not_compared():
         path=HEAD,
     )
     assert run([model], [head]) == []
+
+
+def test_missing_table_lists_its_indexes():
+    model = documents(column("title", typ("String", 200), 7, index=True))
+    findings = run([model], [])
+    assert [f.code for f in findings] == ["STW101", "STW107"]
+    assert findings[1].location == at(7)
+    assert findings[1].data["index"] == "ix_documents_title"
+
+
+def test_extra_head_table_lists_its_indexes():
+    head = documents(
+        column("title", typ("String", 200), 12, HEAD),
+        path=HEAD,
+        indexes=[IndexDef("ix_documents_title", ("title",), location=at(15, HEAD))],
+    )
+    findings = run([], [head])
+    assert [f.code for f in findings] == ["STW102", "STW107"]
+    assert findings[1].location == at(15, HEAD)
+
+
+def test_expression_index_skipped_on_sqlite_when_missing():
+    model = documents(
+        column("title", typ("String", 200), 7),
+        indexes=[IndexDef("ix_lower_title", ("lower(title)",), location=at(9))],
+    )
+    head = documents(column("title", typ("String", 200), 12, HEAD), path=HEAD)
+    assert run([model], [head], dialect="sqlite") == []
+    assert [f.code for f in run([model], [head], dialect="postgresql")] == ["STW107"]
+
+
+def test_expression_index_compared_by_name_only():
+    model = documents(
+        column("title", typ("String", 200), 7),
+        indexes=[IndexDef("ix_lower_title", ("lower(title)",), location=at(9))],
+    )
+    head = documents(
+        column("title", typ("String", 200), 12, HEAD),
+        path=HEAD,
+        indexes=[IndexDef("ix_lower_title", ("lower( title )",))],
+    )
+    assert run([model], [head], dialect="postgresql") == []
