@@ -3,8 +3,8 @@
 Autogenerate matches indexes by name, named unique constraints by name and
 unnamed ones by their columns, and foreign keys by their columns, referred
 table and referred columns, ignoring names. Primary keys are not compared.
-CHECK constraints are not compared by Alembic at all; they are reported here
-only when a named constraint is present on one side and absent on the other.
+Alembic does not compare CHECK constraints at all. They are reported here only
+when a named constraint is present on one side and absent on the other.
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ def _compare_indexes(
                 )
             )
         elif _is_expression_index(index) or _is_expression_index(existing):
-            # Expression text is spelled differently by each side; only the
-            # name is compared.
+            # Each side spells expression text its own way, so only the name
+            # is compared.
             continue
         elif (existing.expressions, existing.unique) != (
             index.expressions,

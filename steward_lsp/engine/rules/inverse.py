@@ -1,8 +1,8 @@
 """Inverse pairs of Alembic operations, for checking that downgrade undoes upgrade.
 
-Each operation gets a key naming what it changes; its inverse operation gets
-the same key, so upgrade and downgrade can be matched as multisets without
-regard to order. Operations without an inverse here (``execute``,
+Each operation gets a key naming what it changes, and the key of its inverse
+is derived from it. Upgrade and downgrade are then matched as multisets of
+keys, without regard to order. Operations without an inverse here (``execute``,
 ``bulk_insert``, comments) are left to other rules.
 """
 

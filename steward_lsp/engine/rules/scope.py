@@ -1,4 +1,4 @@
-"""Which tables take part in the drift comparison, and where findings go.
+"""Table selection for the drift comparison, and revision lookup for locations.
 
 Alembic's autogenerate compares only the tables its filters let through:
 without ``include_schemas`` it reflects the default schema alone, it skips the

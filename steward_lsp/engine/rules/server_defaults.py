@@ -2,8 +2,8 @@
 
 Alembic renders the model's ``server_default`` and compares it with the text
 the database reflects; each dialect then forgives some differences (SQLite
-strips one level of parentheses and quotes, PostgreSQL asks the server
-whether the two expressions are equal). Both sides here are source text, so
+strips one level of parentheses and quotes, PostgreSQL evaluates both
+expressions on the server and compares the results). Both sides here are source text, so
 equal expressions are normalized to one spelling before comparing.
 """
 

@@ -86,10 +86,9 @@ def table_uniques(table: TableDef, convention: dict[str, str]) -> list[UniqueSha
 def leading_columns(
     table: TableDef, convention: dict[str, str]
 ) -> list[tuple[str, ...]]:
-    """Return the column tuples that an index can look up by prefix.
+    """Return the column tuples of every index, unique constraint and primary key.
 
-    That is every index and unique constraint and the primary key; a lookup
-    on columns C is served by any of them whose leading columns are C.
+    A lookup on columns C is served by any of them whose leading columns are C.
     """
     covering: list[tuple[str, ...]] = []
     if table.primary_key:

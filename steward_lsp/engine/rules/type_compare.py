@@ -1,9 +1,9 @@
 """Column type comparison with Alembic's own ``compare_type``.
 
 Both TypeSpecs are turned into SQLAlchemy types and handed to the Alembic
-dialect implementation, which compiles them for the dialect and compares the
-tokens of the DDL: the type name (with synonyms such as NUMERIC/DECIMAL),
-then the arguments both sides set. That is why ``String()`` against
+dialect implementation, which compiles them for the dialect. It compares the
+type names of the DDL first (with synonyms such as NUMERIC/DECIMAL), then the
+arguments both sides set. That is why ``String()`` against
 ``String(100)`` is no drift while ``String(100)`` against ``String(200)`` is.
 A type that cannot be built or compiled never drifts.
 """
