@@ -35,4 +35,3 @@ def test_mariadb_url_is_fresh_database(mariadb_url: str) -> None:
 
 def test_sqlite_url_is_fresh_file(sqlite_url: str) -> None:
     _round_trip(sqlite_url)
-
