@@ -9,7 +9,7 @@ cycle through adding a column, creating an index and widening a column.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 MODELS_PER_FILE = 10
@@ -85,13 +85,12 @@ def downgrade() -> None:
 
 @dataclass
 class TableState:
-    """What the chain has built for one table so far."""
+    """The shape the chain has built for one table so far."""
 
     index: int
     has_note: bool = False
     name_indexed: bool = False
     name_length: int = 40
-    lines: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

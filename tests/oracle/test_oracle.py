@@ -202,7 +202,7 @@ def steward_findings(project: Path) -> TableFindings:
         if finding.code not in DRIFT_CODES:
             continue
         # Findings on what autogenerate never compares (named CHECK
-        # constraints) say so with data["alembic"] = False.
+        # constraints) carry data["alembic"] = False.
         if finding.data.get("alembic") is False:
             continue
         column = finding.data.get("column")
