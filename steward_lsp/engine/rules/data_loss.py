@@ -21,7 +21,8 @@ def check_data_loss(context: RuleContext) -> list[Finding]:
                 created.add(table)
             findings.extend(_destroys_data(context, script, op))
             if op.name == "add_column" and table not in created:
-                findings.extend(_not_null_without_default(script, op))
+                if _existed_before(context, script, op):
+                    findings.extend(_not_null_without_default(script, op))
     return findings
 
 
@@ -92,6 +93,21 @@ def _type_before(
     if table is None or column is None or column not in table.columns:
         return None
     return table.columns[column].type
+
+
+def _existed_before(
+    context: RuleContext, script: RevisionScript, op: Operation
+) -> bool:
+    """Return whether the table of ``op`` existed before the revision ran.
+
+    Without replay's record of the schema before the revision, a table that
+    the revision itself did not create is taken to exist, as the
+    ``add_column`` requires.
+    """
+    before = context.schema_before(script.revision) if script.revision else None
+    if before is None or op.table is None:
+        return True
+    return before.get(op.table, op.schema) is not None
 
 
 def _not_null_without_default(script: RevisionScript, op: Operation) -> list[Finding]:

@@ -135,8 +135,12 @@ def _compare_column(
             )
         )
 
-    if context.environment.compare.compare_server_default and server_defaults_differ(
-        column.server_default, head_column.server_default, context.dialect
+    if (
+        context.environment.compare.compare_server_default
+        and not _is_serial(column, context.dialect)
+        and server_defaults_differ(
+            column.server_default, head_column.server_default, context.dialect
+        )
     ):
         message = (
             f"column {qualified}: model says server default "
@@ -157,6 +161,16 @@ def _compare_column(
             )
         )
     return findings
+
+
+def _is_serial(column: ColumnDef, dialect: str | None) -> bool:
+    # Alembic's PostgreSQL comparison skips the default of a SERIAL primary
+    # key, whose nextval() default the model never spells out.
+    if dialect != "postgresql" or not column.primary_key:
+        return False
+    if column.autoincrement is False or column.type is None:
+        return False
+    return "int" in column.type.name.lower()
 
 
 def _nullability(nullable: bool) -> str:

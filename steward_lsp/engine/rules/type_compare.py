@@ -53,12 +53,20 @@ def _build_cached(spec: TypeSpec) -> TypeEngine[Any] | None:
     return _build(spec)
 
 
+# Keys the parsers add to TypeSpec.kwargs that are no constructor arguments.
+_READER_KEYS = {"enum_class", "variants"}
+
+
 def _build(spec: TypeSpec) -> TypeEngine[Any] | None:
     type_class = _resolve_class(spec.name)
     if type_class is None:
         return None
     args = [_build_argument(arg) for arg in spec.args]
-    kwargs = {key: _build_argument(value) for key, value in spec.kwargs}
+    kwargs = {
+        key: _build_argument(value)
+        for key, value in spec.kwargs
+        if key not in _READER_KEYS
+    }
     if any(arg is _UNBUILDABLE for arg in [*args, *kwargs.values()]):
         return None
     try:
@@ -120,6 +128,22 @@ def _impl_for(dialect_name: str | None) -> tuple[Dialect, DefaultImpl]:
     return found
 
 
+def for_dialect(spec: TypeSpec, dialect_name: str | None) -> TypeSpec:
+    """Return the ``with_variant`` type of ``spec`` for the dialect, else ``spec``."""
+    variants = spec.kwarg("variants")
+    if not isinstance(variants, tuple):
+        return spec
+    for entry in variants:
+        if (
+            isinstance(entry, tuple)
+            and len(entry) == 2
+            and entry[0] == (dialect_name or DEFAULT_DIALECT)
+            and isinstance(entry[1], TypeSpec)
+        ):
+            return entry[1]
+    return spec
+
+
 def compile_type(spec: TypeSpec, dialect_name: str | None) -> str | None:
     """Return the DDL of ``spec`` on the dialect, or None if it cannot compile."""
     built = build_type(spec)
@@ -143,6 +167,7 @@ def compare_types(
     """
     if model is None or head is None:
         return None
+    model, head = for_dialect(model, dialect_name), for_dialect(head, dialect_name)
     model_type, head_type = build_type(model), build_type(head)
     if model_type is None or head_type is None:
         return None

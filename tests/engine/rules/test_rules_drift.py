@@ -472,3 +472,33 @@ def test_expression_index_compared_by_name_only():
         indexes=[IndexDef("ix_lower_title", ("lower( title )",))],
     )
     assert run([model], [head], dialect="postgresql") == []
+
+
+def test_variant_type_chosen_for_dialect():
+    variants = (("postgresql", typ("postgresql.JSONB")),)
+    model = documents(column("doc", typ("JSON", variants=variants), 7))
+    head_json = documents(column("doc", typ("JSON"), 12, HEAD), path=HEAD)
+    head_jsonb = documents(column("doc", typ("postgresql.JSONB"), 12, HEAD), path=HEAD)
+    assert run([model], [head_json], dialect="sqlite") == []
+    assert run([model], [head_jsonb], dialect="postgresql") == []
+    pg_findings = run([model], [head_json], dialect="postgresql")
+    assert [f.code for f in pg_findings] == ["STW105"]
+
+
+def test_serial_default_skipped_on_postgresql():
+    model = table("tags", column("id", typ("Integer"), 1, primary_key=True))
+    head = table(
+        "tags",
+        column(
+            "id",
+            typ("Integer"),
+            3,
+            HEAD,
+            primary_key=True,
+            server_default="nextval('tags_id_seq')",
+        ),
+        path=HEAD,
+    )
+    compare = CompareOptions(compare_server_default=True)
+    assert run([model], [head], compare=compare, dialect="postgresql") == []
+    assert [f.code for f in run([model], [head], compare=compare)] == ["STW109"]

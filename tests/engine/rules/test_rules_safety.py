@@ -287,3 +287,17 @@ def test_not_null_on_table_created_in_same_revision_is_clean():
         "create_table", table="documents", table_def=TableDef("documents"), line=9
     )
     assert data_loss(script("a1", [create, add_title(nullable=False)])) == []
+
+
+def test_not_null_on_table_unknown_before_is_clean():
+    replay = ReplayResult()
+    replay.schema_before = {"a1": schema()}  # type: ignore[attr-defined]
+    assert data_loss(script("a1", [add_title(nullable=False)]), replay=replay) == []
+
+
+def test_not_null_on_table_known_before_reported():
+    replay = ReplayResult()
+    before = schema(table("documents", column("id", line=1, primary_key=True)))
+    replay.schema_before = {"a1": before}  # type: ignore[attr-defined]
+    findings = data_loss(script("a1", [add_title(nullable=False)]), replay=replay)
+    assert [f.code for f in findings] == ["STW304"]
