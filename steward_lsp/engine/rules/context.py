@@ -34,22 +34,12 @@ class RuleContext:
 
     def head_uncertain_everywhere(self) -> bool:
         """Return whether replay could not tell which tables raw SQL changed."""
-        return bool(getattr(self.replay_result, "uncertain_everywhere", False))
+        return bool(self.replay_result.uncertain_everywhere)
 
     def is_table_uncertain(self, key: str) -> bool:
         """Return whether replay marked the table ``key`` as uncertain."""
-        uncertain = getattr(self.replay_result, "uncertain_tables", None)
-        if not isinstance(uncertain, (set, frozenset, dict, list, tuple)):
-            return False
-        return key in uncertain
+        return key in self.replay_result.uncertain_tables
 
     def schema_before(self, revision: str) -> SchemaState | None:
         """Return the schema just before ``revision`` ran, if replay recorded it."""
-        recorded = getattr(self.replay_result, "schema_before", None)
-        if callable(recorded):
-            found = recorded(revision)
-        elif isinstance(recorded, dict):
-            found = recorded.get(revision)
-        else:
-            return None
-        return found if isinstance(found, SchemaState) else None
+        return self.replay_result.schema_before.get(revision)

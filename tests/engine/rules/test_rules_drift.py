@@ -111,6 +111,16 @@ def test_public_schema_is_default_on_postgresql():
     assert run([model], [head], dialect="postgresql") == []
 
 
+def test_table_uncertain_in_replay_has_no_drift():
+    model = documents(column("title", typ("String", 200), 7))
+    head = documents(path=HEAD)
+    replay = ReplayResult(
+        head_schema=schema(head), uncertain_tables={"documents": "raw SQL"}
+    )
+    findings = check_drift(context(schema(model), schema(head), replay=replay))
+    assert findings == []
+
+
 def test_uncertain_table_has_no_drift():
     model = documents(column("title", typ("String", 200), 7))
     head = documents(path=HEAD, uncertain="op.execute in revision a1")
@@ -118,8 +128,7 @@ def test_uncertain_table_has_no_drift():
 
 
 def test_uncertain_everywhere_has_no_drift():
-    replay = ReplayResult()
-    replay.uncertain_everywhere = True  # type: ignore[attr-defined]
+    replay = ReplayResult(uncertain_everywhere="op.execute of a SQL string variable")
     findings = check_drift(context(schema(documents()), schema(), replay=replay))
     assert findings == []
 

@@ -233,7 +233,7 @@ def test_type_narrowing_from_schema_before():
     )
     before = schema(table("documents", column("body", typ("Text"), 3)))
     replay = ReplayResult()
-    replay.schema_before = {"a1": before}  # type: ignore[attr-defined]
+    replay.schema_before = {"a1": before}
     findings = data_loss(script("a1", [alter]), replay=replay)
     assert [f.code for f in findings] == ["STW303"]
 
@@ -291,13 +291,13 @@ def test_not_null_on_table_created_in_same_revision_is_clean():
 
 def test_not_null_on_table_unknown_before_is_clean():
     replay = ReplayResult()
-    replay.schema_before = {"a1": schema()}  # type: ignore[attr-defined]
+    replay.schema_before = {"a1": schema()}
     assert data_loss(script("a1", [add_title(nullable=False)]), replay=replay) == []
 
 
 def test_not_null_on_table_known_before_reported():
     replay = ReplayResult()
     before = schema(table("documents", column("id", line=1, primary_key=True)))
-    replay.schema_before = {"a1": before}  # type: ignore[attr-defined]
+    replay.schema_before = {"a1": before}
     findings = data_loss(script("a1", [add_title(nullable=False)]), replay=replay)
     assert [f.code for f in findings] == ["STW304"]
