@@ -80,7 +80,13 @@ def table_uniques(table: TableDef, convention: dict[str, str]) -> list[UniqueSha
         if column.unique and not column.index:
             name = convention_name(convention, "uq", table.name, (column.name,))
             shapes.append(UniqueShape(name, (column.name,), column.location))
-    return [s for s in shapes if not primary_key or set(s.columns) != primary_key]
+    # A replay may record the constraint that ``unique=True`` produced as well.
+    distinct: dict[tuple[str | None, frozenset[str]], UniqueShape] = {}
+    for shape in shapes:
+        if primary_key and set(shape.columns) == primary_key:
+            continue
+        distinct.setdefault((shape.name, frozenset(shape.columns)), shape)
+    return list(distinct.values())
 
 
 def leading_columns(

@@ -511,3 +511,14 @@ def test_serial_default_skipped_on_postgresql():
     compare = CompareOptions(compare_server_default=True)
     assert run([model], [head], compare=compare, dialect="postgresql") == []
     assert [f.code for f in run([model], [head], compare=compare)] == ["STW109"]
+
+
+def test_unique_flag_and_constraint_counted_once():
+    model = documents(column("code", typ("String", 20), 7))
+    head = documents(
+        column("code", typ("String", 20), 12, HEAD, unique=True),
+        path=HEAD,
+        uniques=[UniqueConstraintDef(("code",), location=at(12, HEAD))],
+    )
+    findings = run([model], [head], dialect="postgresql")
+    assert [f.code for f in findings] == ["STW108"]
