@@ -229,7 +229,11 @@ class Workspace:
 
         revision_graph = graph.build_graph(scripts, env.settings)
         findings.extend(revision_graph.findings)
-        replayed = replay.replay(revision_graph)
+        replayed = replay.replay(
+            revision_graph,
+            dialect=env.dialect,
+            naming_convention=model_result.schema.naming_convention,
+        )
         findings.extend(replayed.findings)
 
         context = RuleContext(

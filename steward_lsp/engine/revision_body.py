@@ -181,8 +181,7 @@ class _BodyReader:
         elif isinstance(statement, (ast.For, ast.AsyncFor)):
             self._for(statement, frame)
         elif isinstance(statement, ast.While):
-            self._opaque(statement, frame)
-            self.walk(statement.body, frame.nested(understood=False))
+            self._unfollowed_block(statement, [statement.body], frame)
         elif isinstance(statement, ast.Try):
             self.walk(statement.body, frame)
             unsure = frame.nested(understood=False)
@@ -249,10 +248,7 @@ class _BodyReader:
             # NOTE: an ``if`` on anything but the dialect name is followed on
             # both branches with its operations marked not understood, so
             # replay keeps their tables uncertain instead of guessing.
-            self._opaque(statement.test, frame)
-            unsure = frame.nested(understood=False)
-            self.walk(statement.body, unsure)
-            self.walk(statement.orelse, unsure)
+            self._unfollowed_block(statement, [statement.body, statement.orelse], frame)
             return
         negated = DialectGuard(guard.names, not guard.negated)
         self.walk(statement.body, frame.nested(guards=(*frame.context.guards, guard)))
@@ -282,8 +278,23 @@ class _BodyReader:
                     inner.scope.values[target.id] = element
                     self.walk(statement.body, inner)
                 return
-        self._opaque(statement, frame)
-        self.walk(statement.body, frame.nested(understood=False))
+        self._unfollowed_block(statement, [statement.body, statement.orelse], frame)
+
+    def _unfollowed_block(
+        self, statement: ast.stmt, bodies: list[list[ast.stmt]], frame: _Frame
+    ) -> None:
+        """Walk a block whose runs cannot be known, marking its operations.
+
+        The block is listed as opaque only when it contains operations or
+        calls, so every opaque entry without either inside is a call.
+        """
+        unsure = frame.nested(understood=False)
+        counts = (len(self.function.operations), len(self.function.opaque))
+        position = len(self.function.opaque)
+        for body in bodies:
+            self.walk(body, unsure)
+        if counts != (len(self.function.operations), len(self.function.opaque)):
+            self.function.opaque.insert(position, self.module.locate(statement))
 
     # -- calls --------------------------------------------------------------
 

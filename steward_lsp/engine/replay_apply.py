@@ -1,0 +1,489 @@
+"""Apply one parsed operation to a working schema.
+
+The effects follow what Alembic's operation does on the database: dropping a
+column drops the indexes and constraints that use it, renaming a table keeps
+the foreign keys that point at it, ``alter_column`` changes only what it is
+given. An operation that could not be read completely still applies what was
+read, and leaves its table uncertain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+
+from steward_lsp.engine.migration import Operation
+from steward_lsp.engine.replay_record import Recorder
+from steward_lsp.engine.replay_sql import apply_sql, sql_tables
+from steward_lsp.engine.replay_state import WorkingSchema
+from steward_lsp.engine.schema import (
+    ColumnDef,
+    ForeignKeyDef,
+    TableDef,
+    TypeSpec,
+    table_key,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def apply_operation(
+    work: WorkingSchema, operation: Operation, recorder: Recorder, dialect: str | None
+) -> None:
+    """Apply ``operation`` to ``work``, recording history and uncertainty."""
+    if operation.dialect_guards:
+        if dialect is None:
+            _guarded_without_dialect(work, operation, recorder)
+            return
+        if not all(guard.matches(dialect) for guard in operation.dialect_guards):
+            return
+    if operation.name == "execute":
+        apply_sql(work, operation, recorder, dialect)
+        return
+    handler = _HANDLERS.get(operation.name)
+    if handler is not None:
+        handler(work, operation, recorder)
+    if not operation.understood:
+        what = f"runs {operation.name} with arguments the static analysis cannot read"
+        if operation.table:
+            recorder.mark_uncertain(
+                work, operation.table, operation.schema, what, operation
+            )
+        elif operation.name != "bulk_insert":
+            recorder.mark_everywhere(what, operation)
+
+
+def _guarded_without_dialect(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    # NOTE: with no dialect configured, a dialect-specific operation is not
+    # applied; the tables it touches become uncertain instead of guessed.
+    what = f"runs {operation.name} only on some dialects, and no dialect is configured"
+    if operation.name == "execute":
+        for name, schema in sql_tables(operation.sql or ""):
+            recorder.mark_uncertain(work, name, schema, what, operation)
+    elif operation.table:
+        recorder.mark_uncertain(
+            work, operation.table, operation.schema, what, operation
+        )
+
+
+def changed_table(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> TableDef | None:
+    """Return the operation's table for changing; a missing one is made uncertain."""
+    if not operation.table:
+        return None
+    table = work.edit(operation.table, operation.schema)
+    if table is not None:
+        return table
+    reason = recorder.reason(
+        f"changes table {operation.table}, which no earlier revision creates"
+    )
+    table = TableDef(
+        operation.table, operation.schema, location=operation.location, uncertain=reason
+    )
+    work.put(table)
+    work.own(table)
+    recorder.uncertain(table.key, reason, operation)
+    return table
+
+
+# -- tables -------------------------------------------------------------------
+
+
+def _create_table(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    table = operation.table_def
+    if table is None or not table.name:
+        return
+    if operation.params.get("if_not_exists") and work.get(table.name, table.schema):
+        return
+    work.put(table)
+    recorder.event(table.key, operation, "created")
+    for column in table.columns:
+        recorder.event(f"{table.key}.{column}", operation, "created with the table")
+
+
+def _drop_table(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
+    if operation.table and work.remove(operation.table, operation.schema) is not None:
+        recorder.event(
+            table_key(operation.table, operation.schema), operation, "dropped"
+        )
+
+
+def _rename_table(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    old, new = operation.table, operation.new_name
+    if not old or not new:
+        return
+    table = work.edit(old, operation.schema)
+    if table is None:
+        recorder.mark_uncertain(
+            work,
+            new,
+            operation.schema,
+            f"renames table {old}, which no earlier revision creates",
+            operation,
+        )
+        return
+    work.remove(old, operation.schema)
+    table.name = new
+    work.put(table)
+    old_key, new_key = table_key(old, operation.schema), table.key
+    recorder.rename(old_key, new_key)
+    recorder.event(new_key, operation, f"renamed from {old}")
+    _retarget_foreign_keys(work, old, new, operation.schema)
+
+
+def _retarget_foreign_keys(
+    work: WorkingSchema, old: str, new: str, schema: str | None
+) -> None:
+    """Point foreign keys at a renamed table, as the database does."""
+    for other in work.tables():
+        inline = [
+            c.name
+            for c in other.columns.values()
+            if any(
+                _refers(fk.referred_table, fk.referred_schema, old, schema)
+                for fk in c.foreign_keys
+            )
+        ]
+        table_level = any(
+            _refers(fk.referred_table, fk.referred_schema, old, schema)
+            for fk in other.foreign_keys
+        )
+        if not inline and not table_level:
+            continue
+        edited = work.edit(other.name, other.schema)
+        assert edited is not None
+        edited.foreign_keys = [
+            _retarget(fk, old, new, schema) for fk in edited.foreign_keys
+        ]
+        for name in inline:
+            column = work.edit_column(edited, name)
+            assert column is not None
+            column.foreign_keys = [
+                _retarget(fk, old, new, schema) for fk in column.foreign_keys
+            ]
+
+
+def _refers(
+    table: str, table_schema: str | None, name: str, schema: str | None
+) -> bool:
+    return table == name and table_schema == schema
+
+
+def _retarget(
+    fk: ForeignKeyDef, old: str, new: str, schema: str | None
+) -> ForeignKeyDef:
+    if _refers(fk.referred_table, fk.referred_schema, old, schema):
+        return dataclasses.replace(fk, referred_table=new)
+    return fk
+
+
+def _table_comment(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    table = changed_table(work, operation, recorder)
+    if table is None:
+        return
+    comment = operation.params.get("comment")
+    dropping = operation.name == "drop_table_comment"
+    table.comment = None if dropping or not isinstance(comment, str) else comment
+    recorder.event(table.key, operation, "comment changed")
+
+
+# -- columns ------------------------------------------------------------------
+
+
+def _add_column(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
+    column = operation.column
+    table = changed_table(work, operation, recorder)
+    if table is None or column is None or not column.name:
+        return
+    if operation.params.get("if_not_exists") and column.name in table.columns:
+        return
+    table.columns[column.name] = column
+    recorder.event(f"{table.key}.{column.name}", operation, "added")
+
+
+def _drop_column(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
+    name = operation.column_name
+    table = changed_table(work, operation, recorder)
+    if table is None or not name:
+        return
+    if table.columns.pop(name, None) is None:
+        logger.debug("drop_column of unknown column %s.%s", table.key, name)
+    # The database drops indexes and constraints that use the column.
+    table.indexes = [i for i in table.indexes if name not in i.expressions]
+    table.uniques = [u for u in table.uniques if name not in u.columns]
+    table.foreign_keys = [fk for fk in table.foreign_keys if name not in fk.columns]
+    recorder.event(f"{table.key}.{name}", operation, "dropped")
+
+
+def _alter_column(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    name = operation.column_name
+    table = changed_table(work, operation, recorder)
+    if table is None or not name:
+        return
+    column = work.edit_column(table, name)
+    if column is None:
+        recorder.mark_uncertain(
+            work,
+            table.name,
+            table.schema,
+            f"alters column {table.name}.{name}, which no earlier revision adds",
+            operation,
+        )
+        return
+    changes = _apply_column_changes(column, operation.params)
+    new_name = operation.new_name
+    if new_name and new_name != name:
+        _rename_column(table, name, new_name)
+        recorder.rename(f"{table.key}.{name}", f"{table.key}.{new_name}")
+        changes.append(f"renamed from {name}")
+    key = f"{table.key}.{column.name}"
+    recorder.event(key, operation, ", ".join(changes) or "altered")
+
+
+def _apply_column_changes(column: ColumnDef, params: dict[str, object]) -> list[str]:
+    changes: list[str] = []
+    nullable = params.get("nullable")
+    if isinstance(nullable, bool):
+        column.nullable = nullable
+        changes.append("nullable" if nullable else "NOT NULL")
+    new_type = params.get("type_")
+    if isinstance(new_type, TypeSpec):
+        column.type = new_type
+        changes.append(f"type {new_type.text or new_type.name}")
+    if "server_default" in params:
+        default = params["server_default"]
+        column.server_default = default if isinstance(default, str) else None
+        changes.append(f"server default {column.server_default or 'dropped'}")
+    if "comment" in params:
+        comment = params["comment"]
+        column.comment = comment if isinstance(comment, str) else None
+        changes.append("comment changed")
+    return changes
+
+
+def _rename_column(table: TableDef, old: str, new: str) -> None:
+    """Rename a column in place, keeping column order and constraint references."""
+    table.columns = {
+        (new if key == old else key): column for key, column in table.columns.items()
+    }
+    table.columns[new].name = new
+
+    def rename(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(new if item == old else item for item in names)
+
+    table.indexes = [
+        dataclasses.replace(i, expressions=rename(i.expressions)) for i in table.indexes
+    ]
+    table.uniques = [
+        dataclasses.replace(u, columns=rename(u.columns)) for u in table.uniques
+    ]
+    table.foreign_keys = [
+        dataclasses.replace(fk, columns=rename(fk.columns)) for fk in table.foreign_keys
+    ]
+
+
+# -- indexes and constraints --------------------------------------------------
+
+
+def _create_index(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    index = operation.index
+    table = changed_table(work, operation, recorder)
+    if table is None or index is None:
+        return
+    if index.name is not None:
+        table.indexes = [i for i in table.indexes if i.name != index.name]
+    table.indexes.append(index)
+    label = index.name or "unnamed index"
+    recorder.event(table.key, operation, f"index {label} created")
+    for expression in index.expressions:
+        if expression in table.columns:
+            recorder.event(
+                f"{table.key}.{expression}", operation, f"indexed by {label}"
+            )
+
+
+def _drop_index(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
+    name = operation.constraint_name
+    if name is None:
+        return
+    candidates = (
+        [work.get(operation.table, operation.schema)]
+        if operation.table
+        else list(work.tables())
+    )
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        if any(i.name == name for i in candidate.indexes):
+            table = work.edit(candidate.name, candidate.schema)
+            assert table is not None
+            table.indexes = [i for i in table.indexes if i.name != name]
+            recorder.event(table.key, operation, f"index {name} dropped")
+            return
+        for column in candidate.columns.values():
+            if (
+                column.index
+                and work.convention_name("ix", candidate.name, column.name) == name
+            ):
+                table = work.edit(candidate.name, candidate.schema)
+                assert table is not None
+                edited = work.edit_column(table, column.name)
+                assert edited is not None
+                # ``index=True, unique=True`` builds one unique index.
+                edited.index = False
+                edited.unique = False
+                recorder.event(
+                    f"{table.key}.{column.name}", operation, f"index {name} dropped"
+                )
+                return
+    logger.debug("drop_index of unknown index %s", name)
+
+
+def _create_unique(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    table = changed_table(work, operation, recorder)
+    if table is None or operation.unique is None:
+        return
+    table.uniques.append(operation.unique)
+    recorder.event(
+        table.key, operation, f"unique constraint {operation.unique.name or ''} created"
+    )
+
+
+def _create_foreign_key(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    table = changed_table(work, operation, recorder)
+    if table is None or operation.foreign_key is None:
+        return
+    table.foreign_keys.append(operation.foreign_key)
+    recorder.event(table.key, operation, "foreign key created")
+    for column in operation.foreign_key.columns:
+        recorder.event(f"{table.key}.{column}", operation, "foreign key created")
+
+
+def _create_check(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    table = changed_table(work, operation, recorder)
+    if table is None or operation.check is None:
+        return
+    table.checks.append(operation.check)
+    recorder.event(table.key, operation, "check constraint created")
+
+
+def _create_primary_key(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    table = changed_table(work, operation, recorder)
+    columns = operation.params.get("columns")
+    if table is None or not isinstance(columns, tuple):
+        return
+    for name in columns:
+        column = work.edit_column(table, str(name))
+        if column is not None:
+            column.primary_key = True
+            column.nullable = False
+    table.primary_key_name = operation.constraint_name
+    recorder.event(table.key, operation, "primary key created")
+
+
+def _drop_constraint(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    name, kind = operation.constraint_name, operation.constraint_type
+    table = changed_table(work, operation, recorder)
+    if table is None or name is None:
+        return
+    found = False
+    if kind in (None, "unique"):
+        found |= _drop_named(table, "uniques", name)
+        found |= _drop_column_unique(work, table, name)
+    if kind in (None, "foreignkey") and not found:
+        found |= _drop_named(table, "foreign_keys", name)
+        found |= _drop_inline_foreign_key(work, table, name)
+    if kind in (None, "check") and not found:
+        found |= _drop_named(table, "checks", name)
+    if kind == "primary" or (
+        kind is None and not found and name == table.primary_key_name
+    ):
+        for column_name in table.primary_key:
+            column = work.edit_column(table, column_name)
+            assert column is not None
+            column.primary_key = False
+        table.primary_key_name = None
+        found = True
+    if found:
+        recorder.event(table.key, operation, f"constraint {name} dropped")
+        return
+    recorder.mark_uncertain(
+        work,
+        table.name,
+        table.schema,
+        f"drops constraint {name}, which the static analysis cannot match by name",
+        operation,
+    )
+
+
+def _drop_named(table: TableDef, attribute: str, name: str) -> bool:
+    items = getattr(table, attribute)
+    kept = [item for item in items if item.name != name]
+    setattr(table, attribute, kept)
+    return len(kept) != len(items)
+
+
+def _drop_column_unique(work: WorkingSchema, table: TableDef, name: str) -> bool:
+    for column in list(table.columns.values()):
+        if column.unique and not column.index:
+            if work.convention_name("uq", table.name, column.name) == name:
+                edited = work.edit_column(table, column.name)
+                assert edited is not None
+                edited.unique = False
+                return True
+    return False
+
+
+def _drop_inline_foreign_key(work: WorkingSchema, table: TableDef, name: str) -> bool:
+    for column in list(table.columns.values()):
+        if any(fk.name == name for fk in column.foreign_keys):
+            edited = work.edit_column(table, column.name)
+            assert edited is not None
+            edited.foreign_keys = [fk for fk in edited.foreign_keys if fk.name != name]
+            return True
+    return False
+
+
+_Handler = Callable[[WorkingSchema, Operation, Recorder], None]
+
+_HANDLERS: dict[str, _Handler] = {
+    "create_table": _create_table,
+    "drop_table": _drop_table,
+    "rename_table": _rename_table,
+    "create_table_comment": _table_comment,
+    "drop_table_comment": _table_comment,
+    "add_column": _add_column,
+    "drop_column": _drop_column,
+    "alter_column": _alter_column,
+    "create_index": _create_index,
+    "drop_index": _drop_index,
+    "create_unique_constraint": _create_unique,
+    "create_foreign_key": _create_foreign_key,
+    "create_check_constraint": _create_check,
+    "create_primary_key": _create_primary_key,
+    "drop_constraint": _drop_constraint,
+}

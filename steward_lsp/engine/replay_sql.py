@@ -1,0 +1,460 @@
+"""Raw SQL of ``op.execute`` applied to the working schema with sqlglot.
+
+Plain DDL is applied: ``CREATE TABLE``, ``DROP TABLE``, ``ALTER TABLE`` with
+ADD / DROP / RENAME COLUMN, ``ALTER COLUMN`` (type, NULL, default) and
+RENAME TO, ``CREATE INDEX`` and ``DROP INDEX``. DML and statements that change
+no table's shape (functions, triggers, extensions, types, views, grants)
+leave the schema alone. Anything else makes the tables it names uncertain;
+when no table can be named, the whole head schema is uncertain.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from steward_lsp.engine.migration import Operation
+from steward_lsp.engine.replay_record import Recorder
+from steward_lsp.engine.replay_sql_types import column_type
+from steward_lsp.engine.replay_state import WorkingSchema
+from steward_lsp.engine.schema import ColumnDef, IndexDef, TableDef, table_key
+
+logger = logging.getLogger(__name__)
+
+# sqlglot warns on every statement it keeps as an opaque command (CREATE
+# EXTENSION, ALTER TYPE); those are expected here and handled below.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+_SQLGLOT_DIALECTS = {
+    "postgresql": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "mssql": "tsql",
+    "oracle": "oracle",
+}
+_DML = (exp.Insert, exp.Update, exp.Delete, exp.Select, exp.Merge, exp.Union)
+_NO_SHAPE = (exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use, exp.Grant)
+_NO_SHAPE_KINDS = {
+    "FUNCTION",
+    "PROCEDURE",
+    "TRIGGER",
+    "VIEW",
+    "SEQUENCE",
+    "SCHEMA",
+    "TYPE",
+    "EXTENSION",
+    "DATABASE",
+    "MATERIALIZED VIEW",
+}
+_NO_SHAPE_COMMANDS = re.compile(
+    r"^\s*(?:(?:CREATE|ALTER|DROP)(?:\s+OR\s+REPLACE)?\s+(?:EXTENSION|TYPE|FUNCTION|"
+    r"PROCEDURE|TRIGGER|VIEW|SEQUENCE|SCHEMA|ROLE|POLICY|MATERIALIZED\s+VIEW|DOMAIN|"
+    r"COLLATION|PUBLICATION|SUBSCRIPTION|RULE)|COMMENT\s+ON|GRANT|REVOKE|SET|ANALYZE|"
+    r"VACUUM|REFRESH|PRAGMA)\b",
+    re.IGNORECASE,
+)
+_DML_TEXT = re.compile(r"^\s*(INSERT|UPDATE|DELETE|SELECT|WITH|MERGE|COPY)\b", re.I)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def apply_sql(
+    work: WorkingSchema, operation: Operation, recorder: Recorder, dialect: str | None
+) -> None:
+    """Apply the SQL of an ``execute`` operation, or mark what it may change."""
+    sql = operation.sql
+    if sql is None:
+        _apply_unread(work, operation, recorder)
+        return
+    statements = _parse(sql, dialect)
+    if statements is None:
+        _apply_unparsed(work, operation, recorder, sql)
+        return
+    for statement in statements:
+        if statement is not None:
+            _apply_statement(work, operation, recorder, statement, dialect)
+
+
+def sql_tables(sql: str) -> list[tuple[str, str | None]]:
+    """Return the tables that ``sql`` names, as (name, schema), in order."""
+    statements = _parse(sql, None) or []
+    found: list[tuple[str, str | None]] = []
+    for statement in statements:
+        if statement is None:
+            continue
+        for table in statement.find_all(exp.Table):
+            item = (table.name, table.db or None)
+            if table.name and item not in found:
+                found.append(item)
+    return found
+
+
+def _parse(sql: str, dialect: str | None) -> list[exp.Expr | None] | None:
+    read = _SQLGLOT_DIALECTS.get(dialect or "", None)
+    try:
+        return sqlglot.parse(sql, read=read)
+    except SqlglotError as exc:
+        logger.debug("sqlglot cannot parse %r: %s", sql[:80], exc)
+        return None
+
+
+def _apply_unread(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> None:
+    """Handle ``execute`` whose SQL text could not be read statically."""
+    if operation.params.get("dml"):
+        return
+    template = operation.params.get("sql_template") or operation.params.get("source")
+    text = template if isinstance(template, str) else ""
+    if isinstance(operation.params.get("sql_template"), str) and _DML_TEXT.match(text):
+        return
+    what = "runs SQL the static analysis cannot read"
+    named = _mentioned_tables(work, text)
+    if named:
+        for table in named:
+            recorder.mark_uncertain(work, table.name, table.schema, what, operation)
+        return
+    recorder.mark_everywhere(what, operation)
+
+
+def _apply_unparsed(
+    work: WorkingSchema, operation: Operation, recorder: Recorder, sql: str
+) -> None:
+    if _DML_TEXT.match(sql):
+        return
+    what = "runs SQL that sqlglot cannot parse"
+    named = _mentioned_tables(work, sql)
+    for table in named:
+        recorder.mark_uncertain(work, table.name, table.schema, what, operation)
+    if not named and not _NO_SHAPE_COMMANDS.match(sql):
+        recorder.mark_everywhere(what, operation)
+
+
+def _mentioned_tables(work: WorkingSchema, text: str) -> list[TableDef]:
+    words = set(_WORD.findall(text))
+    return [table for table in work.tables() if table.name in words]
+
+
+def _apply_statement(
+    work: WorkingSchema,
+    operation: Operation,
+    recorder: Recorder,
+    statement: exp.Expr,
+    dialect: str | None,
+) -> None:
+    if isinstance(statement, _DML + _NO_SHAPE):
+        return
+    if isinstance(statement, exp.Create):
+        _create(work, operation, recorder, statement, dialect)
+    elif isinstance(statement, exp.Drop):
+        _drop(work, operation, recorder, statement)
+    elif (
+        isinstance(statement, exp.Alter) and str(statement.args.get("kind")) == "TABLE"
+    ):
+        _alter_table(work, operation, recorder, statement, dialect)
+    elif isinstance(statement, exp.Command):
+        _command(work, operation, recorder, statement.sql())
+    else:
+        _unsupported(work, operation, recorder, statement)
+
+
+def _unsupported(
+    work: WorkingSchema,
+    operation: Operation,
+    recorder: Recorder,
+    statement: exp.Expr,
+) -> None:
+    what = f"runs SQL ({statement.key.upper()}) that the static analysis does not apply"
+    tables = [t for t in statement.find_all(exp.Table) if t.name]
+    for table in tables:
+        recorder.mark_uncertain(work, table.name, table.db or None, what, operation)
+    if not tables:
+        recorder.mark_everywhere(what, operation)
+
+
+def _command(
+    work: WorkingSchema, operation: Operation, recorder: Recorder, sql: str
+) -> None:
+    if _NO_SHAPE_COMMANDS.match(sql):
+        return
+    what = "runs SQL that the static analysis does not apply"
+    named = _mentioned_tables(work, sql)
+    for table in named:
+        recorder.mark_uncertain(work, table.name, table.schema, what, operation)
+    if not named:
+        recorder.mark_everywhere(what, operation)
+
+
+# -- CREATE / DROP --------------------------------------------------------------
+
+
+def _create(
+    work: WorkingSchema,
+    operation: Operation,
+    recorder: Recorder,
+    statement: exp.Create,
+    dialect: str | None,
+) -> None:
+    kind = str(statement.args.get("kind") or "").upper()
+    if kind == "INDEX":
+        _create_index(work, operation, recorder, statement, dialect)
+        return
+    if kind != "TABLE":
+        if kind not in _NO_SHAPE_KINDS:
+            _unsupported(work, operation, recorder, statement)
+        return
+    schema_node = statement.this
+    if not isinstance(schema_node, exp.Schema) or not isinstance(
+        schema_node.this, exp.Table
+    ):
+        # CREATE TABLE ... AS SELECT: the columns come from the query.
+        _unsupported(work, operation, recorder, statement)
+        return
+    source = schema_node.this
+    table = TableDef(source.name, source.db or None, location=operation.location)
+    work.put(table)
+    work.own(table)
+    for item in schema_node.expressions:
+        _table_element(table, item, dialect)
+    recorder.event(table.key, operation, "created by raw SQL")
+    for name in table.columns:
+        recorder.event(f"{table.key}.{name}", operation, "created by raw SQL")
+
+
+def _table_element(table: TableDef, item: exp.Expr, dialect: str | None) -> None:
+    if isinstance(item, exp.ColumnDef):
+        column = _column(item, table, dialect)
+        table.columns[column.name] = column
+    elif isinstance(item, exp.PrimaryKey):
+        for identifier in item.expressions:
+            key_column = table.columns.get(identifier.name)
+            if key_column is not None:
+                key_column.primary_key = True
+                key_column.nullable = False
+    else:
+        # NOTE: table-level UNIQUE, FOREIGN KEY and CHECK in raw CREATE TABLE
+        # are not modelled; the table is marked uncertain so they cannot drift.
+        table.uncertain = table.uncertain or (
+            f"table constraint {item.sql()[:60]!r} in raw SQL is not modelled"
+        )
+
+
+def _column(item: exp.ColumnDef, table: TableDef, dialect: str | None) -> ColumnDef:
+    read = _SQLGLOT_DIALECTS.get(dialect or "")
+    kind = item.args.get("kind")
+    column = ColumnDef(
+        item.name,
+        column_type(kind, read) if isinstance(kind, exp.DataType) else None,
+        location=table.location,
+    )
+    for constraint in item.constraints:
+        _column_constraint(column, constraint.kind, read)
+    return column
+
+
+def _column_constraint(
+    column: ColumnDef, kind: exp.Expr, read: str | None
+) -> None:
+    if isinstance(kind, exp.NotNullColumnConstraint):
+        column.nullable = bool(kind.args.get("allow_null"))
+    elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+        column.primary_key = True
+        column.nullable = False
+    elif isinstance(kind, exp.DefaultColumnConstraint):
+        column.server_default = kind.this.sql(dialect=read)
+    elif isinstance(kind, exp.UniqueColumnConstraint):
+        column.unique = True
+
+
+def _create_index(
+    work: WorkingSchema,
+    operation: Operation,
+    recorder: Recorder,
+    statement: exp.Create,
+    dialect: str | None,
+) -> None:
+    index = statement.this
+    source = index.args.get("table") if isinstance(index, exp.Index) else None
+    params = index.args.get("params") if isinstance(index, exp.Index) else None
+    if not isinstance(source, exp.Table) or params is None:
+        _unsupported(work, operation, recorder, statement)
+        return
+    read = _SQLGLOT_DIALECTS.get(dialect or "")
+    expressions: list[str] = []
+    for ordered in params.args.get("columns") or []:
+        target = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+        if isinstance(target, exp.Column):
+            expressions.append(target.name)
+        else:
+            expressions.append(target.sql(dialect=read))
+    table = work.edit(source.name, source.db or None)
+    if table is None:
+        recorder.mark_uncertain(
+            work,
+            source.name,
+            source.db or None,
+            "creates an index on a table that no earlier revision creates",
+            operation,
+        )
+        return
+    name = index.name or None
+    table.indexes = [i for i in table.indexes if name is None or i.name != name]
+    table.indexes.append(
+        IndexDef(
+            name,
+            tuple(expressions),
+            bool(statement.args.get("unique")),
+            location=operation.location,
+        )
+    )
+    recorder.event(table.key, operation, f"index {name or ''} created by raw SQL")
+
+
+def _drop(
+    work: WorkingSchema, operation: Operation, recorder: Recorder, statement: exp.Drop
+) -> None:
+    kind = str(statement.args.get("kind") or "").upper()
+    targets = [
+        t for t in statement.args.get("tables") or [] if isinstance(t, exp.Table)
+    ]
+    if kind == "TABLE":
+        for target in targets:
+            if work.remove(target.name, target.db or None) is not None:
+                key = table_key(target.name, target.db or None)
+                recorder.event(key, operation, "dropped by raw SQL")
+    elif kind == "INDEX":
+        for target in targets:
+            _drop_index(work, operation, recorder, target.name)
+    elif kind not in _NO_SHAPE_KINDS:
+        _unsupported(work, operation, recorder, statement)
+
+
+def _drop_index(
+    work: WorkingSchema, operation: Operation, recorder: Recorder, name: str
+) -> None:
+    for candidate in work.tables():
+        if any(index.name == name for index in candidate.indexes):
+            table = work.edit(candidate.name, candidate.schema)
+            assert table is not None
+            table.indexes = [i for i in table.indexes if i.name != name]
+            recorder.event(table.key, operation, f"index {name} dropped by raw SQL")
+            return
+
+
+# -- ALTER TABLE ------------------------------------------------------------------
+
+
+def _alter_table(
+    work: WorkingSchema,
+    operation: Operation,
+    recorder: Recorder,
+    statement: exp.Alter,
+    dialect: str | None,
+) -> None:
+    source = statement.this
+    if not isinstance(source, exp.Table):
+        _unsupported(work, operation, recorder, statement)
+        return
+    name, schema = source.name, source.db or None
+    table = work.edit(name, schema)
+    if table is None:
+        recorder.mark_uncertain(
+            work,
+            name,
+            schema,
+            "alters by raw SQL a table that no earlier revision creates",
+            operation,
+        )
+        return
+    for action in statement.args.get("actions") or []:
+        if not _alter_action(work, table, action, operation, recorder, dialect):
+            recorder.mark_uncertain(
+                work,
+                table.name,
+                table.schema,
+                f"runs ALTER TABLE {action.sql()[:60]!r}, which the static analysis "
+                "does not apply",
+                operation,
+            )
+
+
+def _alter_action(
+    work: WorkingSchema,
+    table: TableDef,
+    action: exp.Expr,
+    operation: Operation,
+    recorder: Recorder,
+    dialect: str | None,
+) -> bool:
+    """Apply one ALTER TABLE action; return False when it is not modelled."""
+    if isinstance(action, exp.ColumnDef):
+        column = _column(action, table, dialect)
+        column.location = operation.location
+        table.columns[column.name] = column
+        recorder.event(f"{table.key}.{column.name}", operation, "added by raw SQL")
+        return True
+    if (
+        isinstance(action, exp.Drop)
+        and str(action.args.get("kind")).upper() == "COLUMN"
+    ):
+        for target in action.args.get("tables") or []:
+            table.columns.pop(target.name, None)
+            recorder.event(
+                f"{table.key}.{target.name}", operation, "dropped by raw SQL"
+            )
+        return True
+    if isinstance(action, exp.RenameColumn):
+        old, new = action.this.name, action.args["to"].name
+        renamed = work.edit_column(table, old)
+        if renamed is None:
+            return False
+        table.columns = {(new if k == old else k): c for k, c in table.columns.items()}
+        renamed.name = new
+        recorder.rename(f"{table.key}.{old}", f"{table.key}.{new}")
+        recorder.event(
+            f"{table.key}.{new}", operation, f"renamed from {old} by raw SQL"
+        )
+        return True
+    if isinstance(action, exp.AlterRename):
+        new_name = action.this.name
+        work.remove(table.name, table.schema)
+        old_key = table.key
+        table.name = new_name
+        work.put(table)
+        recorder.rename(old_key, table.key)
+        recorder.event(table.key, operation, "renamed by raw SQL")
+        return True
+    if isinstance(action, exp.AlterColumn):
+        return _alter_column(work, table, action, operation, recorder, dialect)
+    return False
+
+
+def _alter_column(
+    work: WorkingSchema,
+    table: TableDef,
+    action: exp.AlterColumn,
+    operation: Operation,
+    recorder: Recorder,
+    dialect: str | None,
+) -> bool:
+    column = work.edit_column(table, action.this.name)
+    if column is None:
+        return False
+    read = _SQLGLOT_DIALECTS.get(dialect or "")
+    dtype = action.args.get("dtype")
+    if isinstance(dtype, exp.DataType):
+        column.type = column_type(dtype, read)
+    elif action.args.get("default") is not None:
+        column.server_default = action.args["default"].sql(dialect=read)
+    elif action.args.get("allow_null") is not None:
+        column.nullable = bool(action.args["allow_null"])
+    elif action.args.get("drop"):
+        column.server_default = None
+    else:
+        return False
+    recorder.event(f"{table.key}.{column.name}", operation, "altered by raw SQL")
+    return True
