@@ -28,7 +28,7 @@ def compare_columns(
             findings.extend(_missing_at_head(model, column, head, revisions))
         else:
             findings.extend(
-                _compare_column(model, column, head_column, context, revisions)
+                _compare_column(model, head, column, head_column, context, revisions)
             )
     for name, head_column in head.columns.items():
         if name not in model.columns:
@@ -83,6 +83,7 @@ def _missing_from_model(
 
 def _compare_column(
     model: TableDef,
+    head: TableDef,
     column: ColumnDef,
     head_column: ColumnDef,
     context: RuleContext,
@@ -92,8 +93,11 @@ def _compare_column(
     if location is None:
         return []
     qualified = f"{model.key}.{column.name}"
-    at_head = f"at head{revisions.describe(head_column.location)}"
-    related = revisions.related(head_column.location, f"column {column.name} built")
+    # The revision that last changed the column explains its head shape best.
+    changed_at = revisions.last_change(f"{head.key}.{column.name}")
+    built_at = changed_at or head_column.location
+    at_head = f"at head{revisions.describe(built_at)}"
+    related = revisions.related(built_at, f"column {column.name} last changed")
     data: dict[str, object] = {"table": model.key, "column": column.name}
     findings: list[Finding] = []
 

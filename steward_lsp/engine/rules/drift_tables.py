@@ -24,7 +24,7 @@ def check_drift(context: RuleContext) -> list[Finding]:
     """Compare the model schema with the head schema and report drift."""
     if context.head_uncertain_everywhere():
         return []
-    revisions = RevisionIndex(context.scripts)
+    revisions = RevisionIndex(context.scripts, context.replay_result.history)
     pairs = pair_tables(
         context.model_schema,
         context.head_schema,

@@ -15,6 +15,7 @@ from pathlib import Path
 from steward_lsp.engine.findings import RelatedLocation
 from steward_lsp.engine.migration import RevisionScript
 from steward_lsp.engine.project import CompareOptions
+from steward_lsp.engine.replay import HistoryEvent
 from steward_lsp.engine.schema import Location, SchemaState, TableDef
 
 VERSION_TABLE = "alembic_version"
@@ -92,8 +93,18 @@ def pair_tables(
 class RevisionIndex:
     """Look up the revision script that contains a source location."""
 
-    def __init__(self, scripts: list[RevisionScript]):
+    def __init__(
+        self,
+        scripts: list[RevisionScript],
+        history: dict[str, list[HistoryEvent]] | None = None,
+    ):
         self._by_path: dict[Path, RevisionScript] = {s.path: s for s in scripts}
+        self._history = history or {}
+
+    def last_change(self, key: str) -> Location | None:
+        """Return the operation that last changed a table or column key."""
+        events = self._history.get(key)
+        return events[-1].location if events else None
 
     def script_at(self, location: Location | None) -> RevisionScript | None:
         """Return the revision whose file contains ``location``."""

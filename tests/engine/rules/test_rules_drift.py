@@ -522,3 +522,29 @@ def test_unique_flag_and_constraint_counted_once():
     )
     findings = run([model], [head], dialect="postgresql")
     assert [f.code for f in findings] == ["STW108"]
+
+
+def test_type_drift_points_at_last_change():
+    from steward_lsp.engine.replay import HistoryEvent
+
+    altered_at = at(9, revision_path("b2"))
+    history = {
+        "documents.title": [
+            HistoryEvent("a1", "create", "create_table", at(12, HEAD), "created"),
+            HistoryEvent("b2", "shorten", "alter_column", altered_at, "String(100)"),
+        ]
+    }
+    model = documents(column("title", typ("String", 200), 7))
+    head = documents(column("title", typ("String", 100), 12, HEAD), path=HEAD)
+    replay = ReplayResult(head_schema=schema(head), history=history)
+    findings = check_drift(
+        context(
+            schema(model),
+            schema(head),
+            scripts=[script("a1"), script("b2")],
+            replay=replay,
+        )
+    )
+    assert [f.code for f in findings] == ["STW105"]
+    assert "(revision b2)" in findings[0].message
+    assert findings[0].related[0].location == altered_at
