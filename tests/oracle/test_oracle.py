@@ -16,10 +16,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -29,6 +31,7 @@ from alembic.script import ScriptDirectory
 
 from steward_lsp.engine.analysis import Workspace
 from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.schema import SchemaState
 
 WORKSPACES = Path(__file__).resolve().parent.parent / "workspaces"
 
@@ -65,6 +68,9 @@ DIALECT_SKIPS: dict[tuple[str, str], str] = {
 
 # (code, column or None) per table key ("schema.table" or "table").
 TableFindings = dict[str, set[tuple[str, str | None]]]
+
+# Column names per table key.
+TableColumns = dict[str, set[str]]
 
 
 def _fixture_names() -> list[str]:
@@ -162,14 +168,45 @@ def _forget_sqlmodel_tables() -> None:
         sqlmodel.SQLModel.metadata.clear()
 
 
-def alembic_findings(project: Path, url: str) -> TableFindings:
+@dataclass
+class OracleResult:
+    """What Alembic and the database report for one fixture."""
+
+    findings: TableFindings
+    model_columns: TableColumns
+    database_columns: TableColumns
+
+
+def _metadata_columns(metadata: sa.MetaData) -> TableColumns:
+    return {key: set(table.columns.keys()) for key, table in metadata.tables.items()}
+
+
+def _reflect_columns(connection: sa.Connection, metadata: sa.MetaData) -> TableColumns:
+    """Return the columns of every table in the database but alembic_version."""
+    inspector = sa.inspect(connection)
+    schemas = {None} | {table.schema for table in metadata.tables.values()}
+    found: TableColumns = {}
+    for schema in schemas:
+        for table in inspector.get_table_names(schema=schema):
+            if table == "alembic_version":
+                continue
+            columns = inspector.get_columns(table, schema=schema)
+            found[_table_key(schema, table)] = {column["name"] for column in columns}
+    return found
+
+
+def alembic_findings(project: Path, url: str) -> OracleResult:
     """Upgrade ``url`` to heads with the fixture and map compare_metadata."""
     config = Config(str(project / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", url)
     diffs: list[Any] = []
+    shapes: list[TableColumns] = []
 
     def compare(_heads: object, context: MigrationContext) -> list[Any]:
-        diffs.extend(compare_metadata(context, context.opts["target_metadata"]))
+        metadata = context.opts["target_metadata"]
+        diffs.extend(compare_metadata(context, metadata))
+        shapes.append(_metadata_columns(metadata))
+        shapes.append(_reflect_columns(context.connection, metadata))
         return []
 
     with _fixture_imports(project):
@@ -177,10 +214,26 @@ def alembic_findings(project: Path, url: str) -> TableFindings:
         script = ScriptDirectory.from_config(config)
         with EnvironmentContext(config, script, fn=compare):
             script.run_env()
-    return _map_diffs(diffs)
+    model_columns, database_columns = shapes
+    return OracleResult(_map_diffs(diffs), model_columns, database_columns)
 
 
 # -- steward side ----------------------------------------------------------
+
+
+@dataclass
+class StaticResult:
+    """What the static engine reports for one fixture."""
+
+    findings: TableFindings
+    model_columns: TableColumns
+    head_columns: TableColumns
+    uncertain_tables: set[str]
+    environments: int
+
+
+def _schema_columns(schema: SchemaState) -> TableColumns:
+    return {key: set(table.columns) for key, table in schema.tables.items()}
 
 
 def _steward_table(finding: Finding) -> str:
@@ -193,7 +246,7 @@ def _steward_table(finding: Finding) -> str:
     return table
 
 
-def steward_findings(project: Path) -> TableFindings:
+def steward_findings(project: Path) -> StaticResult:
     """Run the static engine on ``project`` and keep the drift findings."""
     result = Workspace(project).analyze()
     assert result.problems == [], f"configuration problems: {result.problems}"
@@ -212,20 +265,45 @@ def steward_findings(project: Path) -> TableFindings:
             finding.code,
             column if isinstance(column, str) else None,
         )
-    return found
+    model_columns: TableColumns = {}
+    head_columns: TableColumns = {}
+    uncertain: set[str] = set()
+    for analysis in result.environments:
+        model_columns.update(_schema_columns(analysis.model_schema))
+        head_columns.update(_schema_columns(analysis.head_schema))
+        uncertain.update(
+            key
+            for key, table in analysis.head_schema.tables.items()
+            if table.uncertain is not None
+        )
+    return StaticResult(
+        found, model_columns, head_columns, uncertain, len(result.environments)
+    )
 
 
 # -- the comparison --------------------------------------------------------
 
 
-def _assert_same(
-    name: str, dialect: str, oracle: TableFindings, static: TableFindings
+def _assert_same_columns(
+    label: str, expected: TableColumns, actual: TableColumns, skip: set[str]
+) -> None:
+    assert sorted(actual) == sorted(expected), f"{label}: tables differ"
+    for table in sorted(expected):
+        if table in skip:
+            continue
+        assert sorted(actual[table]) == sorted(expected[table]), (
+            f"{label}: columns of {table} differ"
+        )
+
+
+def _assert_same_findings(
+    label: str, oracle: TableFindings, static: TableFindings
 ) -> None:
     for table in sorted(set(oracle) | set(static)):
         expected = sorted(oracle.get(table, set()), key=str)
         actual = sorted(static.get(table, set()), key=str)
         assert actual == expected, (
-            f"{name} on {dialect}, table {table}: Alembic reports {expected}, "
+            f"{label}, table {table}: Alembic reports {expected}, "
             f"steward reports {actual}"
         )
 
@@ -239,7 +317,26 @@ def _run_case(
     monkeypatch.chdir(project)
     oracle = alembic_findings(project, url)
     static = steward_findings(project)
-    _assert_same(name, dialect, oracle, static)
+    label = f"{name} on {dialect}"
+
+    assert static.environments == 1, f"{label}: expected one Alembic environment"
+    # The shapes first, so that a failure names the half of the engine at
+    # fault: the model parser (models) or the replay (head).
+    _assert_same_columns(
+        f"{label}, models (steward vs imported metadata)",
+        oracle.model_columns,
+        static.model_columns,
+        set(),
+    )
+    # A table the engine marks uncertain (STW110) may miss columns that raw
+    # SQL added; its presence is still checked.
+    _assert_same_columns(
+        f"{label}, head (steward vs reflected database)",
+        oracle.database_columns,
+        static.head_columns,
+        static.uncertain_tables,
+    )
+    _assert_same_findings(label, oracle.findings, static.findings)
 
 
 def test_fixture_count() -> None:
