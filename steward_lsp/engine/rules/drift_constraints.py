@@ -16,6 +16,7 @@ from steward_lsp.engine.rules.scope import RevisionIndex, normalize_schema
 from steward_lsp.engine.rules.table_shape import (
     IndexShape,
     UniqueShape,
+    reconcile_unique_kinds,
     table_indexes,
     table_uniques,
 )
@@ -26,16 +27,28 @@ from steward_lsp.engine.schema import ForeignKeyDef, Location, TableDef
 # without a name and Alembic then cannot list it as removed.
 _UNNAMED_UNIQUE_INVISIBLE = {"sqlite"}
 
+# Dialects whose unique constraints are unique indexes.
+_UNIQUE_IS_INDEX = {"mysql", "mariadb"}
+
 
 def compare_constraints(
     model: TableDef, head: TableDef, context: RuleContext, revisions: RevisionIndex
 ) -> list[Finding]:
     """Compare indexes, unique, foreign-key and check constraints of a table."""
     convention = context.model_schema.naming_convention
+    dialect = context.dialect
+    model_indexes = table_indexes(model, convention)
+    model_uniques = table_uniques(model, convention)
+    head_indexes = table_indexes(head, convention)
+    head_uniques = table_uniques(head, convention)
+    if dialect in _UNIQUE_IS_INDEX:
+        head_indexes, head_uniques = reconcile_unique_kinds(
+            model_indexes, model_uniques, head_indexes, head_uniques
+        )
     return [
-        *_compare_indexes(model, head, convention, context.dialect, revisions),
-        *_compare_uniques(model, head, convention, context.dialect, revisions),
-        *_compare_foreign_keys(model, head, context.dialect, revisions),
+        *_compare_indexes(model, model_indexes, head_indexes, dialect, revisions),
+        *_compare_uniques(model, head, model_uniques, head_uniques, dialect, revisions),
+        *_compare_foreign_keys(model, head, dialect, revisions),
         *_compare_checks(model, head, convention, revisions),
     ]
 
@@ -46,13 +59,11 @@ def _columns_text(columns: tuple[str, ...]) -> str:
 
 def _compare_indexes(
     model: TableDef,
-    head: TableDef,
-    convention: dict[str, str],
+    model_indexes: list[IndexShape],
+    head_indexes: list[IndexShape],
     dialect: str | None,
     revisions: RevisionIndex,
 ) -> list[Finding]:
-    model_indexes = table_indexes(model, convention)
-    head_indexes = table_indexes(head, convention)
     head_by_name = {i.name: i for i in head_indexes if i.name}
     model_names = {i.name for i in model_indexes if i.name}
     findings: list[Finding] = []
@@ -105,9 +116,10 @@ def _compare_indexes(
     for existing in head_indexes:
         if existing.name is None or existing.name in model_names:
             continue
+        columns = _columns_text(existing.expressions)
         message = (
-            f"index {existing.name} on {head.key}{_columns_text(existing.expressions)} "
-            f"exists at head{revisions.describe(existing.location)} but the model "
+            f"index {existing.name} on {model.key}{columns} exists at head"
+            f"{revisions.describe(existing.location)} but the model "
             "does not declare it; declare it in the model or author a migration "
             "that drops it"
         )
@@ -154,12 +166,11 @@ def _index_data(
 def _compare_uniques(
     model: TableDef,
     head: TableDef,
-    convention: dict[str, str],
+    model_uniques: list[UniqueShape],
+    head_uniques: list[UniqueShape],
     dialect: str | None,
     revisions: RevisionIndex,
 ) -> list[Finding]:
-    model_uniques = table_uniques(model, convention)
-    head_uniques = table_uniques(head, convention)
     head_by_name = {u.name: u for u in head_uniques if u.name}
     head_signatures = {frozenset(u.columns) for u in head_uniques}
     model_names = {u.name for u in model_uniques if u.name}

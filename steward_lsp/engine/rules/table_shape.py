@@ -113,3 +113,42 @@ def is_covered(columns: tuple[str, ...], covering: list[tuple[str, ...]]) -> boo
     """
     wanted = set(columns)
     return any(set(entry[: len(columns)]) == wanted for entry in covering)
+
+
+def reconcile_unique_kinds(
+    model_indexes: list[IndexShape],
+    model_uniques: list[UniqueShape],
+    head_indexes: list[IndexShape],
+    head_uniques: list[UniqueShape],
+) -> tuple[list[IndexShape], list[UniqueShape]]:
+    """Return the head's indexes and uniques, each kind as the model declares it.
+
+    MySQL and MariaDB implement a unique constraint as a unique index, so
+    reflection cannot tell the two apart and Alembic keeps whichever kind
+    the model uses. The same is done here, matching by name, or by columns
+    for an unnamed model constraint.
+    """
+    model_index_names = {i.name: i for i in model_indexes if i.unique and i.name}
+    model_unique_names = {u.name for u in model_uniques if u.name}
+    unnamed_model_uniques = {frozenset(u.columns) for u in model_uniques if not u.name}
+    indexes = list(head_indexes)
+    uniques: list[UniqueShape] = []
+    for unique in head_uniques:
+        declared = model_index_names.get(unique.name) if unique.name else None
+        if declared is not None and unique.name not in model_unique_names:
+            indexes.append(
+                IndexShape(unique.name, unique.columns, True, unique.location)
+            )
+        else:
+            uniques.append(unique)
+    kept_indexes: list[IndexShape] = []
+    for index in indexes:
+        as_constraint = index.unique and (
+            index.name in model_unique_names
+            or frozenset(index.expressions) in unnamed_model_uniques
+        )
+        if as_constraint and index.name not in model_index_names:
+            uniques.append(UniqueShape(index.name, index.expressions, index.location))
+        else:
+            kept_indexes.append(index)
+    return kept_indexes, uniques

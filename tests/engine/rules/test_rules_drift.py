@@ -548,3 +548,28 @@ def test_type_drift_points_at_last_change():
     assert [f.code for f in findings] == ["STW105"]
     assert "(revision b2)" in findings[0].message
     assert findings[0].related[0].location == altered_at
+
+
+def test_unique_constraint_as_index_on_mysql():
+    model = documents(
+        column("code", typ("String", 20), 7),
+        indexes=[IndexDef("uq_code", ("code",), unique=True, location=at(9))],
+    )
+    head = documents(
+        column("code", typ("String", 20), 12, HEAD),
+        path=HEAD,
+        uniques=[UniqueConstraintDef(("code",), "uq_code", at(13, HEAD))],
+    )
+    assert run([model], [head], dialect="mysql") == []
+    postgresql = run([model], [head], dialect="postgresql")
+    assert sorted(f.code for f in postgresql) == ["STW107", "STW108"]
+
+
+def test_unique_index_as_constraint_on_mysql():
+    model = documents(column("code", typ("String", 20), 7, unique=True))
+    head = documents(
+        column("code", typ("String", 20), 12, HEAD),
+        path=HEAD,
+        indexes=[IndexDef("code", ("code",), unique=True, location=at(13, HEAD))],
+    )
+    assert run([model], [head], dialect="mysql") == []
