@@ -1,0 +1,397 @@
+"""Mapped classes turned into tables: names, inherited columns, table args.
+
+SQLAlchemy's rules, as of 2.x: a column attribute is taken from the first
+class in the MRO that defines it, unless that class is itself mapped (then
+the column belongs to the parent's table). ``__tablename__`` and
+``__table_args__`` come from the class, a mixin or an abstract base, or a
+``declared_attr`` anywhere; a plain one on a mapped parent does not count.
+A mapped subclass without a table name adds its columns to its parent's
+table (single-table inheritance).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from steward_lsp.engine.models.attributes import read_attribute
+from steward_lsp.engine.models.classes import ClassIndex, ClassModel
+from steward_lsp.engine.models.core import read_table
+from steward_lsp.engine.models.linked_scope import ModuleScope
+from steward_lsp.engine.models.linker import ClassBinding
+from steward_lsp.engine.models.sqlmodel_fields import read_field
+from steward_lsp.engine.models.summary import Attribute, ModuleSummary
+from steward_lsp.engine.models.table_args import apply_table_args
+from steward_lsp.engine.schema import Location, Span, TableDef
+from steward_lsp.engine.sqla_ast import ColumnRead, Unfollowed, follow, string
+
+# Attributes of a declarative base that are configuration, not columns.
+_BASE_SETTINGS = {"metadata", "registry", "type_annotation_map"}
+
+
+@dataclass
+class ClassTable:
+    """The table a mapped class maps to, or why it maps none.
+
+    ``owner`` is the table the class's columns went into: its own, or its
+    parent's under single-table inheritance. ``pending`` are the class
+    references of foreign keys for the builder to resolve.
+    """
+
+    model: ClassModel
+    table: TableDef | None
+    owner: TableDef | None
+    attribute_columns: dict[str, str] = field(default_factory=dict)
+    pending: list[tuple[ColumnRead, ModuleSummary]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Unfollowed constructs found while building, per source file."""
+
+    items: list[tuple[ModuleScope, Unfollowed]] = field(default_factory=list)
+
+    def add(self, scope: ModuleScope, found: list[Unfollowed]) -> None:
+        """Record what could not be followed in ``scope``'s module."""
+        self.items.extend((scope, item) for item in found)
+
+
+class DeclarativeBuilder:
+    """Build the table of each mapped class, memoized per class."""
+
+    def __init__(self, classes: ClassIndex, report: Report):
+        self.classes = classes
+        self.report = report
+        self._tables: dict[tuple[int, str], ClassTable] = {}
+
+    def built_tables(self) -> list[ClassTable]:
+        """Return every class table built so far."""
+        return list(self._tables.values())
+
+    def class_table(self, binding: ClassBinding) -> ClassTable | None:
+        """Return the table of a mapped class, or None for other classes."""
+        key = (binding.module.serial, binding.info.name)
+        if key in self._tables:
+            return self._tables[key]
+        model = self.classes.model(binding)
+        if model.role != "mapped":
+            return None
+        placeholder = ClassTable(model, None, None)
+        self._tables[key] = placeholder
+        built = self._build(model)
+        self._tables[key] = built
+        return built
+
+    def _build(self, model: ClassModel) -> ClassTable:
+        binding = model.binding
+        scope = self.classes.project.scope(binding.module)
+        parent = self._mapped_parent(model)
+        if "__table__" in binding.info.dunders:
+            return self._explicit_table(model, scope)
+        name, name_unfollowed = self._table_name(model, parent)
+        self.report.add(scope, name_unfollowed)
+        result = ClassTable(model, None, None)
+        if name is None and parent is None:
+            if not name_unfollowed:
+                self.report.add(
+                    scope,
+                    [
+                        Unfollowed(
+                            binding.info.node, "a mapped class without a table name"
+                        )
+                    ],
+                )
+            return result
+        if name is None:
+            assert parent is not None
+            result.owner = parent.owner
+        else:
+            result.table = TableDef(
+                name=name,
+                schema=model.base.metadata.schema if model.base else None,
+                class_name=binding.info.name,
+                location=class_location(binding),
+            )
+            result.owner = result.table
+        if result.owner is None:
+            return result
+        self._add_columns(model, result, scope)
+        if result.table is not None:
+            self._apply_table_args(model, result.table, scope)
+        self._report_bases(model, scope)
+        return result
+
+    def _explicit_table(self, model: ClassModel, scope: ModuleScope) -> ClassTable:
+        """Map ``__table__ = Table(...)`` (or a module-level table) as it is."""
+        node = model.binding.info.dunders["__table__"]
+        target, target_scope = follow(node, scope)
+        result = ClassTable(model, None, None)
+        owner = target_scope if isinstance(target_scope, ModuleScope) else scope
+        unfollowed: list[Unfollowed] = []
+        read = None
+        if isinstance(target, ast.Call) and owner.symbol(target.func) == "Table":
+            read = read_table(target, owner, unfollowed)
+        if read is None:
+            self.report.add(scope, unfollowed[:1] or [Unfollowed(node, "__table__")])
+            return result
+        table = read[0]
+        table.class_name = model.binding.info.name
+        table.location = class_location(model.binding)
+        result.table = result.owner = table
+        result.attribute_columns = {name: name for name in table.columns}
+        self.report.add(owner, unfollowed[:1])
+        return result
+
+    def _mapped_parent(self, model: ClassModel) -> ClassTable | None:
+        for ancestor in model.mro[1:]:
+            found = self.class_table(ancestor)
+            if found is not None:
+                return found
+        return None
+
+    # -- table name -------------------------------------------------------
+
+    def _table_name(
+        self, model: ClassModel, parent: ClassTable | None
+    ) -> tuple[str | None, list[Unfollowed]]:
+        flavour = model.base.flavour if model.base else "declarative"
+        if flavour == "sqlmodel":
+            return model.binding.info.name.lower(), []
+        found = self._dunder(model, "__tablename__")
+        if found is not None:
+            owner, value, is_function = found
+            scope = self.classes.project.scope(owner.module)
+            name = _declared_name(value, model) if is_function else string(value, scope)
+            if name is not None:
+                return name, []
+            return None, [Unfollowed(value, "__tablename__ cannot be read")]
+        if flavour == "flask" and (parent is None or self._own_primary_key(model)):
+            return snake_case(model.binding.info.name), []
+        return None, []
+
+    def _own_primary_key(self, model: ClassModel) -> bool:
+        scope = self.classes.project.scope(model.binding.module)
+        for attribute in model.binding.info.attributes:
+            column = read_attribute(attribute, scope, model.base)
+            if column.read is not None and column.read.column.primary_key:
+                return True
+        return False
+
+    def _dunder(
+        self, model: ClassModel, name: str
+    ) -> tuple[ClassBinding, ast.expr | ast.FunctionDef, bool] | None:
+        """Return the class defining ``name``, its value, and if it is a function."""
+        for ancestor in model.mro:
+            function = ancestor.info.declared_attrs.get(name)
+            if function is not None:
+                return ancestor, function, True
+            value = ancestor.info.dunders.get(name)
+            if value is None:
+                continue
+            if (
+                ancestor is not model.binding
+                and self.classes.model(ancestor).role == "mapped"
+            ):
+                return None
+            return ancestor, value, False
+        return None
+
+    # -- columns ----------------------------------------------------------
+
+    def _add_columns(
+        self, model: ClassModel, result: ClassTable, scope: ModuleScope
+    ) -> None:
+        table = result.owner
+        assert table is not None
+        for name, ancestor, attribute in self._column_attributes(model):
+            owner_scope = self.classes.project.scope(ancestor.module)
+            column = self._read(model, attribute, owner_scope, table)
+            if column is None:
+                continue
+            location = attribute_location(ancestor, attribute, model.binding)
+            column.column.location = location
+            for fk in column.column.foreign_keys:
+                fk.location = location
+            table.columns.setdefault(column.column.name, column.column)
+            result.attribute_columns[name] = column.column.name
+            if column.class_references:
+                result.pending.append((column, ancestor.module))
+        for ancestor in model.mro:
+            if (
+                ancestor is not model.binding
+                and self.classes.model(ancestor).role == "mapped"
+            ):
+                break
+            self._declared_columns(model, ancestor, result)
+
+    def _column_attributes(
+        self, model: ClassModel
+    ) -> list[tuple[str, ClassBinding, Attribute]]:
+        """Return the attributes that map columns of this class, own ones first."""
+        seen: set[str] = set()
+        found: list[tuple[str, ClassBinding, Attribute]] = []
+        for ancestor in model.mro:
+            role = self.classes.model(ancestor).role
+            is_self = ancestor is model.binding
+            for attribute in ancestor.info.attributes:
+                if (
+                    attribute.name in seen
+                    or attribute.name in ancestor.info.declared_attrs
+                ):
+                    continue
+                seen.add(attribute.name)
+                if role == "mapped" and not is_self:
+                    continue
+                if role == "base" and attribute.name in _BASE_SETTINGS:
+                    continue
+                found.append((attribute.name, ancestor, attribute))
+            seen.update(ancestor.info.declared_attrs)
+        return found
+
+    def _read(
+        self,
+        model: ClassModel,
+        attribute: Attribute,
+        scope: ModuleScope,
+        table: TableDef,
+    ) -> ColumnRead | None:
+        flavour = model.base.flavour if model.base else "declarative"
+        if flavour == "sqlmodel":
+            column = read_field(attribute, scope)
+        else:
+            column = read_attribute(attribute, scope, model.base)
+        self.report.add(scope, column.unfollowed[:1])
+        if column.structural:
+            table.uncertain = f"attribute {attribute.name} could not be followed"
+        return column.read
+
+    def _declared_columns(
+        self, model: ClassModel, ancestor: ClassBinding, result: ClassTable
+    ) -> None:
+        table = result.owner
+        assert table is not None
+        scope = self.classes.project.scope(ancestor.module)
+        for name, function in ancestor.info.declared_attrs.items():
+            if name.startswith("__") or name in result.attribute_columns:
+                continue
+            value = _single_return(function)
+            if value is None:
+                self.report.add(scope, [Unfollowed(function, f"declared_attr {name}")])
+                table.uncertain = f"declared_attr {name} could not be followed"
+                continue
+            attribute = Attribute(name, function.returns, value, function)
+            column = self._read(model, attribute, scope, table)
+            if column is None:
+                continue
+            column.column.location = attribute_location(
+                ancestor, attribute, model.binding
+            )
+            table.columns.setdefault(column.column.name, column.column)
+            result.attribute_columns[name] = column.column.name
+            if column.class_references:
+                result.pending.append((column, ancestor.module))
+
+    # -- table args -------------------------------------------------------
+
+    def _apply_table_args(
+        self, model: ClassModel, table: TableDef, scope: ModuleScope
+    ) -> None:
+        found = self._dunder(model, "__table_args__")
+        if found is None:
+            return
+        owner, value, is_function = found
+        owner_scope = self.classes.project.scope(owner.module)
+        node = _single_return(value) if isinstance(value, ast.FunctionDef) else value
+        if node is None or not isinstance(node, ast.expr):
+            self.report.add(owner_scope, [Unfollowed(value, "__table_args__ function")])
+            table.uncertain = "__table_args__ could not be followed"
+            return
+        unfollowed: list[Unfollowed] = []
+        module = owner.module
+        readable = apply_table_args(
+            table,
+            node,
+            owner_scope,
+            unfollowed,
+            lambda item: module.lines.location(module.path, item),
+        )
+        self.report.add(owner_scope, unfollowed[:1])
+        if not readable:
+            table.uncertain = "__table_args__ could not be followed"
+        del is_function
+
+    def _report_bases(self, model: ClassModel, scope: ModuleScope) -> None:
+        from steward_lsp.engine.models.classes import COLUMN_FREE_BASES
+
+        for node, qualified in model.external_bases:
+            if qualified not in COLUMN_FREE_BASES:
+                reason = f"columns inherited from {qualified}, outside the workspace"
+                self.report.add(scope, [Unfollowed(node, reason)])
+        for node in model.unresolved_bases:
+            self.report.add(
+                scope, [Unfollowed(node, f"base class {ast.unparse(node)}")]
+            )
+
+
+def _declared_name(value: ast.expr | ast.FunctionDef, model: ClassModel) -> str | None:
+    """Evaluate ``return cls.__name__.lower()`` and ``return "name"`` bodies."""
+    if not isinstance(value, ast.FunctionDef):
+        return None
+    node = _single_return(value)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    class_name = model.binding.info.name
+    if isinstance(node, ast.Attribute) and node.attr == "__name__":
+        return class_name
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "lower"
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "__name__"
+    ):
+        return class_name.lower()
+    return None
+
+
+def _single_return(function: ast.FunctionDef) -> ast.expr | None:
+    body = [
+        node
+        for node in function.body
+        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    ]
+    if len(body) == 1 and isinstance(body[0], ast.Return):
+        return body[0].value
+    return None
+
+
+# Before an upper-case letter that follows a lower-case letter or digit, or
+# that starts a capitalized word other than the first.
+_SNAKE_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<!^)(?=[A-Z][a-z])")
+
+
+def snake_case(name: str) -> str:
+    """Return the table name Flask-SQLAlchemy 3 derives from a class name."""
+    return _SNAKE_BOUNDARY.sub("_", name).lower().lstrip("_")
+
+
+def class_location(binding: ClassBinding) -> Location:
+    """Return the span of ``class Name`` on the class statement's line."""
+    node = binding.info.node
+    module = binding.module
+    line = node.lineno - 1
+    text = module.lines.lines[line] if line < len(module.lines.lines) else ""
+    start = module.lines.column(line, node.col_offset)
+    found = text.find(node.name, start)
+    end = found + len(node.name) if found >= 0 else start
+    return Location(module.path, Span(line, start, line, end))
+
+
+def attribute_location(
+    owner: ClassBinding, attribute: Attribute, mapped: ClassBinding
+) -> Location:
+    """Return where a column is declared: the statement in the class or mixin."""
+    module = owner.module
+    statement = attribute.statement
+    return module.lines.location(module.path, statement)
