@@ -84,7 +84,7 @@ def find_cycles(parents: Mapping[str, Iterable[str]]) -> list[list[str]]:
 def _cycle_path(
     component: list[str], parents: Mapping[str, Iterable[str]]
 ) -> list[str]:
-    """Walk one cycle through ``component`` from its smallest id."""
+    """Walk one cycle through ``component``, parent to child, smallest id first."""
     members = set(component)
     start = min(component)
     path = [start]
@@ -97,7 +97,9 @@ def _cycle_path(
         path.append(following)
         current = following
     # The walk goes child -> parent; report parent -> child like the chain.
-    return list(reversed(path))
+    path.reverse()
+    first = path.index(start)
+    return path[first:] + path[:first]
 
 
 def descendants(roots: Iterable[str], parents: Mapping[str, Iterable[str]]) -> set[str]:
@@ -144,10 +146,11 @@ def order_revisions(
                 r.revision for r in revision_map.iterate_revisions("heads", "base")
             ]
             heads = tuple(revision_map.heads)
-    except RevisionError as exc:
+    except (RevisionError, AssertionError, KeyError) as exc:
         # NOTE: the caller removed what Alembic rejects (cycles, unknown
         # names, reused branch labels); this fallback keeps replay going if a
-        # case was missed.
+        # case was missed, such as a revision id equal to a symbolic name
+        # like "base" or "heads", on which Alembic fails an assertion.
         logger.warning(
             "Alembic could not order the revisions (%s); using file order", exc
         )
