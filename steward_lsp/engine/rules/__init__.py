@@ -13,6 +13,7 @@ from steward_lsp.engine.rules.drift_tables import check_drift
 from steward_lsp.engine.rules.ignores import apply_ignores
 from steward_lsp.engine.rules.indexes import check_indexes
 from steward_lsp.engine.rules.ledger import check_ledger
+from steward_lsp.engine.rules.online_safety import check_online_safety
 from steward_lsp.engine.rules.safety import check_reversibility
 
 __all__ = ["RuleContext", "apply_ignores", "run_rules"]
@@ -26,6 +27,7 @@ RULE_FAMILIES: tuple[RuleFamily, ...] = (
     check_indexes,
     check_reversibility,
     check_data_loss,
+    check_online_safety,
     check_ledger,
     check_compliance,
 )

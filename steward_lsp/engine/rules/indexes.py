@@ -10,7 +10,12 @@ import fnmatch
 
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.rules.context import RuleContext
-from steward_lsp.engine.rules.table_shape import is_covered, leading_columns
+from steward_lsp.engine.rules.table_shape import (
+    IndexShape,
+    is_covered,
+    leading_columns,
+    table_indexes,
+)
 from steward_lsp.engine.schema import ColumnDef, TableDef
 
 
@@ -31,6 +36,7 @@ def check_indexes(context: RuleContext) -> list[Finding]:
             _ledger_ids(table, covering, context.settings.ledger_id_patterns)
         )
         findings.extend(_foreign_keys(table, covering))
+        findings.extend(_redundant_indexes(table, convention))
     return findings
 
 
@@ -95,3 +101,59 @@ def _foreign_keys(table: TableDef, covering: list[tuple[str, ...]]) -> list[Find
             )
         )
     return findings
+
+
+def _redundant_indexes(table: TableDef, convention: dict[str, str]) -> list[Finding]:
+    """Report plain indexes whose columns lead another index or the primary key.
+
+    A unique index enforces something the longer index does not, and an index
+    with dialect options (``postgresql_where``, ``postgresql_using``) may serve
+    other queries, so neither is reported.
+    """
+    indexes = table_indexes(table, convention)
+    longer: list[tuple[str, tuple[str, ...]]] = [
+        (f"index {i.name}", i.expressions) for i in indexes if not i.has_dialect_options
+    ]
+    if table.primary_key:
+        longer.append(("the primary key", table.primary_key))
+    findings: list[Finding] = []
+    for position, index in enumerate(indexes):
+        if index.unique or index.has_dialect_options or index.location is None:
+            continue
+        covering = _covering_index(index, position, indexes, longer)
+        if covering is None:
+            continue
+        message = (
+            f"index {index.name} on {table.key}({', '.join(index.expressions)}) is "
+            f"redundant: {covering} starts with the same columns and serves every "
+            "lookup it does; drop it in the model and author a migration that "
+            "drops it"
+        )
+        findings.append(
+            Finding(
+                "STW204",
+                message,
+                index.location,
+                data={"table": table.key, "index": index.name, "covered_by": covering},
+            )
+        )
+    return findings
+
+
+def _covering_index(
+    index: IndexShape,
+    position: int,
+    indexes: list[IndexShape],
+    longer: list[tuple[str, tuple[str, ...]]],
+) -> str | None:
+    size = len(index.expressions)
+    for label, expressions in longer:
+        if label == f"index {index.name}" or expressions[:size] != index.expressions:
+            continue
+        if len(expressions) > size:
+            return label
+        # Two indexes on the same columns: the first declared one stays.
+        twin = next((i for i in indexes if f"index {i.name}" == label), None)
+        if twin is None or indexes.index(twin) < position or twin.unique:
+            return label
+    return None

@@ -22,6 +22,7 @@ class IndexShape:
     expressions: tuple[str, ...]
     unique: bool
     location: Location | None
+    has_dialect_options: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,13 @@ def table_indexes(table: TableDef, convention: dict[str, str]) -> list[IndexShap
         name = convention_name(
             convention, "ix", table.name, index.expressions, index.name
         )
-        shape = IndexShape(name, index.expressions, index.unique, index.location)
+        shape = IndexShape(
+            name,
+            index.expressions,
+            index.unique,
+            index.location,
+            bool(index.dialect_options),
+        )
         _remember(shape, found, unnamed)
     for column in table.columns.values():
         if not column.index:

@@ -139,3 +139,61 @@ def test_foreign_key_in_primary_key_not_reported():
         column("tag_id", line=2, primary_key=True),
     )
     assert run(link) == []
+
+
+def test_prefix_index_is_redundant():
+    tables = notarizations(
+        column("tenant_id", line=2, index=True),
+        column("created_at", line=3),
+        indexes=[IndexDef("ix_tenant_created", ("tenant_id", "created_at"), at(5))],
+    )
+    findings = [f for f in run(tables) if f.code == "STW204"]
+    assert len(findings) == 1
+    assert findings[0].location == at(2)
+    assert findings[0].data["covered_by"] == "index ix_tenant_created"
+
+
+def test_index_on_primary_key_is_redundant():
+    tables = table("tags", column("id", line=1, primary_key=True, index=True))
+    findings = run(tables)
+    assert [f.code for f in findings] == ["STW204"]
+    assert findings[0].data["covered_by"] == "the primary key"
+
+
+def test_duplicate_indexes_report_second():
+    tables = notarizations(
+        column("code", line=2),
+        indexes=[
+            IndexDef("ix_code_a", ("code",), location=at(5)),
+            IndexDef("ix_code_b", ("code",), location=at(6)),
+        ],
+    )
+    findings = run(tables)
+    assert [f.code for f in findings] == ["STW204"]
+    assert findings[0].location == at(6)
+
+
+@pytest.mark.parametrize(
+    "short",
+    [
+        pytest.param(IndexDef("ix_code", ("code",), True, location=at(5)), id="unique"),
+        pytest.param(
+            IndexDef(
+                "ix_code",
+                ("code",),
+                False,
+                {"postgresql_where": "code > 0"},
+                location=at(5),
+            ),
+            id="partial",
+        ),
+        pytest.param(IndexDef("ix_kind", ("kind",), location=at(5)), id="not-prefix"),
+    ],
+)
+def test_index_not_redundant(short):
+    tables = notarizations(
+        column("code", line=2),
+        column("kind", line=3),
+        indexes=[short, IndexDef("ix_code_kind", ("code", "kind"), location=at(6))],
+    )
+    assert run(tables) == []
