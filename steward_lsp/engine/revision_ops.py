@@ -382,6 +382,10 @@ def _read_create_foreign_key(
         onupdate=_text(bound.named.get("onupdate"), context),
         location=operation.location,
     )
+    # postgresql_not_valid=True and the like, as source text.
+    operation.params.update(
+        dialect_options(_keyword_call(bound, context), context.scope)
+    )
 
 
 def _read_create_check(operation: Operation, bound: _Bound, context: OpContext) -> None:

@@ -105,3 +105,35 @@ def test_inline_ignore_on_op_line(tmp_path):
         op.execute("SELECT 1")
     """
     assert findings_of(body, tmp_path) == []
+
+
+def test_postgresql_locks_through_parser(tmp_path):
+    body = """
+    def upgrade():
+        op.create_index("ix_documents_title", "documents", ["title"])
+        with op.get_context().autocommit_block():
+            op.create_index(
+                "ix_documents_body", "documents", ["body"],
+                postgresql_concurrently=True,
+            )
+        op.create_foreign_key(
+            "fk_doc_tenant", "documents", "tenants", ["tenant_id"], ["id"],
+            postgresql_not_valid=True,
+        )
+        op.create_foreign_key(
+            "fk_doc_owner", "documents", "users", ["owner_id"], ["id"]
+        )
+
+
+    def downgrade():
+        op.drop_constraint("fk_doc_owner", "documents", type_="foreignkey")
+        op.drop_constraint("fk_doc_tenant", "documents", type_="foreignkey")
+        op.drop_index("ix_documents_body", table_name="documents")
+        op.drop_index("ix_documents_title", table_name="documents")
+    """
+    script, _ = parse(body, tmp_path)
+    found = run_rules(context(scripts=[script], dialect="postgresql"))
+    assert sorted((f.code, f.location.span.start_line) for f in found) == [
+        ("STW306", 7),
+        ("STW306", 17),
+    ]
