@@ -276,8 +276,18 @@ def _attach_models(
     files, problems = find_model_files(search)
     environment.model_files = files
     environment.problems.extend(problems)
-    if not files:
-        environment.problems.append(_no_models_message(environment, script))
+    if files:
+        return
+    if script is not None and script.metadata_is_none:
+        # A chain without autogenerate (data migrations, a graph under test)
+        # is valid Alembic; only the drift rules have nothing to compare.
+        logger.info(
+            "%s sets target_metadata = None; drift is not checked for %s",
+            environment.env_py,
+            environment.name,
+        )
+        return
+    environment.problems.append(_no_models_message(environment, script))
 
 
 def _read_env_py(environment: Environment) -> EnvScript | None:
@@ -312,8 +322,6 @@ def _no_models_message(environment: Environment, script: EnvScript | None) -> st
         reason = f"there is no env.py in {environment.script_location}"
     elif script is None:
         reason = "env.py cannot be read"
-    elif script.metadata_is_none:
-        reason = "env.py sets target_metadata = None"
     elif script.metadata_roots:
         reason = (
             f"the imports of {', '.join(script.metadata_roots)} for target_metadata "

@@ -533,12 +533,12 @@ def test_no_models_found_names_the_setting(tmp_path: Path) -> None:
     assert "[tool.steward] models" in problems[0]
 
 
-def test_target_metadata_none_is_reported(tmp_path: Path) -> None:
+def test_target_metadata_none_is_not_a_problem(tmp_path: Path) -> None:
     project(tmp_path, env=env_py("", "None"), models={})
-    problems = discover(tmp_path)[1]
+    environments, problems = discover(tmp_path)
 
-    assert len(problems) == 1
-    assert "target_metadata = None" in problems[0]
+    assert only(environments).model_files == []
+    assert problems == []
 
 
 def test_models_setting_extends_model_files(tmp_path: Path) -> None:
