@@ -159,7 +159,9 @@ def _apply_annotation(
         )
     column = read.column
     if "nullable" not in read.explicit:
-        column.nullable = annotation.nullable and not column.primary_key
+        # NOTE: SQLAlchemy 2.1 keeps ``Mapped[Optional[int]]`` nullable even
+        # on a primary key column, although the DDL makes it NOT NULL.
+        column.nullable = annotation.nullable
     if "type" not in read.explicit:
         spec = annotation_type(annotation, base, unfollowed)
         if spec is not None:

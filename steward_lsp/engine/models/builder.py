@@ -100,7 +100,7 @@ class SchemaBuilder:
                     severity=Severity.INFORMATION,
                 )
             )
-        return findings
+        return sorted(findings, key=Finding.sort_key)
 
     def _add_module(self, module: ModuleSummary) -> None:
         scope = self.project.scope(module)

@@ -78,7 +78,7 @@ class ModuleScope(Scope):
 
     def value(self, name: str) -> tuple[ast.expr, Scope] | None:
         """Return the expression bound to ``name``, following imports."""
-        binding = self.project.linker.lookup(self.module, name)
+        binding = self.project.linker.resolve(self.module, name)
         if isinstance(binding, ValueBinding):
             return binding.value, self.project.scope(binding.module)
         return None

@@ -82,9 +82,9 @@ class Linker:
         self._lookups[key] = found
         return found
 
-    def resolve(self, module: ModuleSummary, node: ast.AST) -> Binding | None:
-        """Return what a Name or Attribute chain in ``module`` refers to."""
-        dotted = dotted_name(node)
+    def resolve(self, module: ModuleSummary, node: ast.AST | str) -> Binding | None:
+        """Return what a Name or Attribute chain (or dotted text) refers to."""
+        dotted = node if isinstance(node, str) else dotted_name(node)
         if dotted is None:
             return None
         head, *rest = dotted.split(".")

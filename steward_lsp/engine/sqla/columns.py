@@ -296,4 +296,3 @@ def constraint_name(node: ast.expr | None, scope: Scope) -> str | None:
         if func.endswith(("op.f", ".conv")) or func in {"f", "conv"}:
             return string(node.args[0], scope)
     return None
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from steward_lsp.engine.pyast import dotted_name
 from steward_lsp.engine.sqla.scope import Scope
 
 
@@ -83,11 +84,16 @@ def string(node: ast.AST | None, scope: Scope) -> str | None:
 
 
 def follow(node: ast.expr, scope: Scope) -> tuple[ast.expr, Scope]:
-    """Replace a module-level name by the expression bound to it, repeatedly."""
+    """Replace a module-level name by the expression bound to it, repeatedly.
+
+    Dotted names (``types.Hash``) are passed to :meth:`Scope.value` whole, so
+    a scope that follows imports can resolve them too.
+    """
     for _ in range(_MAX_FOLLOW):
-        if not isinstance(node, ast.Name):
+        name = dotted_name(node)
+        if name is None:
             break
-        bound = scope.value(node.id)
+        bound = scope.value(name)
         if bound is None:
             break
         node, scope = bound

@@ -1,0 +1,284 @@
+"""Model parser tests: each snippet is parsed statically and imported for real.
+
+The static schema must match the ``MetaData`` SQLAlchemy builds from the
+same source, table by table and column by column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from model_oracle import compare_table, real_tables, static_schema, write_project
+
+DECLARATIVE_HEAD = """
+import datetime
+import decimal
+import enum
+import uuid
+from typing import Annotated, Literal, Optional, Union
+
+import sqlalchemy as sa
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, func, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+"""
+
+CASES = {
+    "mapped-defaults": """
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            name: Mapped[str]
+            nickname: Mapped[Optional[str]]
+            bio: Mapped[str | None]
+            age: Mapped[Union[int, None]]
+            score: Mapped[float]
+            active: Mapped[bool]
+            born: Mapped[datetime.date]
+            seen: Mapped[datetime.datetime]
+            at: Mapped[datetime.time]
+            span: Mapped[datetime.timedelta]
+            price: Mapped[decimal.Decimal]
+            blob: Mapped[bytes]
+            token: Mapped[uuid.UUID]
+    """,
+    "explicit-nullable-wins": """
+        class Doc(Base):
+            __tablename__ = "docs"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            title: Mapped[Optional[str]] = mapped_column(String(80), nullable=False)
+            body: Mapped[str] = mapped_column(sa.Text, nullable=True)
+            pk_optional: Mapped[Optional[int]] = mapped_column(primary_key=True)
+    """,
+    "string-annotations": """
+        class Note(Base):
+            __tablename__ = "notes"
+            id: "Mapped[int]" = mapped_column(primary_key=True)
+            text_: Mapped["Optional[str]"] = mapped_column("text")
+    """,
+    "column-style": """
+        class Account(Base):
+            __tablename__ = "accounts"
+            id = Column(Integer, primary_key=True)
+            email = Column(String(255), unique=True, nullable=False, comment="login")
+            region = Column("region_code", String(8), index=True)
+            created = Column(sa.DateTime(timezone=True), server_default=func.now())
+            status = Column(String(10), server_default="new", default="x")
+            flag = Column(sa.Boolean, server_default=text("false"))
+            info_ = Column("extra", sa.JSON, info={"pii": "none"})
+    """,
+    "enums": """
+        class Color(enum.Enum):
+            red = "R"
+            green = "G"
+
+        class Paint(Base):
+            __tablename__ = "paints"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            color: Mapped[Color]
+            shade: Mapped[Color] = mapped_column(sa.Enum(Color, native_enum=False))
+            kind = Column(sa.Enum("matte", "gloss", name="paint_kind"))
+            finish: Mapped[Literal["a", "b"]]
+    """,
+    "annotated-aliases": """
+        intpk = Annotated[int, mapped_column(primary_key=True)]
+        str50 = Annotated[str, mapped_column(String(50))]
+        created = Annotated[datetime.datetime, mapped_column(server_default=func.now())]
+
+        class Item(Base):
+            __tablename__ = "items"
+            id: Mapped[intpk]
+            name: Mapped[str50]
+            label: Mapped[Optional[str50]]
+            created_at: Mapped[created]
+            updated_at: Mapped[created] = mapped_column(nullable=True)
+    """,
+    "table-args": """
+        class Ledger(Base):
+            __tablename__ = "ledger"
+            __table_args__ = (
+                sa.UniqueConstraint("chain_id", "tx_hash", name="uq_chain_tx"),
+                sa.CheckConstraint("amount > 0", name="ck_amount"),
+                Index("ix_ledger_tx", "tx_hash", unique=True),
+                Index("ix_ledger_lower", func.lower(sa.column("tx_hash"))),
+                {"schema": "chain", "comment": "entries"},
+            )
+            id: Mapped[int] = mapped_column(primary_key=True)
+            chain_id: Mapped[int]
+            tx_hash: Mapped[str] = mapped_column(String(66))
+            amount: Mapped[int]
+    """,
+    "table-args-dict": """
+        class Audit(Base):
+            __tablename__ = "audit"
+            __table_args__ = {"schema": "ops"}
+            id: Mapped[int] = mapped_column(primary_key=True)
+    """,
+    "foreign-keys": """
+        class Parent(Base):
+            __tablename__ = "parents"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class Child(Base):
+            __tablename__ = "children"
+            __table_args__ = (
+                sa.ForeignKeyConstraint(["a", "b"], ["pairs.x", "pairs.y"]),
+            )
+            id: Mapped[int] = mapped_column(primary_key=True)
+            parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
+            by_attr: Mapped[Optional[int]] = mapped_column(ForeignKey(Parent.id))
+            untyped = Column(ForeignKey("parents.id"), nullable=False)
+            a: Mapped[int]
+            b: Mapped[int]
+            parent: Mapped[Parent] = relationship()
+            parents: Mapped[list["Parent"]] = relationship(viewonly=True)
+
+        class Pair(Base):
+            __tablename__ = "pairs"
+            x: Mapped[int] = mapped_column(primary_key=True)
+            y: Mapped[int] = mapped_column(primary_key=True)
+    """,
+    "mixins-and-abstract": """
+        class Timestamps:
+            created_at: Mapped[datetime.datetime] = mapped_column(
+                server_default=func.now()
+            )
+            updated_at = Column(sa.DateTime, onupdate=func.now())
+
+        class Owned(Base):
+            __abstract__ = True
+            owner: Mapped[str] = mapped_column(String(20), index=True)
+
+        class Thing(Timestamps, Owned):
+            __tablename__ = "things"
+            id: Mapped[int] = mapped_column(primary_key=True)
+    """,
+    "single-table-inheritance": """
+        class Employee(Base):
+            __tablename__ = "employees"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            type: Mapped[str]
+            __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "e"}
+
+        class Manager(Employee):
+            manager_level: Mapped[Optional[int]]
+            __mapper_args__ = {"polymorphic_identity": "m"}
+
+        class Engineer(Employee):
+            __tablename__ = "engineers"
+            id: Mapped[int] = mapped_column(
+                ForeignKey("employees.id"), primary_key=True
+            )
+            language: Mapped[str]
+            __mapper_args__ = {"polymorphic_identity": "x"}
+    """,
+    "declared-attr-tablename": """
+        from sqlalchemy.orm import declared_attr
+
+        class Named:
+            @declared_attr.directive
+            def __tablename__(cls) -> str:
+                return cls.__name__.lower()
+
+            @declared_attr
+            def tenant_id(cls) -> Mapped[int]:
+                return mapped_column(ForeignKey("tenant.id"))
+
+        class Tenant(Base):
+            __tablename__ = "tenant"
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class Invoice(Named, Base):
+            id: Mapped[int] = mapped_column(primary_key=True)
+    """,
+    "type-annotation-map": """
+        class MappedBase(DeclarativeBase):
+            type_annotation_map = {
+                str: String(120),
+                datetime.datetime: sa.DateTime(timezone=True),
+            }
+
+        class Event(MappedBase):
+            __tablename__ = "events"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            name: Mapped[str]
+            at: Mapped[datetime.datetime]
+    """,
+    "core-table": """
+        metadata = sa.MetaData()
+        tags = sa.Table(
+            "tags",
+            metadata,
+            Column("id", Integer, primary_key=True),
+            Column("name", String(40), nullable=False, unique=True),
+            Column("post_id", ForeignKey("posts.id")),
+            sa.Index("ix_tags_name_lower", text("lower(name)")),
+            schema="blog",
+        )
+        posts = sa.Table("posts", metadata, Column("id", Integer, primary_key=True))
+    """,
+    "naming-convention": """
+        convention = {
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+
+        class NamedBase(DeclarativeBase):
+            metadata = sa.MetaData(naming_convention=convention)
+
+        class Org(NamedBase):
+            __tablename__ = "orgs"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            slug: Mapped[str] = mapped_column(String(20), index=True)
+    """,
+    "declarative-base-function": """
+        from sqlalchemy.orm import declarative_base
+
+        OldBase = declarative_base(metadata=sa.MetaData(schema="legacy"))
+
+        class Legacy(OldBase):
+            __tablename__ = "legacy_rows"
+            id = Column(Integer, primary_key=True)
+            code = Column(String(3), sa.Identity())
+    """,
+    "registry-generate-base": """
+        from sqlalchemy.orm import registry
+
+        mapper_registry = registry()
+        RegBase = mapper_registry.generate_base()
+
+        class Row(RegBase):
+            __tablename__ = "reg_rows"
+            id = Column(Integer, primary_key=True)
+    """,
+    "composite-primary-key": """
+        class Membership(Base):
+            __tablename__ = "memberships"
+            __table_args__ = (
+                sa.PrimaryKeyConstraint("user_id", "group_id", name="pk_m"),
+            )
+            user_id: Mapped[int]
+            group_id: Mapped[int]
+            role: Mapped[Optional[str]]
+    """,
+}
+
+
+@pytest.mark.parametrize("source", CASES.values(), ids=CASES.keys())
+def test_declarative_matches_sqlalchemy(tmp_path: Path, source: str) -> None:
+    package = write_project(tmp_path, {"models.py": DECLARATIVE_HEAD + dedent(source)})
+    schema, findings = static_schema(package)
+    real = real_tables(package, ["models"])
+
+    assert findings == []
+    assert sorted(schema.tables) == sorted(real)
+    for key, table in real.items():
+        assert compare_table(schema.tables[key], table, schema.naming_convention) == []
