@@ -65,8 +65,15 @@ def test_information_findings_exit_zero(clean_project: Path, steward: Runner) ->
         def upgrade():
             op.add_column("accounts", sa.Column("region", sa.String(20)))
             op.add_column("accounts", sa.Column("city", sa.String(40)))
-            op.create_index("ix_accounts_region", "accounts", ["region"])
-            op.create_index("ix_accounts_region_city", "accounts", ["region", "city"])
+            with op.get_context().autocommit_block():
+                op.create_index(
+                    "ix_accounts_region", "accounts", ["region"],
+                    postgresql_concurrently=True,
+                )
+                op.create_index(
+                    "ix_accounts_region_city", "accounts", ["region", "city"],
+                    postgresql_concurrently=True,
+                )
 
 
         def downgrade():
