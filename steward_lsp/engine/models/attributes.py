@@ -97,11 +97,8 @@ def read_attribute(
         return result
     if call is None and (annotation is None or annotation.kind != "column"):
         return result
-    if (
-        annotation is not None
-        and annotation.kind == "column"
-        and _is_relationship_type(annotation, scope)
-    ):
+    if call is None and annotation is not None and _is_relationship_type(annotation):
+        # ``Mapped[list["Child"]]`` without relationship() is a relationship.
         return result
     read = _read_call(call, attribute.name, scope, result.unfollowed)
     if annotation is not None and annotation.kind == "column":
@@ -190,7 +187,7 @@ def _merge_extra(read: ColumnRead, extra: ColumnRead) -> None:
         column.nullable = not column.primary_key
 
 
-def _is_relationship_type(annotation: Annotation, scope: ModuleScope) -> bool:
+def _is_relationship_type(annotation: Annotation) -> bool:
     """Whether ``Mapped[...]`` names a model or a collection, as relationships do."""
     node = annotation.python_type
     if node is None or annotation.type_scope is None:
