@@ -13,6 +13,8 @@ set per table must equal the STW101-STW109 findings of the static engine.
 
 from __future__ import annotations
 
+import re
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -308,10 +310,39 @@ def _assert_same_findings(
         )
 
 
+def _copy_fixture(name: str, url: str, destination: Path) -> Path:
+    """Copy fixture ``name`` to ``destination`` with its URL set to ``url``.
+
+    Both engines then see the dialect under test: Alembic connects to
+    ``url``, and the static engine reads the dialect from the same
+    ``sqlalchemy.url`` line without connecting.
+    """
+    project = destination / name
+    shutil.copytree(
+        WORKSPACES / name,
+        project,
+        ignore=shutil.ignore_patterns("__pycache__", "*.sqlite"),
+    )
+    ini = project / "alembic.ini"
+    text, count = re.subn(
+        r"^sqlalchemy\.url\s*=.*$",
+        f"sqlalchemy.url = {url}",
+        ini.read_text(),
+        flags=re.MULTILINE,
+    )
+    assert count == 1, f"{ini}: expected one sqlalchemy.url line"
+    ini.write_text(text)
+    return project
+
+
 def _run_case(
-    name: str, dialect: str, url: str, monkeypatch: pytest.MonkeyPatch
+    name: str,
+    dialect: str,
+    url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    project = WORKSPACES / name
+    project = _copy_fixture(name, url, tmp_path)
     # alembic.ini uses script_location and prepend_sys_path relative to the
     # current folder, as `alembic` run from the project folder does.
     monkeypatch.chdir(project)
@@ -345,14 +376,14 @@ def test_fixture_count() -> None:
 
 @pytest.mark.parametrize("name", _cases("sqlite"))
 def test_oracle_sqlite(
-    name: str, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    name: str, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _run_case(name, "sqlite", sqlite_url, monkeypatch)
+    _run_case(name, "sqlite", sqlite_url, tmp_path, monkeypatch)
 
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize("name", _cases("postgresql"))
 def test_oracle_postgresql(
-    name: str, postgresql_url: str, monkeypatch: pytest.MonkeyPatch
+    name: str, postgresql_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _run_case(name, "postgresql", postgresql_url, monkeypatch)
+    _run_case(name, "postgresql", postgresql_url, tmp_path, monkeypatch)

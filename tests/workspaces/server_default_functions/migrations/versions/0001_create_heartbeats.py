@@ -1,0 +1,33 @@
+"""create heartbeats
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-01 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "heartbeats",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "seen_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column("healthy", sa.Boolean(), server_default=sa.text("true"), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("heartbeats")
