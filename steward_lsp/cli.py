@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
-    """A command-line argument is invalid; the message says how to fix it."""
+    """A command-line argument is invalid; the message names the fix."""
 
 
 @dataclass
@@ -271,12 +271,16 @@ def _summary(findings: list[Finding]) -> str:
     for finding in findings:
         severity = finding.effective_severity()
         counts[severity] = counts.get(severity, 0) + 1
-    parts = [
-        f"{counts[severity]} {report.severity_word(severity)}"
-        for severity in sorted(counts)
-    ]
+    parts = [_count(counts[severity], severity) for severity in sorted(counts)]
     noun = "finding" if len(findings) == 1 else "findings"
     return f"{len(findings)} {noun} ({', '.join(parts)})"
+
+
+def _count(number: int, severity: Severity) -> str:
+    word = report.severity_word(severity)
+    if number != 1 and severity in (Severity.ERROR, Severity.WARNING):
+        word += "s"
+    return f"{number} {word}"
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -1,12 +1,12 @@
 """Reading Alembic's own configuration: alembic.ini and ``[tool.alembic]``.
 
-The rules follow Alembic 1.16-1.20 (``alembic/config.py``): the ini file is
-read with :class:`configparser.ConfigParser` with ``here`` as a default, so
-``%(here)s`` expands to the ini folder; ini options take priority over
-``[tool.alembic]`` in the pyproject.toml beside it; ``version_locations`` and
+The rules follow ``alembic/config.py`` of Alembic 1.16 to 1.20. The ini file
+is read with :class:`configparser.ConfigParser` with ``here`` as a default,
+so ``%(here)s`` expands to the ini folder. Ini options take priority over
+``[tool.alembic]`` in the pyproject.toml beside it. ``version_locations`` and
 ``prepend_sys_path`` are split on ``path_separator`` (or the deprecated
-``version_path_separator``) and, when neither is set, on Alembic's legacy
-separators.
+``version_path_separator``), and on Alembic's legacy separators when neither
+is set.
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ class AlembicConfig:
 
 def read_ini_sections(ini_file: Path) -> tuple[configparser.ConfigParser | None, str]:
     """Parse ``ini_file`` as Alembic does; return the parser or None and an error."""
-    here = ini_file.resolve().parent.as_posix()
-    parser = configparser.ConfigParser(defaults={"here": here})
+    ini_folder = ini_file.resolve().parent.as_posix()
+    parser = configparser.ConfigParser(defaults={"here": ini_folder})
     try:
         with ini_file.open(encoding="utf-8") as handle:
             parser.read_file(handle)
@@ -166,8 +166,8 @@ class _OptionReader:
         )
         self.section = section
         self.toml = toml_table or {}
-        here = toml_file.resolve().parent.as_posix() if toml_file else ""
-        self.toml_args = {"here": here}
+        toml_folder = toml_file.resolve().parent.as_posix() if toml_file else ""
+        self.toml_args = {"here": toml_folder}
         self.toml_file = toml_file
 
     def ini(self, name: str) -> str | None:

@@ -13,6 +13,10 @@ from steward_lsp.engine.name_filters import TableFilter, read_table_filter
 from steward_lsp.engine.project import CompareOptions
 from steward_lsp.engine.pyast import dotted_name
 
+# Assignments and helper functions followed from target_metadata to the
+# names it is built from, so that a cycle such as ``a = b; b = a`` ends.
+_MAX_INDIRECTIONS = 8
+
 _BOOLEAN_OPTIONS = (
     "compare_type",
     "compare_server_default",
@@ -37,7 +41,7 @@ class ImportedModule:
 
 @dataclass
 class EnvScript:
-    """What env.py tells about the environment.
+    """What env.py declares about the environment.
 
     ``metadata_roots`` are the first names of the ``target_metadata``
     expressions (``Base`` of ``Base.metadata``). ``metadata_imports`` are the
@@ -79,7 +83,7 @@ def collect_imports(
     """Return the imports of ``tree``.
 
     With ``module_level_only``, imports inside functions and classes are left
-    out because they do not run when the module is imported; imports under a
+    out, because they do not run when the module is imported. Imports under a
     module-level ``if`` or ``try`` are kept.
     """
     found: list[ImportedModule] = []
@@ -137,12 +141,16 @@ def _metadata_expressions(tree: ast.Module) -> list[ast.expr]:
 
 
 def _add_metadata_roots(
-    script: EnvScript, expression: ast.expr, tree: ast.Module
+    script: EnvScript, expression: ast.expr, tree: ast.Module, depth: int = 0
 ) -> None:
+    """Record the names a ``target_metadata`` expression starts from."""
+    if depth > _MAX_INDIRECTIONS:
+        return
     if isinstance(expression, (ast.List, ast.Tuple)):
         for element in expression.elts:
-            _add_metadata_roots(script, element, tree)
+            _add_metadata_roots(script, element, tree, depth + 1)
         return
+
     if isinstance(expression, ast.Call):
         # Flask-Migrate 4 templates pass get_metadata(), a function that
         # returns target_db.metadata with target_db from current_app.
@@ -150,15 +158,18 @@ def _add_metadata_roots(
         if function is not None:
             for node in ast.walk(function):
                 if isinstance(node, ast.Return) and node.value is not None:
-                    _add_metadata_roots(script, node.value, tree)
+                    _add_metadata_roots(script, node.value, tree, depth + 1)
         return
+
     if isinstance(expression, ast.Subscript):
-        _add_metadata_roots(script, expression.value, tree)
+        _add_metadata_roots(script, expression.value, tree, depth + 1)
         return
+
     source = ast.unparse(expression)
     if "current_app" in source and "migrate" in source:
         script.flask_migrate = True
         return
+
     name = dotted_name(expression)
     if name is None:
         return
@@ -167,9 +178,8 @@ def _add_metadata_roots(
         script.sqlmodel = True
     assigned = _module_assignment(tree, root)
     if assigned is not None and root != "target_metadata":
-        _add_metadata_roots(script, assigned, tree)
-        return
-    if root not in script.metadata_roots:
+        _add_metadata_roots(script, assigned, tree, depth + 1)
+    elif root not in script.metadata_roots:
         script.metadata_roots.append(root)
 
 
@@ -201,13 +211,15 @@ def _bindings(tree: ast.Module, names: set[str]) -> list[ImportedModule]:
                 if bound in names:
                     found.append(ImportedModule(alias.name))
         elif isinstance(node, ast.ImportFrom):
-            taken = tuple(
+            imported_names = tuple(
                 alias.name
                 for alias in node.names
                 if (alias.asname or alias.name) in names
             )
-            if taken:
-                found.append(ImportedModule(node.module or "", node.level, taken))
+            if imported_names:
+                found.append(
+                    ImportedModule(node.module or "", node.level, imported_names)
+                )
     return found
 
 

@@ -25,7 +25,7 @@ SKIPPED_FOLDERS = frozenset(
 class FolderFilter:
     """Decide which folders of a workspace a walk enters.
 
-    ``exclude`` holds glob patterns matched against folder paths relative to
+    ``exclude`` contains glob patterns matched against folder paths relative to
     ``root`` with forward slashes (``tests/workspaces``, ``*/fixtures``).
     """
 
@@ -63,9 +63,9 @@ def walk_folders(top: Path, folders: FolderFilter) -> Iterator[tuple[Path, list[
     system's listing order.
     """
     for current, subfolders, files in os.walk(top):
-        here = Path(current)
-        subfolders[:] = sorted(d for d in subfolders if not folders.skips(here / d))
-        yield here, sorted(files)
+        folder = Path(current)
+        subfolders[:] = sorted(d for d in subfolders if not folders.skips(folder / d))
+        yield folder, sorted(files)
 
 
 def python_files(top: Path, folders: FolderFilter) -> Iterator[Path]:

@@ -1,6 +1,6 @@
 """Finding the model files of an environment without importing anything.
 
-Alembic's autogenerate sees the tables of every model module that is
+Alembic's autogenerate compares the tables of every model module that is
 imported by the time env.py hands ``target_metadata`` over. The static
 equivalent follows the imports of env.py through the workspace, then the
 module-level imports of each file reached, so a package ``__init__.py`` that

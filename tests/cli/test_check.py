@@ -161,7 +161,7 @@ def test_missing_script_location_folder(clean_project: Path, steward: Runner) ->
 def test_missing_alembic_ini_in_flask_layout(
     clean_project: Path, steward: Runner
 ) -> None:
-    # Without alembic.ini nothing tells steward that migrations/ is Alembic's.
+    # Without alembic.ini nothing marks migrations/ as an Alembic folder.
     (clean_project / "alembic.ini").unlink()
     result = steward("check", cwd=clean_project)
 

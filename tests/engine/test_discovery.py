@@ -738,3 +738,13 @@ def test_env_py_never_runs(tmp_path: Path) -> None:
     discover(tmp_path)
 
     assert not marker.exists()
+
+
+def test_assignment_cycle_in_env_py_ends(tmp_path: Path) -> None:
+    env = "a = b\nb = a\ntarget_metadata = a.metadata\n"
+    project(tmp_path, env=env)
+    environments, problems = discover(tmp_path)
+
+    assert only(environments).model_files == []
+    assert len(problems) == 1
+    assert "no model modules found" in problems[0]
