@@ -1,10 +1,10 @@
 """The revision graph of one environment: heads, order, graph findings.
 
-A broken graph still yields an order: a second file with a revision id
-already seen is left out, names of unknown revisions are dropped from
-``down_revision`` and ``depends_on``, and revisions in a cycle or after one
-are left out of the order and listed in ``unordered``. Each of these is
-reported on the line to fix (STW402-STW404); replay runs on the rest.
+A broken graph still yields an order. A second file with a revision id
+already seen is left out. Names of unknown revisions are dropped from
+``down_revision`` and ``depends_on``. Revisions in a cycle or after one are
+left out of the order and listed in ``unordered``. Each of these is reported
+on the line to fix (STW402-STW404), and replay runs on the rest.
 """
 
 from __future__ import annotations
@@ -133,9 +133,9 @@ def _collect_branch_labels(graph: RevisionGraph) -> None:
             if owner is None and label not in graph.scripts:
                 graph.branch_labels[label] = revision
                 continue
-            # NOTE: Alembic refuses a branch label used twice or equal to a
-            # revision id; there is no rule code for it yet, so the later
-            # label is ignored and only logged.
+            # NOTE: Alembic rejects a branch label used twice or equal to a
+            # revision id. No rule code covers it yet, so the later label is
+            # ignored and only logged.
             logger.warning(
                 "branch label %r of revision %s is already used; ignoring it",
                 label,

@@ -148,9 +148,9 @@ def order_revisions(
             heads = tuple(revision_map.heads)
     except (RevisionError, AssertionError, KeyError) as exc:
         # NOTE: the caller removed what Alembic rejects (cycles, unknown
-        # names, reused branch labels); this fallback keeps replay going if a
-        # case was missed, such as a revision id equal to a symbolic name
-        # like "base" or "heads", on which Alembic fails an assertion.
+        # names, reused branch labels). This fallback keeps replay going for
+        # what is left, such as a revision id equal to a symbolic name like
+        # "base" or "heads", on which Alembic fails an assertion.
         logger.warning(
             "Alembic could not order the revisions (%s); using file order", exc
         )

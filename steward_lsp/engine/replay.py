@@ -33,7 +33,7 @@ class ReplayResult:
 
     ``history`` maps a table key (``"users"``, ``"audit.events"``) and a
     column key (``"users.email"``) to the changes along the chain, oldest
-    first; a renamed table or column carries its earlier history. Schemas
+    first. A renamed table or column carries its earlier history. Schemas
     per revision are in ``schema_before`` and ``schema_after``, keyed by
     revision id. ``uncertain_tables`` maps table keys to why their shape
     cannot be known statically; ``uncertain_everywhere`` holds a reason when
@@ -151,7 +151,7 @@ def _opaque_calls(
     """Return the opaque locations that are calls, not blocks around operations.
 
     Loops and ``if`` blocks are listed as opaque too, but their operations
-    are marked not understood and handled one by one; a call of a function
+    are marked not understood and handled one by one. A call of a function
     defined elsewhere may change any table.
     """
     spans = [operation.location.span for operation in operations]

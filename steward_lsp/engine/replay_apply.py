@@ -45,13 +45,15 @@ def apply_operation(
     if handler is not None:
         handler(work, operation, recorder)
     if not operation.understood:
-        what = f"runs {operation.name} with arguments the static analysis cannot read"
+        description = (
+            f"runs {operation.name} with arguments the static analysis cannot read"
+        )
         if operation.table:
             recorder.mark_uncertain(
-                work, operation.table, operation.schema, what, operation
+                work, operation.table, operation.schema, description, operation
             )
         elif operation.name != "bulk_insert":
-            recorder.mark_everywhere(what, operation)
+            recorder.mark_everywhere(description, operation)
 
 
 def _guarded_without_dialect(
@@ -59,13 +61,15 @@ def _guarded_without_dialect(
 ) -> None:
     # NOTE: with no dialect configured, a dialect-specific operation is not
     # applied; the tables it touches become uncertain instead of guessed.
-    what = f"runs {operation.name} only on some dialects, and no dialect is configured"
+    description = (
+        f"runs {operation.name} only on some dialects, and no dialect is configured"
+    )
     if operation.name == "execute":
         for name, schema in sql_tables(operation.sql or ""):
-            recorder.mark_uncertain(work, name, schema, what, operation)
+            recorder.mark_uncertain(work, name, schema, description, operation)
     elif operation.table:
         recorder.mark_uncertain(
-            work, operation.table, operation.schema, what, operation
+            work, operation.table, operation.schema, description, operation
         )
 
 

@@ -38,9 +38,9 @@ class Recorder:
         self.revision = revision
         self.message = message
 
-    def reason(self, what: str) -> str:
+    def reason(self, description: str) -> str:
         """Return an uncertainty reason that names the revision."""
-        return f"revision {self.revision} {what}"
+        return f"revision {self.revision} {description}"
 
     def event(self, key: str, operation: Operation, detail: str) -> None:
         """Record that ``operation`` changed the table or column ``key``."""
@@ -59,16 +59,16 @@ class Recorder:
         work: WorkingSchema,
         name: str,
         schema: str | None,
-        what: str,
+        description: str,
         operation: Operation,
     ) -> None:
         """Mark the table ``name`` uncertain in ``work`` and record it."""
-        reason = self.reason(what)
+        reason = self.reason(description)
         table = work.edit(name, schema)
         if table is not None and table.uncertain is None:
             table.uncertain = reason
         self.uncertain(table_key(name, schema), reason, operation)
 
-    def mark_everywhere(self, what: str, operation: Operation) -> None:
+    def mark_everywhere(self, description: str, operation: Operation) -> None:
         """Record that ``operation`` may have changed tables it does not name."""
-        self.everywhere(self.reason(what), operation)
+        self.everywhere(self.reason(description), operation)

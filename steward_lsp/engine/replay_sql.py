@@ -112,13 +112,15 @@ def _apply_unread(
     text = template if isinstance(template, str) else ""
     if isinstance(operation.params.get("sql_template"), str) and _DML_TEXT.match(text):
         return
-    what = "runs SQL the static analysis cannot read"
+    description = "runs SQL the static analysis cannot read"
     named = _mentioned_tables(work, text)
     if named:
         for table in named:
-            recorder.mark_uncertain(work, table.name, table.schema, what, operation)
+            recorder.mark_uncertain(
+                work, table.name, table.schema, description, operation
+            )
         return
-    recorder.mark_everywhere(what, operation)
+    recorder.mark_everywhere(description, operation)
 
 
 def _apply_unparsed(
@@ -126,12 +128,12 @@ def _apply_unparsed(
 ) -> None:
     if _DML_TEXT.match(sql):
         return
-    what = "runs SQL that sqlglot cannot parse"
+    description = "runs SQL that sqlglot cannot parse"
     named = _mentioned_tables(work, sql)
     for table in named:
-        recorder.mark_uncertain(work, table.name, table.schema, what, operation)
+        recorder.mark_uncertain(work, table.name, table.schema, description, operation)
     if not named and not _NO_SHAPE_COMMANDS.match(sql):
-        recorder.mark_everywhere(what, operation)
+        recorder.mark_everywhere(description, operation)
 
 
 def _mentioned_tables(work: WorkingSchema, text: str) -> list[TableDef]:
@@ -168,12 +170,16 @@ def _unsupported(
     recorder: Recorder,
     statement: exp.Expr,
 ) -> None:
-    what = f"runs SQL ({statement.key.upper()}) that the static analysis does not apply"
+    description = (
+        f"runs SQL ({statement.key.upper()}) that the static analysis does not apply"
+    )
     tables = [t for t in statement.find_all(exp.Table) if t.name]
     for table in tables:
-        recorder.mark_uncertain(work, table.name, table.db or None, what, operation)
+        recorder.mark_uncertain(
+            work, table.name, table.db or None, description, operation
+        )
     if not tables:
-        recorder.mark_everywhere(what, operation)
+        recorder.mark_everywhere(description, operation)
 
 
 def _command(
@@ -181,12 +187,12 @@ def _command(
 ) -> None:
     if _NO_SHAPE_COMMANDS.match(sql):
         return
-    what = "runs SQL that the static analysis does not apply"
+    description = "runs SQL that the static analysis does not apply"
     named = _mentioned_tables(work, sql)
     for table in named:
-        recorder.mark_uncertain(work, table.name, table.schema, what, operation)
+        recorder.mark_uncertain(work, table.name, table.schema, description, operation)
     if not named:
-        recorder.mark_everywhere(what, operation)
+        recorder.mark_everywhere(description, operation)
 
 
 # -- CREATE / DROP --------------------------------------------------------------
@@ -256,9 +262,7 @@ def _column(item: exp.ColumnDef, table: TableDef, dialect: str | None) -> Column
     return column
 
 
-def _column_constraint(
-    column: ColumnDef, kind: exp.Expr, read: str | None
-) -> None:
+def _column_constraint(column: ColumnDef, kind: exp.Expr, read: str | None) -> None:
     if isinstance(kind, exp.NotNullColumnConstraint):
         column.nullable = bool(kind.args.get("allow_null"))
     elif isinstance(kind, exp.PrimaryKeyColumnConstraint):

@@ -79,7 +79,7 @@ class LocalScope(Scope):
 
     @classmethod
     def inside(cls, parent: Scope) -> LocalScope:
-        """Return an empty local scope that sees ``parent``'s imports and names."""
+        """Return an empty local scope that reads ``parent``'s imports and names."""
         return cls(imports=dict(parent.imports), parent=parent)
 
     def value(self, name: str) -> tuple[ast.expr, Scope] | None:
@@ -364,7 +364,7 @@ class _BodyReader:
         )
 
     def _is_connection(self, node: ast.expr, frame: _Frame) -> bool:
-        """Whether ``node`` is ``op.get_bind()`` or a name bound to it."""
+        """Return whether ``node`` is ``op.get_bind()`` or a name bound to it."""
         if isinstance(node, ast.Name):
             return node.id in frame.connections
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

@@ -62,7 +62,7 @@ _LITERAL_KEYWORDS = (
 
 @dataclass
 class OpContext:
-    """Where an operation call sits: scope, batch table, guards, flags."""
+    """The surroundings of an operation call: scope, batch table, guards, flags."""
 
     scope: Scope
     locate: Callable[[ast.AST], Location]

@@ -2,7 +2,7 @@
 
 The file is read with :mod:`ast` and never imported. The header fields
 (``revision``, ``down_revision``, ``branch_labels``, ``depends_on``) are read
-from module-level assignments, plain or annotated; the message and create
+from module-level assignments, plain or annotated. The message and create
 date come from the module docstring as Alembic's template writes it. The
 bodies of ``upgrade()`` and ``downgrade()`` are read by
 :mod:`steward_lsp.engine.revision_body`.

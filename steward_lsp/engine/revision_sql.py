@@ -1,9 +1,9 @@
 """The SQL of ``op.execute(...)`` and the table of ``op.bulk_insert(...)``.
 
 ``op.execute`` takes a string, ``text("...")`` or a SQLAlchemy Core
-statement. The SQL text is kept where it can be read; an f-string keeps its
-literal parts with ``{...}`` for each placeholder in
-``params["sql_template"]``, which still tells DML from DDL. Core statements
+statement. The SQL text is kept where it can be read. An f-string keeps its
+literal parts, with ``{...}`` for each placeholder, in
+``params["sql_template"]``, which is enough to tell DML from DDL. Core statements
 built with ``insert``/``update``/``delete`` are DML and need no SQL text.
 """
 
@@ -28,7 +28,7 @@ _TEXT_WRAPPERS = {"bindparams", "columns", "execution_options"}
 
 @dataclass
 class ExecuteRead:
-    """What ``op.execute``'s argument says: SQL text, DML kind, readability."""
+    """The statement of ``op.execute``: SQL text, DML kind, readability."""
 
     sql: str | None = None
     params: dict[str, object] = field(default_factory=dict)

@@ -172,7 +172,7 @@ def test_batch_block() -> None:
 # -- indexes and constraints ------------------------------------------------------
 
 
-def test_index_flag_stays_on_column_and_drops_by_convention_name() -> None:
+def test_index_flag_dropped_by_convention_name() -> None:
     create = 'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),'
     create += ' sa.Column("code", sa.String(8), index=True, unique=True))'
     first = run(script("r1", None, create))
