@@ -1,10 +1,20 @@
-"""Linking the model modules of an environment into one declared schema."""
+"""Linking the model modules of an environment into one declared schema.
+
+Each module's tables are computed once and cached on its summary, keyed
+by the parse serials of the module and of every workspace module it
+imports, directly or not. After an edit only the edited module and the
+modules importing it are linked again; the others reuse their tables.
+Cached tables are shared between analyses, so the steps that cross files
+(single-table inheritance, a foreign key's type taken from the column it
+refers to) copy a table before changing it.
+"""
 
 from __future__ import annotations
 
 import ast
 import logging
 from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from steward_lsp.engine.findings import Finding, Severity
@@ -22,11 +32,47 @@ from steward_lsp.engine.schema import (
     table_key,
 )
 from steward_lsp.engine.sources import ModuleLoader
-from steward_lsp.engine.sqla_ast import Unfollowed, split_column_path
+from steward_lsp.engine.sqla_ast import ColumnRead, Unfollowed, split_column_path
 
 logger = logging.getLogger(__name__)
 
 _MAX_SOURCE = 60
+
+
+@dataclass
+class ModuleTables:
+    """What one module contributes to the schema, computed once per dependency key.
+
+    ``inherited`` holds, per parent table key, the columns that classes of
+    this module add to a parent's table by single-table inheritance.
+    """
+
+    tables: list[TableDef] = field(default_factory=list)
+    inherited: list[TableDef] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    conventions: list[dict[str, str]] = field(default_factory=list)
+
+
+def import_paths(
+    module: ModuleSummary, loader: ModuleLoader[ModuleSummary]
+) -> list[Path]:
+    """Return the workspace files ``module`` imports, resolved once per parse."""
+    if module.import_paths is not None:
+        return module.import_paths
+    found: list[Path] = []
+    for item in module.imports:
+        target = loader.resolve(item.module, module.path, item.level)
+        if target is not None:
+            found.append(target)
+        for name in item.names:
+            submodule = f"{item.module}.{name}" if item.module else name
+            child = loader.resolve(submodule, module.path, item.level)
+            if child is not None:
+                found.append(child)
+    # NOTE: a module created later is found only once the importing file is
+    # parsed again; the workspace re-parses a file when its text changes.
+    module.import_paths = found
+    return found
 
 
 def reachable_modules(
@@ -45,15 +91,7 @@ def reachable_modules(
         if summary is None:
             continue
         found.append(summary)
-        for item in summary.imports:
-            target = loader.resolve(item.module, path, item.level)
-            if target is not None:
-                queue.append(target)
-            for name in item.names:
-                submodule = f"{item.module}.{name}" if item.module else name
-                child = loader.resolve(submodule, path, item.level)
-                if child is not None:
-                    queue.append(child)
+        queue.extend(import_paths(summary, loader))
     return found
 
 
@@ -61,67 +99,108 @@ class SchemaBuilder:
     """Build the declared schema of one environment's model modules."""
 
     def __init__(self, loader: ModuleLoader[ModuleSummary]):
+        self.loader = loader
         self.project = Project(Linker(loader))
         self.classes = ClassIndex(self.project)
         self.report = Report()
         self.declarative = DeclarativeBuilder(self.classes, self.report)
         self.project.column_path = self.column_path
         self.schema = SchemaState()
-        self._conventions: list[dict[str, str]] = []
+        self._copied: set[str] = set()
+        self._findings: list[Finding] = []
 
     def build(self, modules: list[ModuleSummary]) -> SchemaState:
-        """Add every table the modules declare, then link foreign keys."""
-        for module in modules:
-            self._add_module(module)
-        self._resolve_pending()
+        """Add every table the modules declare, then link across files."""
+        closures = self._closures(modules)
+        contributions = [self._module_tables(module, closures) for module in modules]
+        conventions: list[dict[str, str]] = []
+        for contribution in contributions:
+            for table in contribution.tables:
+                self._add_table(table)
+            conventions.extend(contribution.conventions)
+            self._findings.extend(contribution.findings)
+        for contribution in contributions:
+            for columns in contribution.inherited:
+                self._add_inherited(columns)
         self._fill_foreign_key_types()
-        for module in modules:
-            self._read_convention_assignments(module)
-        if self._conventions:
-            self.schema.naming_convention = dict(self._conventions[-1])
+        if conventions:
+            self.schema.naming_convention = dict(conventions[-1])
         return self.schema
 
     def findings(self) -> list[Finding]:
         """Return one STW100 finding per line with a construct not followed."""
-        findings: list[Finding] = []
-        seen: set[tuple[Path, int]] = set()
-        for scope, item in self.report.items:
-            module = scope.module
-            location = module.lines.location(module.path, item.node)
-            key = (module.path, location.span.start_line)
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.append(
-                Finding(
-                    "STW100",
-                    unfollowed_message(item),
-                    location,
-                    severity=Severity.INFORMATION,
-                )
-            )
-        return sorted(findings, key=Finding.sort_key)
+        unique: dict[tuple[Path, int], Finding] = {}
+        for finding in self._findings:
+            key = (finding.location.path, finding.location.span.start_line)
+            unique.setdefault(key, finding)
+        return sorted(unique.values(), key=Finding.sort_key)
 
-    def _add_module(self, module: ModuleSummary) -> None:
+    # -- per module -----------------------------------------------------------
+
+    def _closures(self, modules: list[ModuleSummary]) -> dict[int, frozenset[int]]:
+        """Return, per module serial, the serials of every module it imports."""
+        by_path = {module.path: module for module in modules}
+        closures: dict[int, frozenset[int]] = {}
+        for module in modules:
+            seen: set[int] = set()
+            stack = [module]
+            while stack:
+                current = stack.pop()
+                for path in import_paths(current, self.loader):
+                    child = by_path.get(path)
+                    if child is not None and child.serial not in seen:
+                        seen.add(child.serial)
+                        stack.append(child)
+            closures[module.serial] = frozenset(seen)
+        return closures
+
+    def _module_tables(
+        self, module: ModuleSummary, closures: dict[int, frozenset[int]]
+    ) -> ModuleTables:
+        key = (module.serial, closures.get(module.serial, frozenset()))
+        if module.linked is not None and module.linked[0] == key:
+            cached = module.linked[1]
+            assert isinstance(cached, ModuleTables)
+            return cached
+        result = self._link_module(module)
+        module.linked = (key, result)
+        return result
+
+    def _link_module(self, module: ModuleSummary) -> ModuleTables:
+        result = ModuleTables()
+        start = len(self.report.items)
         scope = self.project.scope(module)
         for info in module.classes.values():
             built = self.declarative.class_table(ClassBinding(module, info))
-            if built is None or built.table is None:
+            if built is None or built.owner is None:
                 continue
-            self._add_table(built.table)
-            base = built.model.base
-            if base is not None and base.metadata.naming_convention:
-                self._remember(base.metadata.naming_convention)
+            self._resolve_pending(built.pending)
+            if built.inherits:
+                result.inherited.append(built.owner)
+            elif built.table is not None:
+                result.tables.append(built.table)
+                base = built.model.base
+                if base is not None and base.metadata.naming_convention:
+                    result.conventions.append(base.metadata.naming_convention)
         for table_call in module.tables:
             unfollowed: list[Unfollowed] = []
             read = read_table(table_call.call, scope, unfollowed)
             self.report.add(scope, unfollowed[:1])
-            if read is None:
-                continue
-            table, metadata = read
-            self._add_table(table)
-            if metadata.naming_convention:
-                self._remember(metadata.naming_convention)
+            if read is not None:
+                result.tables.append(read[0])
+                if read[1].naming_convention:
+                    result.conventions.append(read[1].naming_convention)
+        for statement in module.conventions:
+            convention = read_convention(statement.value, scope)
+            if convention:
+                result.conventions.append(convention)
+        result.findings = [
+            _finding(item_scope.module, item)
+            for item_scope, item in self.report.items[start:]
+        ]
+        return result
+
+    # -- across modules -------------------------------------------------------
 
     def _add_table(self, table: TableDef) -> None:
         if table.key in self.schema.tables:
@@ -129,18 +208,23 @@ class SchemaBuilder:
             return
         self.schema.add(table)
 
-    def _remember(self, convention: dict[str, str]) -> None:
-        if convention not in self._conventions:
-            self._conventions.insert(0, convention)
+    def _writable(self, key: str) -> TableDef:
+        """Return the schema's table ``key``, copied first if it may be cached."""
+        table = self.schema.tables[key]
+        if key not in self._copied:
+            table = replace(table, columns=dict(table.columns))
+            self.schema.tables[key] = table
+            self._copied.add(key)
+        return table
 
-    def _read_convention_assignments(self, module: ModuleSummary) -> None:
-        scope = self.project.scope(module)
-        for statement in module.conventions:
-            convention = read_convention(statement.value, scope)
-            if convention:
-                self._conventions.append(convention)
-
-    # -- foreign keys ---------------------------------------------------------
+    def _add_inherited(self, columns: TableDef) -> None:
+        if columns.key not in self.schema.tables:
+            return
+        table = self._writable(columns.key)
+        for name, column in columns.columns.items():
+            table.columns.setdefault(name, column)
+        if columns.uncertain and not table.uncertain:
+            table.uncertain = columns.uncertain
 
     def column_path(self, module: ModuleSummary, node: ast.expr) -> str | None:
         """Return ``[schema.]table.column`` for ``Model.attr`` written in ``module``."""
@@ -155,38 +239,46 @@ class SchemaBuilder:
         column = built.attribute_columns.get(node.attr, node.attr)
         return f"{built.owner.key}.{column}"
 
-    def _resolve_pending(self) -> None:
-        for built in self.declarative.built_tables():
-            for read, module in built.pending:
-                for fk, node in read.class_references:
-                    path = self.column_path(module, node)
-                    target = split_column_path(path) if path else None
-                    if target is None:
-                        continue
-                    fk.referred_schema, fk.referred_table, referred = target
-                    fk.referred_columns = (referred,)
+    def _resolve_pending(self, pending: list[tuple[ColumnRead, ModuleSummary]]) -> None:
+        for read, module in pending:
+            for fk, node in read.class_references:
+                path = self.column_path(module, node)
+                target = split_column_path(path) if path else None
+                if target is None:
+                    continue
+                fk.referred_schema, fk.referred_table, referred = target
+                fk.referred_columns = (referred,)
 
     def _fill_foreign_key_types(self) -> None:
         """Give a column written without a type the type of the column it refers to."""
-        for table in self.schema.tables.values():
-            for column in table.columns.values():
+        for key in list(self.schema.tables):
+            table = self.schema.tables[key]
+            for name, column in table.columns.items():
                 if column.type is not None:
                     continue
-                column.type = self._referred_type(table, column.foreign_keys)
+                spec = self._referred_type(table, column.foreign_keys)
+                writable = self._writable(key)
+                writable.columns[name] = replace(column, type=spec)
 
     def _referred_type(
         self, table: TableDef, foreign_keys: list[ForeignKeyDef]
     ) -> TypeSpec:
         for fk in foreign_keys:
-            referred = self.schema.tables.get(
-                table_key(fk.referred_table, fk.referred_schema)
-            )
+            key = table_key(fk.referred_table, fk.referred_schema)
+            referred = self.schema.tables.get(key)
             if referred is None or not fk.referred_columns:
                 continue
             target = referred.columns.get(fk.referred_columns[0])
             if target is not None and target.type is not None:
                 return target.type
         return TypeSpec("NullType", text="", known=False)
+
+
+def _finding(module: ModuleSummary, item: Unfollowed) -> Finding:
+    location = module.lines.location(module.path, item.node)
+    return Finding(
+        "STW100", unfollowed_message(item), location, severity=Severity.INFORMATION
+    )
 
 
 def unfollowed_message(item: Unfollowed) -> str:

@@ -34,14 +34,16 @@ _BASE_SETTINGS = {"metadata", "registry", "type_annotation_map"}
 class ClassTable:
     """The table a mapped class maps to, or why it maps none.
 
-    ``owner`` is the table the class's columns went into: its own, or its
-    parent's under single-table inheritance. ``pending`` are the class
-    references of foreign keys for the builder to resolve.
+    ``owner`` is the table the class's columns went into: its own, or under
+    single-table inheritance (``inherits``) a table holding only the columns
+    the class adds to its parent's table, with the parent's name and schema.
+    ``pending`` are the class references of foreign keys to resolve.
     """
 
     model: ClassModel
     table: TableDef | None
     owner: TableDef | None
+    inherits: bool = False
     attribute_columns: dict[str, str] = field(default_factory=dict)
     pending: list[tuple[ColumnRead, ModuleSummary]] = field(default_factory=list)
 
@@ -105,7 +107,12 @@ class DeclarativeBuilder:
             return result
         if name is None:
             assert parent is not None
-            result.owner = parent.owner
+            if parent.owner is None:
+                return result
+            # Single-table inheritance: collect the columns apart, and let the
+            # builder add them to the parent's table, which may be cached.
+            result.owner = TableDef(parent.owner.name, parent.owner.schema)
+            result.inherits = True
         else:
             result.table = TableDef(
                 name=name,

@@ -81,7 +81,10 @@ class ModuleSummary:
     """What one module declares, before names are linked across modules.
 
     ``serial`` is unique per parse, so caches of linked results can tell a
-    re-parsed file from the one they were computed from.
+    re-parsed file from the one they were computed from. ``import_paths``
+    (the workspace files this module imports) and ``linked`` (the builder's
+    result for this module with the dependency key it was computed under)
+    are memo slots the model builder fills.
     """
 
     path: Path
@@ -93,6 +96,8 @@ class ModuleSummary:
     imports: list[ModuleImport] = field(default_factory=list)
     conventions: list[ast.Assign] = field(default_factory=list)
     serial: int = field(default_factory=lambda: next(_serials))
+    import_paths: list[Path] | None = None
+    linked: tuple[object, object] | None = None
 
 
 def summarize_module(path: Path, text: str) -> ModuleSummary:
