@@ -145,7 +145,7 @@ def run_check(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     problems: list[str] = []
     for target in targets:
-        found, target_problems = check_target(target)
+        found, target_problems = check_with_fallback(target)
         findings.extend(found)
         problems.extend(target_problems)
     findings = [f for f in _unique(findings) if _selected(f.code, select, ignore)]
@@ -173,8 +173,49 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
-def check_target(target: CheckTarget) -> tuple[list[Finding], list[str]]:
-    """Analyse one workspace; return the findings to report and its problems."""
+@dataclass
+class CheckOutcome:
+    """Findings and problems of one workspace, and the file arguments it missed."""
+
+    findings: list[Finding]
+    problems: list[str]
+    missed: set[Path] = field(default_factory=set)
+
+
+def check_with_fallback(target: CheckTarget) -> tuple[list[Finding], list[str]]:
+    """Analyse ``target``; retry missed file arguments in their nearest project.
+
+    A file inside the current folder is first analysed with the current
+    folder as workspace. When no environment there reads it (its project is
+    nested, or excluded by ``[tool.steward] exclude``), the nearest parent
+    folder with an alembic.ini or pyproject.toml is analysed for it instead.
+    """
+    outcome = check_target(target)
+    if target.files is None or not outcome.missed:
+        return outcome.findings, outcome.problems
+
+    retries: dict[Path, set[Path]] = {}
+    for path in outcome.missed:
+        project = _nearest_project(path, target.root)
+        if project is None:
+            _warn_not_analysed(path, target.root)
+        else:
+            retries.setdefault(project, set()).add(path)
+    findings = list(outcome.findings)
+    # The outer workspace's problems do not matter when it read none of the
+    # files it was chosen for.
+    problems = [] if retries and outcome.missed == target.files else outcome.problems
+    for root, files in sorted(retries.items()):
+        nested = check_target(CheckTarget(root, files))
+        findings.extend(nested.findings)
+        problems.extend(nested.problems)
+        for path in sorted(nested.missed):
+            _warn_not_analysed(path, root)
+    return findings, problems
+
+
+def check_target(target: CheckTarget) -> CheckOutcome:
+    """Analyse one workspace and keep the findings of the requested files."""
     # Imported here so that --help and --version load no parser.
     from steward_lsp.engine.analysis import Workspace
 
@@ -183,7 +224,9 @@ def check_target(target: CheckTarget) -> tuple[list[Finding], list[str]]:
         result = workspace.analyze()
     except Exception as exc:  # noqa: BLE001 - reported as exit status 2
         logger.exception("analysis of %s failed", target.root)
-        return [], [f"internal error while analysing {target.root}: {exc!r}"]
+        problem = f"internal error while analysing {target.root}: {exc!r}"
+        return CheckOutcome([], [problem])
+
     problems = list(result.problems)
     if not result.environments and not problems:
         problems.append(
@@ -192,16 +235,31 @@ def check_target(target: CheckTarget) -> tuple[list[Finding], list[str]]:
             "pyproject.toml, or a migrations/ folder with env.py and alembic.ini"
         )
     findings = result.all_findings()
-    if target.files is not None:
-        findings = [f for f in findings if f.location.path.resolve() in target.files]
-        analysed = {path.resolve() for path in result.analysed_files}
-        for path in sorted(target.files - analysed):
-            logger.warning(
-                "%s is not a model or revision file of any environment under %s",
-                path,
-                target.root,
-            )
-    return findings, problems
+    if target.files is None:
+        return CheckOutcome(findings, problems)
+
+    findings = [f for f in findings if f.location.path.resolve() in target.files]
+    analysed = {path.resolve() for path in result.analysed_files}
+    return CheckOutcome(findings, problems, target.files - analysed)
+
+
+def _nearest_project(path: Path, outer_root: Path) -> Path | None:
+    """Return the nearest folder below ``outer_root`` that looks like a project."""
+    for folder in path.parents:
+        if folder == outer_root or not folder.is_relative_to(outer_root):
+            return None
+        is_script_location = (folder / "env.py").is_file()
+        if not is_script_location and any(
+            (folder / marker).is_file() for marker in ("alembic.ini", "pyproject.toml")
+        ):
+            return folder
+    return None
+
+
+def _warn_not_analysed(path: Path, root: Path) -> None:
+    logger.warning(
+        "%s is not a model or revision file of any environment under %s", path, root
+    )
 
 
 def group_targets(paths: Sequence[Path], cwd: Path) -> list[CheckTarget]:

@@ -132,6 +132,15 @@ def test_file_argument_reports_that_file(broken_project: Path, steward: Runner) 
     ]
 
 
+def test_file_in_excluded_project(broken_project: Path, steward: Runner) -> None:
+    outer = broken_project.parent
+    write_files(outer, {"pyproject.toml": '[tool.steward]\nexclude = ["project"]\n'})
+    result = steward("check", f"project/{BROKEN_PATH}", cwd=outer)
+
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(f"project/{BROKEN_PATH}:{BROKEN_LINE}:")
+
+
 def test_missing_path_is_usage_error(clean_project: Path, steward: Runner) -> None:
     result = steward("check", "nowhere", cwd=clean_project)
 
