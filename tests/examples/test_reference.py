@@ -72,41 +72,45 @@ def _snapshot(url: str) -> dict[str, object]:
     """Return the reflected shape of every table except alembic_version."""
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     inspector = sa.inspect(engine)
+    # The get_multi_* calls reflect all tables in one query per kind, which
+    # keeps this affordable on PostgreSQL when called for every revision.
+    columns = inspector.get_multi_columns()
+    primary_keys = inspector.get_multi_pk_constraint()
+    indexes = inspector.get_multi_indexes()
+    uniques = inspector.get_multi_unique_constraints()
+    foreign_keys = inspector.get_multi_foreign_keys()
+    checks = inspector.get_multi_check_constraints()
+    engine.dispose()
+
     shape: dict[str, object] = {}
-    for table in sorted(inspector.get_table_names()):
-        if table == "alembic_version":
+    for key in sorted(columns, key=lambda k: (k[0] or "", k[1])):
+        if key[1] == "alembic_version":
             continue
-        columns = [
-            (
-                c["name"],
-                str(c["type"]),
-                c["nullable"],
-                c.get("default"),
-                c.get("comment"),
-            )
-            for c in inspector.get_columns(table)
-        ]
-        shape[table] = {
-            "columns": sorted(columns),
-            "primary_key": inspector.get_pk_constraint(table),
+        shape[key[1]] = {
+            "columns": sorted(
+                (
+                    c["name"],
+                    str(c["type"]),
+                    c["nullable"],
+                    c.get("default"),
+                    c.get("comment"),
+                )
+                for c in columns[key]
+            ),
+            "primary_key": primary_keys[key],
             "indexes": sorted(
                 (i["name"], tuple(i["column_names"]), bool(i["unique"]))
-                for i in inspector.get_indexes(table)
+                for i in indexes[key]
             ),
             "uniques": sorted(
-                (u["name"], tuple(u["column_names"]))
-                for u in inspector.get_unique_constraints(table)
+                (u["name"], tuple(u["column_names"])) for u in uniques[key]
             ),
             "foreign_keys": sorted(
                 (fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"])
-                for fk in inspector.get_foreign_keys(table)
+                for fk in foreign_keys[key]
             ),
-            "checks": sorted(
-                (ck["name"], ck["sqltext"])
-                for ck in inspector.get_check_constraints(table)
-            ),
+            "checks": sorted((ck["name"], ck["sqltext"]) for ck in checks[key]),
         }
-    engine.dispose()
     return shape
 
 
