@@ -12,6 +12,7 @@ is set.
 from __future__ import annotations
 
 import configparser
+import logging
 import os
 import re
 import sys
@@ -22,6 +23,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+logger = logging.getLogger(__name__)
 
 MAIN_SECTION = "alembic"
 
@@ -95,8 +98,17 @@ def environment_sections(parser: configparser.ConfigParser) -> list[str]:
 def read_tool_alembic(toml_file: Path) -> tuple[dict[str, object] | None, str]:
     """Return the ``[tool.alembic]`` table of ``toml_file`` (None when absent)."""
     try:
-        data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        text = toml_file.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (UnicodeDecodeError, OSError) as exc:
+        logger.warning("%s cannot be read: %s", toml_file, exc)
+        return None, ""
+    except tomllib.TOMLDecodeError as exc:
+        # An invalid pyproject.toml of some other tool (a project template,
+        # a vendored package) must not stop the check of this workspace.
+        if "tool.alembic" not in text:
+            logger.warning("%s is not valid TOML: %s", toml_file, exc)
+            return None, ""
         return None, f"{toml_file}: invalid TOML: {exc}"
     tool = data.get("tool", {})
     table = tool.get("alembic") if isinstance(tool, dict) else None

@@ -19,7 +19,7 @@ from steward_lsp.engine.alembic_config import AlembicConfig
 from steward_lsp.engine.config import ConfigError, Settings, merge_settings
 from steward_lsp.engine.env_script import EnvScript, read_env_script
 from steward_lsp.engine.file_walk import FolderFilter, walk_folders
-from steward_lsp.engine.model_files import ModelSearch, find_model_files
+from steward_lsp.engine.model_files import ImportCache, ModelSearch, find_model_files
 from steward_lsp.engine.project import Environment
 from steward_lsp.engine.sources import ModuleLoader, SourceError, decode_source
 
@@ -60,8 +60,9 @@ def discover_environments(
 
     environments: list[Environment] = []
     script_locations: set[Path] = set()
+    cache = ImportCache()
     for config in configs:
-        environment = _build_environment(root, config, settings, folders)
+        environment = _build_environment(root, config, settings, folders, cache)
         problems.extend(config.problems)
         if environment is None or environment.script_location in script_locations:
             continue
@@ -113,6 +114,7 @@ def _build_environment(
     config: AlembicConfig,
     workspace_settings: Settings,
     folders: FolderFilter,
+    cache: ImportCache,
 ) -> Environment | None:
     settings, models_base = _environment_settings(root, config, workspace_settings)
     source_roots = _source_roots(root, config)
@@ -138,7 +140,7 @@ def _build_environment(
     )
     environment.problems.extend(config.problems)
     config.problems.clear()
-    _attach_models(environment, folders, models_base)
+    _attach_models(environment, folders, models_base, cache)
     return environment
 
 
@@ -258,7 +260,10 @@ def _relative_name(root: Path, path: Path) -> str:
 
 
 def _attach_models(
-    environment: Environment, folders: FolderFilter, models_base: Path
+    environment: Environment,
+    folders: FolderFilter,
+    models_base: Path,
+    cache: ImportCache,
 ) -> None:
     script = _read_env_py(environment)
     if script is not None:
@@ -272,6 +277,7 @@ def _attach_models(
         models_setting=environment.settings.models,
         models_base=models_base,
         skip_folders=[environment.script_location, *environment.version_locations],
+        cache=cache,
     )
     files, problems = find_model_files(search)
     environment.model_files = files

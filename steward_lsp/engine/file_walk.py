@@ -40,6 +40,9 @@ class FolderFilter:
             return True
         if name.endswith(".egg-info") or (folder / "pyvenv.cfg").is_file():
             return True
+        if "{{" in name:
+            # A cookiecutter or copier template, not code that runs.
+            return True
         return self.excluded(folder)
 
     def excluded(self, path: Path) -> bool:

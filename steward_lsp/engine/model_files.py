@@ -28,6 +28,49 @@ logger = logging.getLogger(__name__)
 MAX_MODEL_FILES = 3000
 
 
+class ImportCache:
+    """Imports per file and module resolutions, shared by the environments of a run.
+
+    Environments of one workspace often share model packages, so each file
+    is parsed once per discovery and each name is resolved once per set of
+    source roots.
+    """
+
+    def __init__(self) -> None:
+        self.imports: dict[Path, list[ImportedModule] | None] = {}
+        self.resolved: dict[tuple[object, ...], Path | None] = {}
+
+    def module_imports(self, path: Path) -> list[ImportedModule] | None:
+        """Return the module-level imports of ``path``; None when it does not parse."""
+        if path not in self.imports:
+            tree = _parse(path)
+            self.imports[path] = (
+                None if tree is None else collect_imports(tree, module_level_only=True)
+            )
+        return self.imports[path]
+
+
+class ModuleResolver:
+    """:meth:`ModuleLoader.resolve` with results cached in an :class:`ImportCache`."""
+
+    def __init__(self, source_roots: list[Path], cache: ImportCache) -> None:
+        self.loader: ModuleLoader[None] = ModuleLoader(source_roots, lambda _: None)
+        self.roots = tuple(source_roots)
+        self.cache = cache
+
+    def resolve(
+        self, module: str, relative_to: Path | None = None, level: int = 0
+    ) -> Path | None:
+        """Return the file of ``module``, or None when it is outside the workspace."""
+        if level and relative_to is not None:
+            key: tuple[object, ...] = (relative_to.parent, module, level)
+        else:
+            key = (self.roots, module)
+        if key not in self.cache.resolved:
+            self.cache.resolved[key] = self.loader.resolve(module, relative_to, level)
+        return self.cache.resolved[key]
+
+
 @dataclass
 class ModelSearch:
     """Inputs of the model file search for one environment.
@@ -44,11 +87,12 @@ class ModelSearch:
     models_setting: list[str] = field(default_factory=list)
     models_base: Path | None = None
     skip_folders: list[Path] = field(default_factory=list)
+    cache: ImportCache = field(default_factory=ImportCache)
 
 
 def find_model_files(search: ModelSearch) -> tuple[list[Path], list[str]]:
     """Return the model files of an environment and problems to report."""
-    loader: ModuleLoader[None] = ModuleLoader(search.source_roots, lambda _: None)
+    loader = ModuleResolver(search.source_roots, search.cache)
     problems: list[str] = []
     starts: list[Path] = []
 
@@ -66,7 +110,7 @@ def find_model_files(search: ModelSearch) -> tuple[list[Path], list[str]]:
 
 
 def resolve_import(
-    loader: ModuleLoader[None], imported: ImportedModule, importer: Path
+    loader: ModuleResolver, imported: ImportedModule, importer: Path
 ) -> list[Path]:
     """Return the workspace files an import runs: module, packages, submodules."""
     found: list[Path] = []
@@ -94,7 +138,7 @@ def resolve_import(
 
 
 def _configured_files(
-    search: ModelSearch, loader: ModuleLoader[None], problems: list[str]
+    search: ModelSearch, loader: ModuleResolver, problems: list[str]
 ) -> list[Path]:
     base = search.models_base or search.project_folder
     found: list[Path] = []
@@ -124,7 +168,7 @@ def _configured_files(
 
 
 def _import_closure(
-    loader: ModuleLoader[None], starts: list[Path], search: ModelSearch
+    loader: ModuleResolver, starts: list[Path], search: ModelSearch
 ) -> list[Path]:
     """Return ``starts`` and every workspace file their module-level imports reach."""
     seen: dict[Path, None] = {}
@@ -135,13 +179,14 @@ def _import_closure(
         if path in seen or path == env_py or _inside(path, search.skip_folders):
             continue
         seen[path] = None
-        tree = _parse(path)
-        if tree is None:
+        imports = search.cache.module_imports(path)
+        if imports is None:
             # The file is still a model file, so the analysis reports why it
             # cannot be read; its imports are not followed.
             continue
-        for imported in collect_imports(tree, module_level_only=True):
-            pending.extend(resolve_import(loader, imported, path))
+        for imported in imports:
+            found = resolve_import(loader, imported, path)
+            pending.extend(file for file in found if file not in seen)
     if pending:
         logger.warning(
             "model import closure stopped at %d files; name the model modules "

@@ -748,3 +748,28 @@ def test_assignment_cycle_in_env_py_ends(tmp_path: Path) -> None:
     assert only(environments).model_files == []
     assert len(problems) == 1
     assert "no model modules found" in problems[0]
+
+
+def test_unrelated_invalid_pyproject_is_ignored(tmp_path: Path) -> None:
+    project(tmp_path)
+    write(tmp_path, {"vendor/pkg/pyproject.toml": "[project\nname = 'x'\n"})
+    environments, problems = discover(tmp_path)
+
+    assert len(environments) == 1
+    assert problems == []
+
+
+def test_invalid_tool_alembic_pyproject_is_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, {"svc/pyproject.toml": "[tool.alembic]\nscript_location = \n"})
+    problems = discover(tmp_path)[1]
+
+    assert len(problems) == 1
+    assert "invalid TOML" in problems[0]
+
+
+def test_template_folders_are_skipped(tmp_path: Path) -> None:
+    project(tmp_path)
+    project(tmp_path / "template/{{cookiecutter.name}}")
+    environments = discover(tmp_path)[0]
+
+    assert [env.name for env in environments] == ["migrations"]
