@@ -37,7 +37,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.alter_column('original_filename',  # steward: ignore[STW307]
+        batch_op.alter_column('original_filename',
                new_column_name='filename',
                existing_type=sa.String(length=255),
                existing_nullable=False,

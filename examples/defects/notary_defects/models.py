@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -52,9 +53,10 @@ class Receipt(Base):
     """A ledger receipt stored without the chain it was issued on."""
 
     __tablename__ = "receipts"
+    __table_args__ = (Index("ix_receipts_receipt_tx_hash_issued_at", "receipt_tx_hash", "issued_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    receipt_tx_hash: Mapped[str] = mapped_column(String(66), index=True)  # expect: STW501
+    receipt_tx_hash: Mapped[str] = mapped_column(String(66), index=True)  # expect: STW501, STW204
     note: Mapped[str | None] = mapped_column(String(200))
     issued_at: Mapped[datetime | None] = mapped_column(DateTime)
 

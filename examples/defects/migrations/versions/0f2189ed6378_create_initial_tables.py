@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=True),
-    sa.Column('display_name', sa.String(length=50), nullable=False),
+    sa.Column('display', sa.String(length=50), nullable=False),
     sa.Column('nickname', sa.String(length=40), nullable=True),
     sa.Column('status', sa.String(length=16), server_default='pending', nullable=False),
     sa.Column('legacy_flag', sa.Boolean(), nullable=True),

@@ -1,7 +1,7 @@
 """index anchor chains and add memo
 
 Revision ID: 503bc8fc7529
-Revises: d34ffda76c58
+Revises: 39354a22469d
 Create Date: 2025-04-22 11:10:00.000000
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '503bc8fc7529'
-down_revision: Union[str, Sequence[str], None] = 'd34ffda76c58'
+down_revision: Union[str, Sequence[str], None] = '39354a22469d'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -20,8 +20,10 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     """Upgrade schema."""
     op.add_column('receipts', sa.Column('issued_at', sa.DateTime(), nullable=True))
+    op.create_index('ix_receipts_receipt_tx_hash_issued_at', 'receipts', ['receipt_tx_hash', 'issued_at'], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index('ix_receipts_receipt_tx_hash_issued_at', table_name='receipts')
     op.drop_column('receipts', 'issued_at')

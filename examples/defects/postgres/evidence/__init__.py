@@ -1,0 +1,1 @@
+"""Models of the PostgreSQL environment of the defect example."""
