@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 
 from steward_lsp.engine.migration import Operation
+from steward_lsp.engine.replay_constraints import drop_constraint
 from steward_lsp.engine.replay_record import Recorder
 from steward_lsp.engine.replay_sql import apply_sql, sql_tables
 from steward_lsp.engine.replay_state import WorkingSchema
@@ -42,8 +43,10 @@ def apply_operation(
         apply_sql(work, operation, recorder, dialect)
         return
     handler = _HANDLERS.get(operation.name)
-    if handler is not None:
-        handler(work, operation, recorder)
+    if handler is None:
+        _unmodelled(work, operation, recorder)
+        return
+    handler(work, operation, recorder)
     if not operation.understood:
         description = (
             f"runs {operation.name} with arguments the static analysis cannot read"
@@ -54,6 +57,28 @@ def apply_operation(
             )
         elif operation.name != "bulk_insert":
             recorder.mark_everywhere(description, operation)
+
+
+def _unmodelled(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
+    """Mark the tables an operation without a model here names as uncertain.
+
+    Plugin operations such as alembic_utils' ``create_entity`` or
+    alembic-postgresql-enum's ``sync_enum_values`` act on views, functions
+    and types far more often than on table shapes.
+    """
+    # NOTE: an operation that names no known table is taken to change none,
+    # which a plugin creating tables would get wrong.
+    strings = operation.params.get("strings")
+    names = set(strings) if isinstance(strings, tuple) else set()
+    if operation.table:
+        names.add(operation.table)
+    description = f"runs {operation.name}, which the static analysis does not model"
+    for table in work.tables():
+        if table.name in names:
+            recorder.mark_uncertain(
+                work, table.name, table.schema, description, operation
+            )
+    logger.debug("operation %s not modelled", operation.name)
 
 
 def _guarded_without_dialect(
@@ -414,25 +439,7 @@ def _drop_constraint(
     table = changed_table(work, operation, recorder)
     if table is None or name is None:
         return
-    found = False
-    if kind in (None, "unique"):
-        found |= _drop_named(table, "uniques", name)
-        found |= _drop_column_unique(work, table, name)
-    if kind in (None, "foreignkey") and not found:
-        found |= _drop_named(table, "foreign_keys", name)
-        found |= _drop_inline_foreign_key(work, table, name)
-    if kind in (None, "check") and not found:
-        found |= _drop_named(table, "checks", name)
-    if kind == "primary" or (
-        kind is None and not found and name == table.primary_key_name
-    ):
-        for column_name in table.primary_key:
-            column = work.edit_column(table, column_name)
-            assert column is not None
-            column.primary_key = False
-        table.primary_key_name = None
-        found = True
-    if found:
+    if drop_constraint(work, table, name, kind):
         recorder.event(table.key, operation, f"constraint {name} dropped")
         return
     recorder.mark_uncertain(
@@ -444,37 +451,15 @@ def _drop_constraint(
     )
 
 
-def _drop_named(table: TableDef, attribute: str, name: str) -> bool:
-    items = getattr(table, attribute)
-    kept = [item for item in items if item.name != name]
-    setattr(table, attribute, kept)
-    return len(kept) != len(items)
-
-
-def _drop_column_unique(work: WorkingSchema, table: TableDef, name: str) -> bool:
-    for column in list(table.columns.values()):
-        if column.unique and not column.index:
-            if work.convention_name("uq", table.name, column.name) == name:
-                edited = work.edit_column(table, column.name)
-                assert edited is not None
-                edited.unique = False
-                return True
-    return False
-
-
-def _drop_inline_foreign_key(work: WorkingSchema, table: TableDef, name: str) -> bool:
-    for column in list(table.columns.values()):
-        if any(fk.name == name for fk in column.foreign_keys):
-            edited = work.edit_column(table, column.name)
-            assert edited is not None
-            edited.foreign_keys = [fk for fk in edited.foreign_keys if fk.name != name]
-            return True
-    return False
-
-
 _Handler = Callable[[WorkingSchema, Operation, Recorder], None]
 
+
+def _insert_rows(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
+    """Leave the schema as it is: ``bulk_insert`` adds rows only."""
+
+
 _HANDLERS: dict[str, _Handler] = {
+    "bulk_insert": _insert_rows,
     "create_table": _create_table,
     "drop_table": _drop_table,
     "rename_table": _rename_table,

@@ -19,9 +19,14 @@ from sqlglot.errors import SqlglotError
 
 from steward_lsp.engine.migration import Operation
 from steward_lsp.engine.replay_record import Recorder
-from steward_lsp.engine.replay_sql_types import column_type
+from steward_lsp.engine.replay_sql_alter import apply_alter, apply_rename_constraint
+from steward_lsp.engine.replay_sql_columns import (
+    add_table_constraint,
+    column_from_sql,
+    sqlglot_dialect,
+)
 from steward_lsp.engine.replay_state import WorkingSchema
-from steward_lsp.engine.schema import ColumnDef, IndexDef, TableDef, table_key
+from steward_lsp.engine.schema import IndexDef, TableDef, table_key
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +34,6 @@ logger = logging.getLogger(__name__)
 # EXTENSION, ALTER TYPE); those are expected here and handled below.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
-_SQLGLOT_DIALECTS = {
-    "postgresql": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-    "sqlite": "sqlite",
-    "mssql": "tsql",
-    "oracle": "oracle",
-}
 _DML = (exp.Insert, exp.Update, exp.Delete, exp.Select, exp.Merge, exp.Union)
 _NO_SHAPE = (exp.Transaction, exp.Commit, exp.Rollback, exp.Set, exp.Use, exp.Grant)
 _NO_SHAPE_KINDS = {
@@ -55,7 +52,7 @@ _NO_SHAPE_COMMANDS = re.compile(
     r"^\s*(?:(?:CREATE|ALTER|DROP)(?:\s+OR\s+REPLACE)?\s+(?:EXTENSION|TYPE|FUNCTION|"
     r"PROCEDURE|TRIGGER|VIEW|SEQUENCE|SCHEMA|ROLE|POLICY|MATERIALIZED\s+VIEW|DOMAIN|"
     r"COLLATION|PUBLICATION|SUBSCRIPTION|RULE)|COMMENT\s+ON|GRANT|REVOKE|SET|ANALYZE|"
-    r"VACUUM|REFRESH|PRAGMA)\b",
+    r"VACUUM|REFRESH|PRAGMA|LOCK|REINDEX|CLUSTER|NOTIFY|DISCARD|CHECKPOINT|TRUNCATE)\b",
     re.IGNORECASE,
 )
 _DML_TEXT = re.compile(r"^\s*(INSERT|UPDATE|DELETE|SELECT|WITH|MERGE|COPY)\b", re.I)
@@ -94,7 +91,7 @@ def sql_tables(sql: str) -> list[tuple[str, str | None]]:
 
 
 def _parse(sql: str, dialect: str | None) -> list[exp.Expr | None] | None:
-    read = _SQLGLOT_DIALECTS.get(dialect or "", None)
+    read = sqlglot_dialect(dialect)
     try:
         return sqlglot.parse(sql, read=read)
     except SqlglotError as exc:
@@ -154,10 +151,9 @@ def _apply_statement(
         _create(work, operation, recorder, statement, dialect)
     elif isinstance(statement, exp.Drop):
         _drop(work, operation, recorder, statement)
-    elif (
-        isinstance(statement, exp.Alter) and str(statement.args.get("kind")) == "TABLE"
-    ):
-        _alter_table(work, operation, recorder, statement, dialect)
+    elif isinstance(statement, exp.Alter):
+        if not apply_alter(work, operation, recorder, statement, dialect):
+            _unsupported(work, operation, recorder, statement)
     elif isinstance(statement, exp.Command):
         _command(work, operation, recorder, statement.sql())
     else:
@@ -185,7 +181,7 @@ def _unsupported(
 def _command(
     work: WorkingSchema, operation: Operation, recorder: Recorder, sql: str
 ) -> None:
-    if _NO_SHAPE_COMMANDS.match(sql):
+    if _NO_SHAPE_COMMANDS.match(sql) or apply_rename_constraint(work, sql):
         return
     description = "runs SQL that the static analysis does not apply"
     named = _mentioned_tables(work, sql)
@@ -233,45 +229,12 @@ def _create(
 
 def _table_element(table: TableDef, item: exp.Expr, dialect: str | None) -> None:
     if isinstance(item, exp.ColumnDef):
-        column = _column(item, table, dialect)
+        column = column_from_sql(item, table.location, dialect)
         table.columns[column.name] = column
-    elif isinstance(item, exp.PrimaryKey):
-        for identifier in item.expressions:
-            key_column = table.columns.get(identifier.name)
-            if key_column is not None:
-                key_column.primary_key = True
-                key_column.nullable = False
-    else:
-        # NOTE: table-level UNIQUE, FOREIGN KEY and CHECK in raw CREATE TABLE
-        # are not modelled; the table is marked uncertain so they cannot drift.
+    elif not add_table_constraint(table, item, table.location, dialect):
         table.uncertain = table.uncertain or (
             f"table constraint {item.sql()[:60]!r} in raw SQL is not modelled"
         )
-
-
-def _column(item: exp.ColumnDef, table: TableDef, dialect: str | None) -> ColumnDef:
-    read = _SQLGLOT_DIALECTS.get(dialect or "")
-    kind = item.args.get("kind")
-    column = ColumnDef(
-        item.name,
-        column_type(kind, read) if isinstance(kind, exp.DataType) else None,
-        location=table.location,
-    )
-    for constraint in item.constraints:
-        _column_constraint(column, constraint.kind, read)
-    return column
-
-
-def _column_constraint(column: ColumnDef, kind: exp.Expr, read: str | None) -> None:
-    if isinstance(kind, exp.NotNullColumnConstraint):
-        column.nullable = bool(kind.args.get("allow_null"))
-    elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
-        column.primary_key = True
-        column.nullable = False
-    elif isinstance(kind, exp.DefaultColumnConstraint):
-        column.server_default = kind.this.sql(dialect=read)
-    elif isinstance(kind, exp.UniqueColumnConstraint):
-        column.unique = True
 
 
 def _create_index(
@@ -287,7 +250,7 @@ def _create_index(
     if not isinstance(source, exp.Table) or params is None:
         _unsupported(work, operation, recorder, statement)
         return
-    read = _SQLGLOT_DIALECTS.get(dialect or "")
+    read = sqlglot_dialect(dialect)
     expressions: list[str] = []
     for ordered in params.args.get("columns") or []:
         target = ordered.this if isinstance(ordered, exp.Ordered) else ordered
@@ -347,118 +310,3 @@ def _drop_index(
             table.indexes = [i for i in table.indexes if i.name != name]
             recorder.event(table.key, operation, f"index {name} dropped by raw SQL")
             return
-
-
-# -- ALTER TABLE ------------------------------------------------------------------
-
-
-def _alter_table(
-    work: WorkingSchema,
-    operation: Operation,
-    recorder: Recorder,
-    statement: exp.Alter,
-    dialect: str | None,
-) -> None:
-    source = statement.this
-    if not isinstance(source, exp.Table):
-        _unsupported(work, operation, recorder, statement)
-        return
-    name, schema = source.name, source.db or None
-    table = work.edit(name, schema)
-    if table is None:
-        recorder.mark_uncertain(
-            work,
-            name,
-            schema,
-            "alters by raw SQL a table that no earlier revision creates",
-            operation,
-        )
-        return
-    for action in statement.args.get("actions") or []:
-        if not _alter_action(work, table, action, operation, recorder, dialect):
-            recorder.mark_uncertain(
-                work,
-                table.name,
-                table.schema,
-                f"runs ALTER TABLE {action.sql()[:60]!r}, which the static analysis "
-                "does not apply",
-                operation,
-            )
-
-
-def _alter_action(
-    work: WorkingSchema,
-    table: TableDef,
-    action: exp.Expr,
-    operation: Operation,
-    recorder: Recorder,
-    dialect: str | None,
-) -> bool:
-    """Apply one ALTER TABLE action; return False when it is not modelled."""
-    if isinstance(action, exp.ColumnDef):
-        column = _column(action, table, dialect)
-        column.location = operation.location
-        table.columns[column.name] = column
-        recorder.event(f"{table.key}.{column.name}", operation, "added by raw SQL")
-        return True
-    if (
-        isinstance(action, exp.Drop)
-        and str(action.args.get("kind")).upper() == "COLUMN"
-    ):
-        for target in action.args.get("tables") or []:
-            table.columns.pop(target.name, None)
-            recorder.event(
-                f"{table.key}.{target.name}", operation, "dropped by raw SQL"
-            )
-        return True
-    if isinstance(action, exp.RenameColumn):
-        old, new = action.this.name, action.args["to"].name
-        renamed = work.edit_column(table, old)
-        if renamed is None:
-            return False
-        table.columns = {(new if k == old else k): c for k, c in table.columns.items()}
-        renamed.name = new
-        recorder.rename(f"{table.key}.{old}", f"{table.key}.{new}")
-        recorder.event(
-            f"{table.key}.{new}", operation, f"renamed from {old} by raw SQL"
-        )
-        return True
-    if isinstance(action, exp.AlterRename):
-        new_name = action.this.name
-        work.remove(table.name, table.schema)
-        old_key = table.key
-        table.name = new_name
-        work.put(table)
-        recorder.rename(old_key, table.key)
-        recorder.event(table.key, operation, "renamed by raw SQL")
-        return True
-    if isinstance(action, exp.AlterColumn):
-        return _alter_column(work, table, action, operation, recorder, dialect)
-    return False
-
-
-def _alter_column(
-    work: WorkingSchema,
-    table: TableDef,
-    action: exp.AlterColumn,
-    operation: Operation,
-    recorder: Recorder,
-    dialect: str | None,
-) -> bool:
-    column = work.edit_column(table, action.this.name)
-    if column is None:
-        return False
-    read = _SQLGLOT_DIALECTS.get(dialect or "")
-    dtype = action.args.get("dtype")
-    if isinstance(dtype, exp.DataType):
-        column.type = column_type(dtype, read)
-    elif action.args.get("default") is not None:
-        column.server_default = action.args["default"].sql(dialect=read)
-    elif action.args.get("allow_null") is not None:
-        column.nullable = bool(action.args["allow_null"])
-    elif action.args.get("drop"):
-        column.server_default = None
-    else:
-        return False
-    recorder.event(f"{table.key}.{column.name}", operation, "altered by raw SQL")
-    return True

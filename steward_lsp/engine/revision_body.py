@@ -22,7 +22,14 @@ from steward_lsp.engine.pyast import LineIndex, dotted_name
 from steward_lsp.engine.revision_ops import OpContext, read_operation
 from steward_lsp.engine.revision_sql import execute_sql
 from steward_lsp.engine.schema import Location, Span
-from steward_lsp.engine.sqla_ast import UNREADABLE, Scope, follow, literal, string
+from steward_lsp.engine.sqla_ast import (
+    UNREADABLE,
+    Scope,
+    follow,
+    literal,
+    string,
+    type_class,
+)
 
 # Helper functions are inlined this deep; deeper calls count as opaque.
 _MAX_INLINE_DEPTH = 4
@@ -30,6 +37,15 @@ _MAX_INLINE_DEPTH = 4
 _MAX_UNROLL = 64
 # Calls at statement level that change no schema.
 _HARMLESS_CALLS = {"print", "logging", "logger", "log", "warnings", "time", "sys"}
+_CONNECTION_EXECUTE = {"execute", "exec_driver_sql"}
+_HARMLESS_CONNECTION_CALLS = {
+    "commit",
+    "rollback",
+    "begin",
+    "close",
+    "scalar",
+    "scalars",
+}
 _HARMLESS_OP_CALLS = {
     "get_bind",
     "get_context",
@@ -316,8 +332,14 @@ class _BodyReader:
                 if func.attr not in _HARMLESS_OP_CALLS:
                     self._append(read_operation(func.attr, call, frame.context))
                 return
-            if func.attr == "execute" and self._is_connection(owner, frame):
-                self._append(_connection_execute(call, frame.context))
+            if self._is_connection(owner, frame):
+                if func.attr in _CONNECTION_EXECUTE:
+                    self._append(_connection_execute(call, frame.context))
+                    return
+                if func.attr in _HARMLESS_CONNECTION_CALLS:
+                    return
+            if func.attr in {"create", "drop"} and _is_type_object(owner, frame.scope):
+                # ``sa.Enum(...).create(op.get_bind())`` creates a type, no table.
                 return
         if isinstance(func, ast.Name) and func.id in self.module.functions:
             self._inline(func.id, call, frame)
@@ -398,6 +420,15 @@ def _connection_execute(call: ast.Call, context: OpContext) -> Operation:
         dialect_guards=context.guards,
     )
     return operation
+
+
+def _is_type_object(node: ast.expr, scope: Scope) -> bool:
+    """Return whether ``node`` is, or names, a SQLAlchemy type such as ``Enum(...)``."""
+    target, target_scope = follow(node, scope)
+    if isinstance(target, ast.Call):
+        target = target.func
+    symbol = target_scope.symbol(target)
+    return symbol is not None and type_class(symbol) is not None
 
 
 def _dialect_guard(test: ast.expr, scope: Scope, depth: int = 0) -> DialectGuard | None:

@@ -95,23 +95,29 @@ def read_operation(name: str, call: ast.Call, context: OpContext) -> Operation:
         understood=context.understood,
         dialect_guards=context.guards,
     )
+    if batch:
+        operation.table = context.batch_table
+        operation.schema = context.batch_schema
     signature = _signature(name, batch)
-    if signature is None:
+    reader = _READERS.get(name)
+    if signature is None or reader is None:
+        # An operation of a plugin (alembic_utils, alembic-postgresql-enum) or
+        # one replay does not model (create_exclude_constraint): keep its
+        # string arguments, which may name the tables it touches.
         operation.understood = False
+        operation.params["strings"] = _string_arguments(call, context)
         return operation
     bound = _bind(signature, call)
     if not bound.complete:
         operation.understood = False
-    if batch:
-        operation.table = context.batch_table
-        operation.schema = context.batch_schema
-    reader = _READERS.get(name)
-    if reader is not None:
-        reader(operation, bound, context)
-    else:
-        # An operation replay does not model (create_exclude_constraint, ...).
-        operation.understood = False
+    reader(operation, bound, context)
     return operation
+
+
+def _string_arguments(call: ast.Call, context: OpContext) -> tuple[str, ...]:
+    nodes = [*call.args, *(item.value for item in call.keywords)]
+    found = [string(node, context.scope) for node in nodes]
+    return tuple(text for text in found if text is not None)
 
 
 @functools.cache

@@ -353,7 +353,7 @@ def test_raw_sql_not_applied_makes_table_uncertain() -> None:
         script(
             "r2",
             "r1",
-            'op.execute("ALTER TABLE users ADD CONSTRAINT ck CHECK (id > 0)")',
+            'op.execute("ALTER TABLE users ENABLE ROW LEVEL SECURITY")',
         ),
     )
     assert "r2" in (table(result, "users").uncertain or "")
@@ -363,6 +363,68 @@ def test_raw_sql_not_applied_makes_table_uncertain() -> None:
     assert "users" in finding.message
     assert finding.location.path.name == "r2.py"
     assert finding.location.span.start_line == 11
+
+
+def test_raw_constraint_ddl_is_applied() -> None:
+    result = run(
+        script(
+            "r1",
+            None,
+            USERS
+            + 'op.create_table("posts", sa.Column("id", sa.Integer, primary_key=True),'
+            + ' sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")))\n'
+            + 'op.create_index("ix_posts_user", "posts", ["user_id"])\n',
+        ),
+        script(
+            "r2",
+            "r1",
+            """\
+            op.execute("ALTER TABLE users ADD CONSTRAINT uq_email UNIQUE (email)")
+            op.execute("ALTER TABLE users ADD CONSTRAINT ck_id CHECK (id > 0)")
+            op.execute("ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey")
+            op.execute(
+                "ALTER TABLE posts ADD CONSTRAINT fk_author FOREIGN KEY (user_id) "
+                "REFERENCES users (id)"
+            )
+            op.execute("ALTER TABLE users RENAME CONSTRAINT uq_email TO uq_users_email")
+            op.execute("ALTER INDEX ix_posts_user RENAME TO ix_posts_author")
+            """,
+        ),
+        dialect="postgresql",
+    )
+    users = table(result, "users")
+    posts = table(result, "posts")
+    assert [(u.name, u.columns) for u in users.uniques] == [
+        ("uq_users_email", ("email",))
+    ]
+    assert [c.name for c in users.checks] == ["ck_id"]
+    assert posts.columns["user_id"].foreign_keys == []
+    assert [(fk.name, fk.referred_table) for fk in posts.foreign_keys] == [
+        ("fk_author", "users")
+    ]
+    assert [i.name for i in posts.indexes] == ["ix_posts_author"]
+    assert result.findings == []
+
+
+def test_implicit_postgresql_names_are_dropped() -> None:
+    result = run(
+        script(
+            "r1",
+            None,
+            'op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),'
+            ' sa.Column("code", sa.String(5), unique=True))',
+        ),
+        script(
+            "r2",
+            "r1",
+            'op.drop_constraint("t_code_key", "t", type_="unique")\n'
+            'op.drop_constraint("t_pkey", "t")',
+        ),
+    )
+    t = table(result, "t")
+    assert not t.columns["code"].unique
+    assert t.primary_key == ()
+    assert result.findings == []
 
 
 def test_unreadable_sql_makes_everything_uncertain() -> None:
@@ -394,6 +456,42 @@ def test_dml_and_harmless_statements_change_nothing() -> None:
     assert result.findings == []
     assert result.uncertain_everywhere is None
     assert table(result, "users").uncertain is None
+
+
+def test_connection_and_type_calls_are_harmless() -> None:
+    result = run(
+        script("r1", None, USERS),
+        script(
+            "r2",
+            "r1",
+            """\
+            bind = op.get_bind()
+            status = sa.Enum("a", "b", name="status")
+            status.create(bind, checkfirst=True)
+            sa.Enum("x", name="kind").create(op.get_bind())
+            bind.commit()
+            op.get_bind().commit()
+            bind.exec_driver_sql("UPDATE users SET name = 'x'")
+            """,
+        ),
+    )
+    assert result.findings == []
+    assert result.uncertain_everywhere is None
+
+
+def test_plugin_operation_makes_named_table_uncertain() -> None:
+    result = run(
+        script("r1", None, USERS),
+        script(
+            "r2",
+            "r1",
+            'op.sync_enum_values("public", "status", ["a"], affected="users")\n'
+            "op.create_entity(view)",
+        ),
+    )
+    assert table(result, "users").uncertain is not None
+    assert result.uncertain_everywhere is None
+    assert [f.code for f in result.findings] == ["STW110"]
 
 
 def test_opaque_call_makes_everything_uncertain() -> None:
