@@ -19,9 +19,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFECTS = REPO_ROOT / "examples" / "defects"
 MARKER = re.compile(r"#\s*expect:\s*(STW\d{3}(?:\s*,\s*STW\d{3})*)\s*$")
 
-# The rules the defect example must show firing. Left out: STW001 and STW002,
-# because unreadable input and invalid settings would hide the other findings;
-# STW111, which needs a live database; STW203, which needs data-access code.
+# The rules the defect example must show firing. STW001 and STW002 are left
+# out because unreadable input and invalid settings would hide the other
+# findings. STW111 needs a live database and STW203 data-access code.
 REQUIRED_CODES = {
     "STW100", "STW101", "STW102", "STW103", "STW104", "STW105", "STW106",
     "STW107", "STW108", "STW109", "STW110",
