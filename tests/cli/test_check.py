@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from cli_project import BROKEN_COLUMN, BROKEN_LINE, Runner, write_files
@@ -255,3 +258,36 @@ def test_serve_accepts_stdio(tmp_path: Path, steward: Runner) -> None:
 
     assert result.returncode == 0
     assert "--stdio" in result.stdout
+
+
+def _lsp_message(payload: dict[str, object]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_serve_answers_initialize(clean_project: Path) -> None:
+    messages = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "processId": None,
+                "rootUri": clean_project.as_uri(),
+                "capabilities": {},
+            },
+        },
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "steward_lsp", "serve", "--stdio"],
+        input=b"".join(_lsp_message(message) for message in messages),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert b'"id": 1' in result.stdout or b'"id":1' in result.stdout
+    assert b"capabilities" in result.stdout
