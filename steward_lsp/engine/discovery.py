@@ -95,11 +95,11 @@ def _configs_in_folder(
                 problems.append(error)
             continue
         for section in alembic_config.environment_sections(parser):
-            # Alembic reads [tool.alembic] only beside the main section.
-            table = toml_table if section == alembic_config.MAIN_SECTION else None
-            uses_toml = uses_toml or table is not None
+            # `alembic --name SECTION` picks the ini section; the table in
+            # pyproject.toml is always [tool.alembic] (Alembic 1.16+).
+            uses_toml = uses_toml or toml_table is not None
             config = alembic_config.build_config(
-                folder, parser, section, ini_file, table, toml_file
+                folder, parser, section, ini_file, toml_table, toml_file
             )
             configs.append(config)
     if toml_table is not None and not uses_toml:
@@ -172,11 +172,19 @@ def _environment_settings(
 def read_steward_table(pyproject: Path) -> dict[str, object] | None:
     """Return ``[tool.steward]`` of ``pyproject``, None when absent.
 
-    Raises :class:`ConfigError` when the file is not valid TOML.
+    Raises :class:`ConfigError` when the file cannot be read, or is not valid
+    TOML and mentions ``tool.steward``.
     """
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = pyproject.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{pyproject}: cannot be read: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        if "tool.steward" not in text:
+            logger.warning("%s is not valid TOML: %s", pyproject, exc)
+            return None
         raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from exc
     tool = data.get("tool", {})
     section = tool.get("steward") if isinstance(tool, dict) else None

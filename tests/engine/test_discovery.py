@@ -773,3 +773,22 @@ def test_template_folders_are_skipped(tmp_path: Path) -> None:
     environments = discover(tmp_path)[0]
 
     assert [env.name for env in environments] == ["migrations"]
+
+
+def test_tool_alembic_beside_ini_without_script_location(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/db"\n',
+            "alembic.ini": "[alembic]\nsqlalchemy.url = mysql+pymysql://u:p@h/d\n",
+            "db/env.py": env_py("from app.models import Base"),
+            "app/models.py": MODELS_PY,
+        },
+    )
+    environments, problems = discover(tmp_path)
+
+    env = only(environments)
+    assert problems == []
+    assert env.script_location == tmp_path.resolve() / "db"
+    assert env.config_file == tmp_path.resolve() / "alembic.ini"
+    assert env.dialect == "mysql"
