@@ -107,7 +107,7 @@ class _SchemaBuilder:
         ]
         before = self.merged(parents)
         recorder = _HistoryRecorder(revision, script.message, self.result)
-        work = WorkingSchema(before, self.convention)
+        work = WorkingSchema(before, self.convention, self.dialect)
         for operation in script.upgrade.operations:
             apply_operation(work, operation, recorder, self.dialect)
         for location in _opaque_calls(script.upgrade.operations, script.upgrade.opaque):
@@ -125,7 +125,9 @@ class _SchemaBuilder:
         first = max(parents, key=lambda p: (len(ancestry[p]), -parents.index(p)))
         covered = ancestry[first]
         pending = set().union(*ancestry.values()) - covered
-        work = WorkingSchema(self.result.schema_after[first], self.convention)
+        work = WorkingSchema(
+            self.result.schema_after[first], self.convention, self.dialect
+        )
         for revision in sorted(pending, key=self.position.__getitem__):
             script = self.graph.scripts[revision]
             silent = Recorder(revision, script.message)

@@ -14,7 +14,10 @@ import logging
 from collections.abc import Callable
 
 from steward_lsp.engine.migration import Operation
-from steward_lsp.engine.replay_constraints import drop_constraint
+from steward_lsp.engine.replay_constraints import (
+    drop_constraint,
+    name_mysql_foreign_keys,
+)
 from steward_lsp.engine.replay_record import Recorder
 from steward_lsp.engine.replay_sql import apply_sql, sql_tables
 from steward_lsp.engine.replay_state import WorkingSchema
@@ -27,6 +30,8 @@ from steward_lsp.engine.schema import (
 )
 
 logger = logging.getLogger(__name__)
+
+_MYSQL_DIALECTS = {"mysql", "mariadb"}
 
 
 def apply_operation(
@@ -131,6 +136,12 @@ def _create_table(
     if operation.params.get("if_not_exists") and work.get(table.name, table.schema):
         return
     work.put(table)
+    if work.dialect in _MYSQL_DIALECTS and any(
+        fk.name is None for fk in table.all_foreign_keys()
+    ):
+        edited = work.edit(table.name, table.schema)
+        assert edited is not None
+        name_mysql_foreign_keys(work, edited)
     recorder.event(table.key, operation, "created")
     for column in table.columns:
         recorder.event(f"{table.key}.{column}", operation, "created with the table")
@@ -237,6 +248,8 @@ def _add_column(work: WorkingSchema, operation: Operation, recorder: Recorder) -
     if operation.params.get("if_not_exists") and column.name in table.columns:
         return
     table.columns[column.name] = column
+    if work.dialect in _MYSQL_DIALECTS and column.foreign_keys:
+        name_mysql_foreign_keys(work, table)
     recorder.event(f"{table.key}.{column.name}", operation, "added")
 
 
@@ -401,6 +414,8 @@ def _create_foreign_key(
     if table is None or operation.foreign_key is None:
         return
     table.foreign_keys.append(operation.foreign_key)
+    if work.dialect in _MYSQL_DIALECTS and operation.foreign_key.name is None:
+        name_mysql_foreign_keys(work, table)
     recorder.event(table.key, operation, "foreign key created")
     for column in operation.foreign_key.columns:
         recorder.event(f"{table.key}.{column}", operation, "foreign key created")

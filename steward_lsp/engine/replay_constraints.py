@@ -5,6 +5,8 @@ or, failing that, from the database. Drops and renames in later revisions
 use that name, so it is matched here: first against names in the schema,
 then against the naming convention, then against PostgreSQL's implicit names
 (``<table>_pkey``, ``<table>_<columns>_key``, ``<table>_<columns>_fkey``).
+On MySQL, unnamed foreign keys get their ``<table>_ibfk_<n>`` names when
+created (:func:`name_mysql_foreign_keys`).
 """
 
 from __future__ import annotations
@@ -135,6 +137,43 @@ def _drop_foreign_key(work: WorkingSchema, table: TableDef, name: str) -> bool:
             ]
             return True
     return False
+
+
+def name_mysql_foreign_keys(work: WorkingSchema, table: TableDef) -> None:
+    """Give an edited table's unnamed foreign keys MySQL's ``<table>_ibfk_<n>``.
+
+    MySQL numbers them in the order of the CREATE TABLE or ALTER TABLE
+    statement, after the highest number already used in the table.
+    """
+    # NOTE: SQLAlchemy renders table-level ForeignKeyConstraint arguments
+    # before those of column ForeignKey objects, which this order assumes.
+    prefix = f"{table.name}_ibfk_"
+    used = [fk.name for fk in table.all_foreign_keys() if fk.name]
+    numbers = [
+        int(n[len(prefix) :])
+        for n in used
+        if n.startswith(prefix) and n[len(prefix) :].isdigit()
+    ]
+    counter = max(numbers, default=0)
+    renamed: list[ForeignKeyDef] = []
+    for fk in table.foreign_keys:
+        if fk.name is None:
+            counter += 1
+            fk = _renamed(fk, f"{prefix}{counter}")
+        renamed.append(fk)
+    table.foreign_keys = renamed
+    for column in list(table.columns.values()):
+        if not any(fk.name is None for fk in column.foreign_keys):
+            continue
+        edited = work.edit_column(table, column.name)
+        assert edited is not None
+        named: list[ForeignKeyDef] = []
+        for fk in edited.foreign_keys:
+            if fk.name is None:
+                counter += 1
+                fk = _renamed(fk, f"{prefix}{counter}")
+            named.append(fk)
+        edited.foreign_keys = named
 
 
 def _implicit(table: TableDef, columns: tuple[str, ...], suffix: str) -> str:

@@ -33,9 +33,15 @@ def _shallow_copy(obj: _T) -> _T:
 class WorkingSchema:
     """A :class:`SchemaState` that copies tables and columns before changing them."""
 
-    def __init__(self, base: SchemaState, naming_convention: dict[str, str]):
+    def __init__(
+        self,
+        base: SchemaState,
+        naming_convention: dict[str, str],
+        dialect: str | None = None,
+    ):
         self.state = SchemaState(dict(base.tables), dict(base.naming_convention))
         self.naming_convention = {**DEFAULT_CONVENTION, **naming_convention}
+        self.dialect = dialect
         self._owned: set[int] = set()
 
     def get(self, name: str, schema: str | None) -> TableDef | None:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from steward_lsp.engine.migration import DialectGuard, MigrationFunction, Operation
 from steward_lsp.engine.pyast import LineIndex, dotted_name
+from steward_lsp.engine.revision_dialect import dialect_guard
 from steward_lsp.engine.revision_ops import OpContext, read_operation
 from steward_lsp.engine.revision_sql import execute_sql
 from steward_lsp.engine.schema import Location, Span
 from steward_lsp.engine.sqla_ast import (
-    UNREADABLE,
     Scope,
     follow,
     literal,
@@ -259,7 +259,7 @@ class _BodyReader:
         return table, schema
 
     def _if(self, statement: ast.If, frame: _Frame) -> None:
-        guard = _dialect_guard(statement.test, frame.scope)
+        guard = dialect_guard(statement.test, frame.scope)
         if guard is None:
             # NOTE: an ``if`` on anything but the dialect name is followed on
             # both branches with its operations marked not understood, so
@@ -429,49 +429,6 @@ def _is_type_object(node: ast.expr, scope: Scope) -> bool:
         target = target.func
     symbol = target_scope.symbol(target)
     return symbol is not None and type_class(symbol) is not None
-
-
-def _dialect_guard(test: ast.expr, scope: Scope, depth: int = 0) -> DialectGuard | None:
-    """Read ``dialect.name == "x"`` (``!=``, ``in``, ``not in``, ``not``)."""
-    if depth > 4:
-        return None
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _dialect_guard(test.operand, scope, depth + 1)
-        return DialectGuard(inner.names, not inner.negated) if inner else None
-    if isinstance(test, ast.Name):
-        target, target_scope = follow(test, scope)
-        if target is test:
-            return None
-        return _dialect_guard(target, target_scope, depth + 1)
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
-        return None
-    left, right, operator = test.left, test.comparators[0], test.ops[0]
-    if not _is_dialect_name(left, scope):
-        left, right = right, left
-        if not _is_dialect_name(left, scope) or isinstance(
-            operator, (ast.In, ast.NotIn)
-        ):
-            return None
-    value = literal(right, scope)
-    names = (value,) if isinstance(value, str) else value
-    if value is UNREADABLE or not isinstance(names, tuple):
-        return None
-    if not all(isinstance(name, str) for name in names):
-        return None
-    negated = isinstance(operator, (ast.NotEq, ast.NotIn))
-    if not isinstance(operator, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
-        return None
-    return DialectGuard(frozenset(str(name) for name in names), negated)
-
-
-def _is_dialect_name(node: ast.expr, scope: Scope) -> bool:
-    target, _ = follow(node, scope)
-    return (
-        isinstance(target, ast.Attribute)
-        and target.attr == "name"
-        and isinstance(target.value, ast.Attribute)
-        and target.value.attr == "dialect"
-    )
 
 
 def _attribute_name(node: ast.expr) -> str | None:

@@ -427,6 +427,31 @@ def test_implicit_postgresql_names_are_dropped() -> None:
     assert result.findings == []
 
 
+def test_mysql_names_unnamed_foreign_keys() -> None:
+    create_posts = (
+        'op.create_table("posts", sa.Column("id", sa.Integer, primary_key=True),'
+        ' sa.Column("user_id", sa.Integer), sa.Column("editor_id", sa.Integer),'
+        ' sa.ForeignKeyConstraint(["user_id"], ["users.id"]),'
+        ' sa.ForeignKeyConstraint(["editor_id"], ["users.id"]))'
+    )
+    result = run(
+        script("r1", None, USERS + create_posts),
+        script(
+            "r2",
+            "r1",
+            'op.create_foreign_key(None, "posts", "users", ["id"], ["id"])\n'
+            'op.drop_constraint("posts_ibfk_1", "posts", type_="foreignkey")',
+        ),
+        dialect="mysql",
+    )
+    posts = table(result, "posts")
+    assert [(fk.name, fk.columns) for fk in posts.foreign_keys] == [
+        ("posts_ibfk_2", ("editor_id",)),
+        ("posts_ibfk_3", ("id",)),
+    ]
+    assert result.findings == []
+
+
 def test_unreadable_sql_makes_everything_uncertain() -> None:
     result = run(
         script("r1", None, USERS),

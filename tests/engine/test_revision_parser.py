@@ -488,6 +488,21 @@ def test_dialect_variable_and_in_test() -> None:
     assert not operation.dialect_guards[0].matches("mysql")
 
 
+def test_dialect_url_prefix_test() -> None:
+    operation = only(
+        """\
+        bind = op.get_bind()
+        url = str(bind.engine.url)
+        if url.startswith("postgres"):
+            op.drop_table("x")
+        """
+    )
+    (guard,) = operation.dialect_guards
+    assert guard.matches("postgresql")
+    assert not guard.matches("mysql")
+    assert operation.understood
+
+
 def test_other_if_marks_not_understood() -> None:
     script = parse_revision(
         PATH,
