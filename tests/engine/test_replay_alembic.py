@@ -9,6 +9,7 @@ indexes, unique constraints and foreign keys.
 
 from __future__ import annotations
 
+import random
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -299,3 +300,140 @@ def compare(head: SchemaState, engine: sa.Engine) -> None:
             for fk in table.all_foreign_keys()
         }
         assert head_fks == real_fks, table_name
+
+
+class _ChainGenerator:
+    """Random valid operation sequences, tracked against a simple model.
+
+    The model is only what the generator needs to write valid operations
+    (tables, columns, indexes); the assertions compare against the database.
+    """
+
+    TYPES = (
+        "sa.Integer()",
+        "sa.String(20)",
+        "sa.String(40)",
+        "sa.Text()",
+        "sa.Boolean()",
+        "sa.BigInteger()",
+    )
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.tables: dict[str, list[str]] = {}
+        self.indexes: dict[str, str] = {}
+        self.counter = 0
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def chain(self, length: int) -> Chain:
+        chain: Chain = []
+        previous: str | None = None
+        for number in range(length):
+            rev = f"rev{number:02d}"
+            lines: list[str] = []
+            for _ in range(self.rng.randint(1, 3)):
+                lines.extend(self.operation())
+            chain.append((rev, previous, "\n".join(lines) + "\n"))
+            previous = rev
+        return chain
+
+    def operation(self) -> list[str]:
+        choices = ["create_table"]
+        if self.tables:
+            choices += ["add_column", "create_index", "rename_table", "batch"]
+        if self.indexes:
+            choices.append("drop_index")
+        if len(self.tables) > 1:
+            choices.append("drop_table")
+        return getattr(self, "_" + self.rng.choice(choices))()
+
+    def _column(self, name: str) -> str:
+        type_ = self.rng.choice(self.TYPES)
+        nullable = self.rng.choice(["True", "False"])
+        return f'sa.Column("{name}", {type_}, nullable={nullable})'
+
+    def _create_table(self) -> list[str]:
+        table = self.fresh("t")
+        columns = [self.fresh("c") for _ in range(self.rng.randint(1, 3))]
+        self.tables[table] = ["id", *columns]
+        body = ", ".join(self._column(c) for c in columns)
+        return [
+            f'op.create_table("{table}", '
+            f'sa.Column("id", sa.Integer(), primary_key=True), {body})'
+        ]
+
+    def _add_column(self) -> list[str]:
+        table = self.rng.choice(sorted(self.tables))
+        column = self.fresh("c")
+        self.tables[table].append(column)
+        type_ = self.rng.choice(self.TYPES)
+        return [f'op.add_column("{table}", sa.Column("{column}", {type_}))']
+
+    def _create_index(self) -> list[str]:
+        table = self.rng.choice(sorted(self.tables))
+        column = self.rng.choice(self.tables[table])
+        name = self.fresh("ix_")
+        self.indexes[name] = table
+        unique = self.rng.choice(["True", "False"])
+        return [f'op.create_index("{name}", "{table}", ["{column}"], unique={unique})']
+
+    def _drop_index(self) -> list[str]:
+        name = self.rng.choice(sorted(self.indexes))
+        table = self.indexes.pop(name)
+        return [f'op.drop_index("{name}", table_name="{table}")']
+
+    def _rename_table(self) -> list[str]:
+        old = self.rng.choice(sorted(self.tables))
+        new = self.fresh("t")
+        self.tables[new] = self.tables.pop(old)
+        for name, table in self.indexes.items():
+            if table == old:
+                self.indexes[name] = new
+        return [f'op.rename_table("{old}", "{new}")']
+
+    def _drop_table(self) -> list[str]:
+        table = self.rng.choice(sorted(self.tables))
+        del self.tables[table]
+        self.indexes = {n: t for n, t in self.indexes.items() if t != table}
+        return [f'op.drop_table("{table}")']
+
+    def _batch(self) -> list[str]:
+        table = self.rng.choice(sorted(self.tables))
+        columns = self.tables[table]
+        indexed = {n for n, t in self.indexes.items() if t == table}
+        lines = [f'with op.batch_alter_table("{table}") as batch_op:']
+        candidates = [c for c in columns if c != "id"]
+        if candidates and not indexed and self.rng.random() < 0.5:
+            dropped = self.rng.choice(candidates)
+            columns.remove(dropped)
+            lines.append(f'    batch_op.drop_column("{dropped}")')
+        elif candidates:
+            column = self.rng.choice(candidates)
+            nullable = self.rng.choice(["True", "False"])
+            new_name = self.fresh("c") if not indexed else column
+            columns[columns.index(column)] = new_name
+            lines.append(
+                f'    batch_op.alter_column("{column}", existing_type={self.TYPES[1]},'
+                f" type_={self.rng.choice(self.TYPES)}, nullable={nullable},"
+                f' new_column_name="{new_name}")'
+            )
+        else:
+            column = self.fresh("c")
+            columns.append(column)
+            lines.append(f"    batch_op.add_column({self._column(column)})")
+        return lines
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_chain_matches_alembic_on_sqlite(seed: int, tmp_path: Path) -> None:
+    chain = _ChainGenerator(seed).chain(length=5)
+    folder = tmp_path / "migrations"
+    paths = write_chain(folder, chain)
+    engine = upgrade(folder, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        compare(replayed(paths, "sqlite"), engine)
+    finally:
+        engine.dispose()
