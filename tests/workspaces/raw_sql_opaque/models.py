@@ -1,5 +1,6 @@
 from typing import Optional
 
+from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -11,5 +12,4 @@ class Scan(Base):
     __tablename__ = "scans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    width: Mapped[Optional[int]]
-    height: Mapped[Optional[int]]
+    checksum: Mapped[Optional[str]] = mapped_column(String(64))

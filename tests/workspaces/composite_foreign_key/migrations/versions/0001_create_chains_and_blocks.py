@@ -1,0 +1,35 @@
+"""create chains and blocks
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-01 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "chains",
+        sa.Column("network", sa.String(length=16), nullable=False),
+        sa.Column("chain_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("network", "chain_id"),
+    )
+    op.create_table(
+        "blocks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("network", sa.String(length=16), nullable=False),
+        sa.Column("chain_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("blocks")
+    op.drop_table("chains")
