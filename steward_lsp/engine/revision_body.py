@@ -125,7 +125,9 @@ class _Frame:
             self.scope,
             context,
             dict(self.batch_aliases),
-            set(self.connections),
+            # Python names are function-wide, so a connection bound in a
+            # block stays bound after it.
+            self.connections,
             self.depth,
         )
 
@@ -388,7 +390,10 @@ class _BodyReader:
     def _is_connection(self, node: ast.expr, frame: _Frame) -> bool:
         """Return whether ``node`` is ``op.get_bind()`` or a name bound to it."""
         if isinstance(node, ast.Name):
-            return node.id in frame.connections
+            if node.id in frame.connections:
+                return True
+            # A helper's parameter bound to ``op.get_bind()`` at the call.
+            node = follow(node, frame.scope)[0]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             return node.func.attr == "get_bind" and self._is_op(node.func.value, frame)
         return False

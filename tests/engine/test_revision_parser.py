@@ -435,6 +435,16 @@ def test_helper_function_is_inlined() -> None:
     assert all(o.understood for o in operations)
 
 
+def test_helper_with_connection_argument() -> None:
+    operations = upgrade_ops(
+        "_backfill(op.get_bind())",
+        PREAMBLE
+        + "\ndef _backfill(conn):\n"
+        + '    conn.execute(sa.text("UPDATE t SET a = 1"))\n',
+    )
+    assert [(o.name, o.sql) for o in operations] == [("execute", "UPDATE t SET a = 1")]
+
+
 def test_literal_loop_is_unrolled() -> None:
     operations = upgrade_ops('for name in ("a", "b"):\n    op.drop_table(name)')
     assert [o.table for o in operations] == ["a", "b"]
