@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from editor_support import MODEL_FILE, require_program
+from editor_support import MODEL_FILE, REPO, require_program
 
-LUA_CLIENT = Path(__file__).resolve().parent / "nvim_client.lua"
+HERE = Path(__file__).resolve().parent
+LUA_CLIENT = HERE / "nvim_client.lua"
+WAIT_FOR_DIAGNOSTICS = HERE / "nvim_wait_diagnostics.lua"
+EDITORS_DOC = REPO / "docs" / "editors.md"
 NVIM_TIMEOUT_SECONDS = 120
 
 
@@ -60,3 +64,49 @@ def test_neovim_ignore_action_clears_diagnostic(
     assert steps["after_edit"]["cleared"], json.dumps(outcome["steps"], indent=2)
     remaining = [(d["line"], d["code"]) for d in steps["after_edit"]["diagnostics"]]
     assert (line, code) not in remaining
+
+
+def documented_setup() -> str:
+    """Return the first Lua block of docs/editors.md: the Neovim 0.7 setup."""
+    text = EDITORS_DOC.read_text(encoding="utf-8")
+    match = re.search(r"```lua\n(.*?)```", text, re.DOTALL)
+    assert match, f"no Lua block in {EDITORS_DOC}"
+    return match.group(1)
+
+
+def test_documented_neovim_setup_applies_settings(
+    workspace: Path, server_python: str, tmp_path: Path
+) -> None:
+    nvim = require_program("nvim")
+    setup = documented_setup()
+    assert "'python3', '-m', 'steward_lsp', 'serve'" in setup
+    assert "ignore = { 'STW601' }" in setup
+    script = tmp_path / "init.lua"
+    script.write_text(setup.replace("'python3'", repr(server_python)), "utf-8")
+    result = tmp_path / "codes.json"
+
+    # --cmd runs the setup before the file is read, as init.lua would.
+    completed = subprocess.run(
+        [
+            nvim,
+            "--headless",
+            "--clean",
+            "--cmd",
+            f"luafile {script}",
+            "-c",
+            f"luafile {WAIT_FOR_DIAGNOSTICS}",
+            MODEL_FILE,
+        ],
+        cwd=workspace,
+        env={**os.environ, "STEWARD_RESULT": str(result)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=NVIM_TIMEOUT_SECONDS,
+    )
+    outcome = json.loads(result.read_text(encoding="utf-8"))
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert outcome["clients"] == 1
+    assert outcome["codes"], "no steward diagnostics"
+    assert "STW601" not in outcome["codes"]
