@@ -10,6 +10,7 @@ when no table can be named, the whole head schema is uncertain.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -78,7 +79,7 @@ def apply_sql(
 
 def sql_tables(sql: str) -> list[tuple[str, str | None]]:
     """Return the tables that ``sql`` names, as (name, schema), in order."""
-    statements = _parse(sql, None) or []
+    statements = _parse(sql, None) or ()
     found: list[tuple[str, str | None]] = []
     for statement in statements:
         if statement is None:
@@ -90,10 +91,16 @@ def sql_tables(sql: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def _parse(sql: str, dialect: str | None) -> list[exp.Expr | None] | None:
+@functools.lru_cache(maxsize=4096)
+def _parse(sql: str, dialect: str | None) -> tuple[exp.Expr | None, ...] | None:
+    """Parse ``sql`` once per process; the trees are only read, never changed.
+
+    sqlglot takes most of replay's time on chains with much raw SQL, and
+    the same statements are replayed on every analysis.
+    """
     read = sqlglot_dialect(dialect)
     try:
-        return sqlglot.parse(sql, read=read)
+        return tuple(sqlglot.parse(sql, read=read))
     except SqlglotError as exc:
         logger.debug("sqlglot cannot parse %r: %s", sql[:80], exc)
         return None
