@@ -35,7 +35,7 @@ JsonSchema = dict[str, Any]
 
 @dataclass(frozen=True)
 class EditorSetting:
-    """One setting as an editor sees it."""
+    """One editor setting: its key, JSON schema and Settings field."""
 
     key: str
     schema: JsonSchema
@@ -43,7 +43,8 @@ class EditorSetting:
     """Name of the :class:`Settings` field, or None for a client-only setting."""
 
 
-# Settings that only the editor extension reads; the server never sees them.
+# Settings that only the editor extension reads. VS Code sends them to the
+# server with the rest of the steward section, and the server ignores them.
 CLIENT_SETTINGS = (
     EditorSetting(
         key="steward.interpreter",

@@ -1,6 +1,7 @@
 // Drives code-server in headless Debian Chromium through steward's editor
-// flow: open a file, see the diagnostics in the editor and the Problems
-// panel, apply the "Ignore CODE on this line" quick fix, see it go.
+// flow: open a file, wait for the diagnostics in the editor and the Problems
+// panel, apply the "Ignore CODE on this line" quick fix and wait until its
+// diagnostic is gone.
 //
 // Run from test_code_server.py; environment:
 //   STEWARD_URL         code-server URL with ?folder=<workspace>
@@ -42,7 +43,7 @@ async function step(page, name, data = {}) {
     writeResult();
 }
 
-/** Return the rows of the Problems panel, with their accessible labels. */
+/** Return the text of each row of the Problems panel, whitespace collapsed. */
 async function problemRows(page) {
     return page.$$eval('.markers-panel .monaco-list-row', (rows) =>
         rows.map((row) => row.innerText.replace(/\s+/g, ' ').trim()),
@@ -133,14 +134,14 @@ async function runSteps(page, file) {
         throw new Error(`no steward markers for ${file} in the Problems panel`);
     }
 
-    // Enter on a marker moves the editor's cursor to it, where Ctrl+. asks
-    // for the quick fixes of the diagnostics under the cursor.
+    // Enter on a marker moves the editor's cursor to it, and Ctrl+. then
+    // requests the quick fixes of the diagnostics under the cursor.
     const target = markers[0];
     await page.locator('.markers-panel .monaco-list-row').nth(target.row).click();
     await page.keyboard.press('Enter');
     await page.waitForSelector('.monaco-editor.focused');
-    // The light bulb shows once the server has answered textDocument/codeAction
-    // for the cursor's position; Ctrl+. before that can find no action.
+    // The light bulb shows once the server has returned code actions for the
+    // cursor's position. Ctrl+. pressed before that may find none.
     await page.waitForSelector('.monaco-editor .lightBulbWidget.codicon');
     await page.keyboard.press('Control+.');
     await page.waitForSelector('.action-widget .monaco-list-row.action');

@@ -19,12 +19,12 @@ EXAMPLE_WORKSPACE = REPO / "examples" / "defects"
 MODEL_FILE = os.environ.get("STEWARD_EDITOR_FILE", "notary_defects/models.py")
 
 
-def require(what: str, found: object) -> None:
+def require(description: str, found: object) -> None:
     """Fail under CI, skip elsewhere, when ``found`` is falsy."""
     if found:
         return
 
-    reason = f"{what} is not installed; bash .ci/editors installs it"
+    reason = f"{description} is not installed; bash .ci/editors installs it"
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set, so editor tests must run)")
     pytest.skip(reason)

@@ -113,17 +113,17 @@ end
 
 local titles = {}
 local ignore_action = nil
-local wanted_title = "Ignore " .. tostring(target.code) .. " on this line"
+local expected_title = "Ignore " .. tostring(target.code) .. " on this line"
 for _, action in ipairs(response.result or {}) do
   table.insert(titles, action.title)
-  if action.title == wanted_title then
+  if action.title == expected_title then
     ignore_action = action
   end
 end
 step("code_actions", { target_code = target.code, target_line = target.range.start.line,
                        titles = titles })
 if not ignore_action or not ignore_action.edit then
-  return finish("no code action titled " .. wanted_title .. " with an edit")
+  return finish("no code action titled " .. expected_title .. " with an edit")
 end
 
 vim.lsp.util.apply_workspace_edit(ignore_action.edit, client.offset_encoding)

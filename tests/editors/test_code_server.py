@@ -2,8 +2,8 @@
 
 The test installs ``build/steward-lsp.vsix`` into a fresh profile, opens a
 copy of the defect example, checks that the Problems panel lists steward's
-findings, applies the "Ignore CODE on this line" quick fix and sees its
-diagnostic go. One screenshot per step lands in ``build/screenshots/``.
+findings, applies the "Ignore CODE on this line" quick fix and checks that
+its diagnostic is gone. One screenshot per step lands in ``build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def install_extension(program: str, profile: Path, vsix: Path) -> None:
 
 
 def wait_until_listening(process: subprocess.Popen[str], log: Path) -> str:
-    """Return the URL code-server serves once it says so on its output."""
+    """Return the URL that code-server logs once it is listening."""
     assert process.stdout is not None
     with log.open("w", encoding="utf-8") as copy:
         for line in process.stdout:
@@ -136,7 +136,7 @@ def code_server(tmp_path: Path, server_python: str) -> Iterator[CodeServer]:
 
     log = tmp_path / "code-server.log"
     # A new session makes code-server the leader of a process group that also
-    # holds its extension hosts, file watchers and the language server, which
+    # contains its extension hosts, file watchers and the language server, which
     # outlive the main process; the group is stopped as a whole.
     process = subprocess.Popen(
         [

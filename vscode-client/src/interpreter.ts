@@ -24,7 +24,7 @@ interface PythonExtensionApi {
 const PYTHON_EXTENSION_ID = 'ms-python.python';
 const FALLBACK_INTERPRETER = 'python3';
 
-/** Where the interpreter that runs the server came from, for the log. */
+/** Origin of the interpreter that runs the server, shown in the log. */
 export type InterpreterSource = 'setting' | 'python extension' | 'default';
 
 export interface Interpreter {
