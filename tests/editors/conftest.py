@@ -14,7 +14,9 @@ from editor_support import EXAMPLE_WORKSPACE
 @pytest.fixture
 def server_python() -> str:
     """Return the interpreter that runs the server: ``$STEWARD_PYTHON`` or ours."""
-    return os.environ.get("STEWARD_PYTHON") or sys.executable
+    configured = os.environ.get("STEWARD_PYTHON")
+    # abspath, not resolve: a venv's python is a symlink that must stay one.
+    return os.path.abspath(configured) if configured else sys.executable
 
 
 @pytest.fixture
