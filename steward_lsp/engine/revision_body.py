@@ -46,6 +46,7 @@ _HARMLESS_CONNECTION_CALLS = {
     "scalar",
     "scalars",
 }
+_SESSION_FACTORIES = {"Session", "sessionmaker", "scoped_session"}
 _HARMLESS_OP_CALLS = {
     "get_bind",
     "get_context",
@@ -340,6 +341,9 @@ class _BodyReader:
                     return
                 if func.attr in _HARMLESS_CONNECTION_CALLS:
                     return
+            if _is_orm_session(owner, frame.scope):
+                # ORM sessions in data migrations add, query and commit rows.
+                return
             if func.attr in {"create", "drop"} and _is_type_object(owner, frame.scope):
                 # ``sa.Enum(...).create(op.get_bind())`` creates a type, no table.
                 return
@@ -425,6 +429,17 @@ def _connection_execute(call: ast.Call, context: OpContext) -> Operation:
         dialect_guards=context.guards,
     )
     return operation
+
+
+def _is_orm_session(node: ast.expr, scope: Scope) -> bool:
+    """Return whether ``node`` is, or names, an ORM session such as ``Session(...)``."""
+    target, target_scope = follow(node, scope)
+    if not isinstance(target, ast.Call):
+        return False
+    func = target.func
+    if isinstance(func, ast.Call):
+        func = func.func
+    return target_scope.symbol(func) in _SESSION_FACTORIES
 
 
 def _is_type_object(node: ast.expr, scope: Scope) -> bool:

@@ -497,6 +497,9 @@ def test_connection_and_type_calls_are_harmless() -> None:
             bind.commit()
             op.get_bind().commit()
             bind.exec_driver_sql("UPDATE users SET name = 'x'")
+            session = sa.orm.Session(bind=bind)
+            session.add(object())
+            session.commit()
             """,
         ),
     )
