@@ -21,7 +21,14 @@ from steward_lsp.engine.schema import TableDef
 
 
 def check_drift(context: RuleContext) -> list[Finding]:
-    """Compare the model schema with the head schema and report drift."""
+    """Compare the model schema with the head schema and report drift.
+
+    An environment without model files (env.py sets ``target_metadata =
+    None``) has nothing to compare, and Alembic refuses to autogenerate for
+    it, so no drift is reported.
+    """
+    if not context.environment.model_files:
+        return []
     if context.head_uncertain_everywhere():
         return []
     revisions = RevisionIndex(context.scripts, context.replay_result.history)

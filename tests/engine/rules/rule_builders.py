@@ -125,6 +125,7 @@ def context(
     settings: Settings | None = None,
     dialect: str | None = None,
     replay: ReplayResult | None = None,
+    with_models: bool = True,
 ) -> RuleContext:
     """Return a rule context over the given inputs."""
     env = Environment(
@@ -134,6 +135,7 @@ def context(
         script_location=ROOT / "migrations",
         version_locations=[ROOT / "migrations" / "versions"],
         env_py=ROOT / "migrations" / "env.py",
+        model_files=[MODELS] if with_models else [],
         compare=compare or CompareOptions(),
         dialect=dialect,
     )

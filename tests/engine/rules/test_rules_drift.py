@@ -573,3 +573,11 @@ def test_unique_index_as_constraint_on_mysql():
         indexes=[IndexDef("code", ("code",), unique=True, location=at(13, HEAD))],
     )
     assert run([model], [head], dialect="mysql") == []
+
+
+def test_environment_without_models_has_no_drift():
+    head = documents(column("title", typ("String", 200), 12, HEAD), path=HEAD)
+    without = check_drift(context(schema(), schema(head), with_models=False))
+    assert without == []
+    with_models = check_drift(context(schema(), schema(head)))
+    assert [f.code for f in with_models] == ["STW102"]
