@@ -282,3 +282,91 @@ def test_declarative_matches_sqlalchemy(tmp_path: Path, source: str) -> None:
     assert sorted(schema.tables) == sorted(real)
     for key, table in real.items():
         assert compare_table(schema.tables[key], table, schema.naming_convention) == []
+
+
+MORE_CASES = {
+    "registry-mapped-decorator": """
+        from sqlalchemy.orm import registry
+
+        reg = registry(metadata=sa.MetaData(schema="reg"))
+
+        @reg.mapped
+        class Widget:
+            __tablename__ = "widgets"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            name: Mapped[Optional[str]]
+    """,
+    "as-declarative": """
+        from sqlalchemy.orm import as_declarative
+
+        @as_declarative()
+        class LegacyBase:
+            pass
+
+        class Gadget(LegacyBase):
+            __tablename__ = "gadgets"
+            id = Column(Integer, primary_key=True)
+            size = Column(Integer, nullable=False, server_default=text("0"))
+    """,
+    "partial-and-descending-index": """
+        class Job(Base):
+            __tablename__ = "jobs"
+            __table_args__ = (
+                Index("ix_jobs_due", "due", postgresql_where=text("done = false")),
+                Index("ix_jobs_recent", sa.desc("created")),
+            )
+            id: Mapped[int] = mapped_column(primary_key=True)
+            due: Mapped[datetime.datetime]
+            created: Mapped[datetime.datetime]
+            done: Mapped[bool] = mapped_column(server_default=sa.false())
+    """,
+    "non-native-enum": """
+        class Level(enum.Enum):
+            low = 1
+            high = 2
+
+        class Alert(Base):
+            __tablename__ = "alerts"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            level: Mapped[Level] = mapped_column(
+                sa.Enum(Level, native_enum=False, length=20)
+            )
+            state = Column(sa.Enum("on", "off", name="alert_state", create_constraint=True))
+    """,
+}
+
+
+@pytest.mark.parametrize("source", MORE_CASES.values(), ids=MORE_CASES.keys())
+def test_more_idioms_match_sqlalchemy(tmp_path: Path, source: str) -> None:
+    package = write_project(tmp_path, {"models.py": DECLARATIVE_HEAD + dedent(source)})
+    schema, findings = static_schema(package)
+    real = real_tables(package, ["models"])
+
+    assert sorted(schema.tables) == sorted(real)
+    assert findings == []
+    for key, table in real.items():
+        assert compare_table(schema.tables[key], table, schema.naming_convention) == []
+
+
+def test_computed_index_name_reported(tmp_path: Path) -> None:
+    source = """
+        from sqlalchemy.orm import declared_attr
+
+        class Indexed:
+            @declared_attr.directive
+            def __table_args__(cls):
+                return (Index(f"ix_{cls.__tablename__}_code", "code"),)
+
+        class Coupon(Indexed, Base):
+            __tablename__ = "coupons"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            code: Mapped[str] = mapped_column(String(12))
+    """
+    package = write_project(tmp_path, {"models.py": DECLARATIVE_HEAD + dedent(source)})
+    schema, findings = static_schema(package)
+    lines = (package / "models.py").read_text().splitlines()
+
+    assert [finding.code for finding in findings] == ["STW100"]
+    assert "Index(f" in lines[findings[0].location.span.start_line]
+    assert schema.tables["coupons"].uncertain is not None
+    assert sorted(schema.tables["coupons"].columns) == ["code", "id"]

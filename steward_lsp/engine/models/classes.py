@@ -117,10 +117,37 @@ class ClassIndex:
             elif not qualified.startswith("sqlalchemy"):
                 external.append((node, qualified))
         mro = _linearize(binding, parents)
+        decorated = self._decorator_base(binding, scope)
+        if isinstance(decorated, ast.Call):
+            base_info = self._registry_base(decorated, scope, "declarative")
+            return ClassModel(binding, "base", base_info, mro)
+        base = base or decorated
         if is_base:
             return ClassModel(binding, "base", self._class_base(binding, scope), mro)
         role = self._role(info_has_abstract(binding), base, binding)
         return ClassModel(binding, role, base, mro, external, unresolved)
+
+    def _decorator_base(
+        self, binding: ClassBinding, scope: ModuleScope
+    ) -> BaseInfo | ast.Call | None:
+        """Read ``@registry.mapped`` (a mapped class) and ``@as_declarative()``.
+
+        Returns the registry's base for the first, and the ``as_declarative``
+        call for the second, whose class is then a declarative base.
+        """
+        for decorator in binding.info.node.decorator_list:
+            if isinstance(decorator, ast.Call):
+                if scope.symbol(decorator.func) == "as_declarative":
+                    return decorator
+                continue
+            if isinstance(decorator, ast.Attribute) and decorator.attr in {
+                "mapped",
+                "mapped_as_dataclass",
+            }:
+                registry = _registry_call(decorator.value, scope)
+                if registry is not None:
+                    return self._registry_base(registry, scope, "declarative")
+        return None
 
     def _role(
         self, abstract: bool, base: BaseInfo | None, binding: ClassBinding

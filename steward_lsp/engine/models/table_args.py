@@ -47,15 +47,17 @@ def apply_table_args(
         items.pop()
         readable = apply_table_options(table, last, target_scope, unfollowed)
     for item in items:
+        before = len(unfollowed)
         if isinstance(item, ast.Starred):
             unfollowed.append(Unfollowed(item, "*arguments in __table_args__"))
             readable = False
             continue
         found = table_item(item, target_scope, unfollowed, locate)
-        if found is None:
+        if found is None or len(unfollowed) > before:
+            # A partly read constraint would show as drift that is not there.
             readable = False
-            continue
-        add_table_item(table, found)
+        if found is not None:
+            add_table_item(table, found)
     return readable
 
 

@@ -152,7 +152,10 @@ def foreign_key_constraint(
 def index_def(call: ast.Call, scope: Scope, unfollowed: list[Unfollowed]) -> IndexDef:
     """Read ``Index("ix_a", "a", sa.desc("b"), unique=True, postgresql_where=...)``."""
     args = list(call.args)
-    name = constraint_name(args.pop(0), scope) if args else None
+    name_node = args.pop(0) if args else None
+    name = constraint_name(name_node, scope)
+    if name is None and name_node is not None and not _is_none(name_node):
+        unfollowed.append(Unfollowed(name_node, "index name is not a literal"))
     expressions = tuple(index_expression(arg, scope, unfollowed) for arg in args)
     unique = literal(keyword(call, "unique"), scope) is True
     return IndexDef(name, expressions, unique, dialect_options(call, scope))
@@ -246,6 +249,10 @@ def _function_argument(node: ast.expr, scope: Scope) -> ColumnElement[object] | 
     if isinstance(node, ast.Constant) and value is not UNREADABLE:
         return sqlalchemy.literal(value)
     return _expression(node, scope)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _sql_or_source(node: ast.expr, scope: Scope) -> str:
