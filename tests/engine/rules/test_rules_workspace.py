@@ -89,7 +89,9 @@ def upgrade():
         "documents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=100), nullable=False),
-        sa.Column("state", sa.String(length=10), server_default="draft", nullable=False),
+        sa.Column(
+            "state", sa.String(length=10), server_default="draft", nullable=False
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_documents_title"), "documents", ["title"])
