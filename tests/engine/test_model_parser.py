@@ -331,7 +331,9 @@ MORE_CASES = {
             level: Mapped[Level] = mapped_column(
                 sa.Enum(Level, native_enum=False, length=20)
             )
-            state = Column(sa.Enum("on", "off", name="alert_state", create_constraint=True))
+            state = Column(
+                sa.Enum("on", "off", name="alert_state", create_constraint=True)
+            )
     """,
 }
 
