@@ -7,8 +7,16 @@ own env.py runs once more with a migration function that calls
 That way the comparison uses exactly the options env.py passes to
 ``context.configure`` (``compare_type``, ``compare_server_default``,
 ``include_schemas``, ``render_as_batch``...) and the models env.py imports.
-Each Alembic diff is mapped to the steward code it corresponds to, and the
-set per table must equal the STW101-STW109 findings of the static engine.
+Each case runs on a temporary copy of the fixture whose ``sqlalchemy.url``
+names the database under test, so the static engine reads the same dialect.
+
+There are three checks, in this order. The static model schema must have
+the tables and columns of the metadata env.py imports, which tests the model
+parser. The static head must have the tables and columns of the database
+reflected after ``upgrade heads``, which tests the replay. Last, each
+Alembic diff is mapped to the steward code it corresponds to, with its
+column, index or constraint, and per table these must equal the
+STW101-STW109 findings of the static engine, which tests the rules.
 """
 
 from __future__ import annotations
@@ -39,8 +47,8 @@ WORKSPACES = Path(__file__).resolve().parent.parent / "workspaces"
 
 DRIFT_CODES = {f"STW{number}" for number in range(101, 110)}
 
-# Codes whose findings are compared per table only: Alembic reports an index
-# or constraint as one object that may span several columns.
+# Codes whose findings name no column: tables, and indexes or constraints,
+# which are named by a subject such as "index ix_users_email" instead.
 TABLE_LEVEL_CODES = {"STW101", "STW102", "STW107", "STW108"}
 
 ALEMBIC_CODES = {
@@ -60,7 +68,7 @@ ALEMBIC_CODES = {
 }
 
 # Cases where the database cannot run the fixture at all, or where Alembic's
-# own report on that dialect is wrong; they are not steward bugs.
+# own report on that dialect is wrong. They are not steward bugs.
 DIALECT_SKIPS: dict[tuple[str, str], str] = {
     ("schemas", "sqlite"): (
         "SQLite has no CREATE SCHEMA; schema-qualified tables need an "
@@ -68,7 +76,9 @@ DIALECT_SKIPS: dict[tuple[str, str], str] = {
     ),
 }
 
-# (code, column or None) per table key ("schema.table" or "table").
+# (code, subject) per table key ("schema.table" or "table"). The subject is
+# the column name for column findings, an index or constraint description
+# for STW107 and STW108, and None for STW101 and STW102.
 TableFindings = dict[str, set[tuple[str, str | None]]]
 
 # Column names per table key.
@@ -94,10 +104,13 @@ def _table_key(schema: str | None, table: str) -> str:
     return f"{schema}.{table}" if schema else table
 
 
-def _add(found: TableFindings, table: str, code: str, column: str | None) -> None:
-    if code in TABLE_LEVEL_CODES:
-        column = None
-    found.setdefault(table, set()).add((code, column))
+def _add(found: TableFindings, table: str, code: str, subject: str | None) -> None:
+    found.setdefault(table, set()).add((code, subject))
+
+
+def _constraint_subject(kind: str, columns: list[str], referred: str | None) -> str:
+    subject = f"{kind} ({', '.join(columns)})"
+    return f"{subject} -> {referred}" if referred else subject
 
 
 # -- Alembic side ----------------------------------------------------------
@@ -116,12 +129,25 @@ def _map_diff(diff: tuple[Any, ...], found: TableFindings) -> None:
     elif kind.startswith("modify_"):
         _, schema, table_name, column_name = diff[:4]
         _add(found, _table_key(schema, table_name), code, column_name)
-    elif kind in {"add_index", "remove_index", "add_constraint", "remove_constraint"}:
-        table = diff[1].table
-        _add(found, _table_key(table.schema, table.name), code, None)
+    elif kind in {"add_index", "remove_index"}:
+        index = diff[1]
+        table = index.table
+        _add(found, _table_key(table.schema, table.name), code, f"index {index.name}")
+    elif kind in {"add_constraint", "remove_constraint"}:
+        constraint = diff[1]
+        table = constraint.table
+        constraint_kind = (
+            "unique" if isinstance(constraint, sa.UniqueConstraint) else "constraint"
+        )
+        subject = _constraint_subject(constraint_kind, constraint.columns.keys(), None)
+        _add(found, _table_key(table.schema, table.name), code, subject)
     elif kind in {"add_fk", "remove_fk"}:
-        table = diff[1].parent
-        _add(found, _table_key(table.schema, table.name), code, None)
+        fk = diff[1]
+        table = fk.parent
+        subject = _constraint_subject(
+            "foreign_key", list(fk.column_keys), fk.referred_table.name
+        )
+        _add(found, _table_key(table.schema, table.name), code, subject)
     else:
         _add(found, "<unknown table>", code, repr(diff[1:]))
 
@@ -249,6 +275,26 @@ def _steward_table(finding: Finding) -> str:
     return table
 
 
+def _steward_subject(finding: Finding) -> str | None:
+    data = finding.data
+    if finding.code == "STW107":
+        return f"index {data.get('index', f'<no index name in {data}>')}"
+    if finding.code == "STW108":
+        side = data.get("model") or data.get("head")
+        if not isinstance(side, dict):
+            return f"<no model or head constraint in {data}>"
+        referred = (
+            side.get("referred_table") if data.get("kind") == "foreign_key" else None
+        )
+        return _constraint_subject(
+            str(data.get("kind")), list(side["columns"]), referred
+        )
+    if finding.code in TABLE_LEVEL_CODES:
+        return None
+    column = data.get("column")
+    return column if isinstance(column, str) else f"<no column in {data}>"
+
+
 def steward_findings(project: Path) -> StaticResult:
     """Run the static engine on ``project`` and keep the drift findings."""
     result = Workspace(project).analyze()
@@ -261,13 +307,7 @@ def steward_findings(project: Path) -> StaticResult:
         # constraints) carry data["alembic"] = False.
         if finding.data.get("alembic") is False:
             continue
-        column = finding.data.get("column")
-        _add(
-            found,
-            _steward_table(finding),
-            finding.code,
-            column if isinstance(column, str) else None,
-        )
+        _add(found, _steward_table(finding), finding.code, _steward_subject(finding))
     model_columns: TableColumns = {}
     head_columns: TableColumns = {}
     uncertain: set[str] = set()
