@@ -212,3 +212,62 @@ def test_parse_is_pure_per_file(tmp_path: Path) -> None:
         "types",
         "",
     ]
+
+
+TYPES_WITH_DECORATOR_PY = """
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+
+class TrimmedString(TypeDecorator):
+    impl = sa.String
+    cache_ok = True
+
+
+class Money(TypeDecorator):
+    impl = sa.Numeric(12, 2)
+    cache_ok = True
+
+
+class Status(str, enum.Enum):
+    draft = "draft"
+    sealed = "sealed"
+"""
+
+DECORATED_MODELS_PY = """
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import Money, Status, TrimmedString
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    id = Column(Integer, primary_key=True)
+    number = Column(TrimmedString(30), nullable=False)
+    total = Column(Money())
+    status: Mapped[Status]
+"""
+
+
+def test_project_types_match_sqlalchemy(tmp_path: Path) -> None:
+    package = write_project(
+        tmp_path,
+        {"types.py": TYPES_WITH_DECORATOR_PY, "models.py": DECORATED_MODELS_PY},
+    )
+    schema, findings = static_schema(package, ["models.py"])
+    real = real_tables(package, ["models"])
+    invoices = schema.tables["invoices"]
+
+    assert findings == []
+    assert compare_table(invoices, real["invoices"], schema.naming_convention) == []
+    assert invoices.columns["number"].type is not None
+    assert invoices.columns["number"].type.kwarg("length") == 30
+    assert invoices.columns["status"].type is not None
+    assert invoices.columns["status"].type.args == ("draft", "sealed")

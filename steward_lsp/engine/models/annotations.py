@@ -27,7 +27,7 @@ _MAX_ALIASES = 8
 
 
 class AnnotationScope(Protocol):
-    """What annotation analysis needs from a module's scope."""
+    """The scope lookups that annotation analysis uses."""
 
     def symbol(self, node: ast.AST) -> str | None:
         """Return the canonical SQLAlchemy name of ``node``."""

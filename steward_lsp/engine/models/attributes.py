@@ -188,7 +188,7 @@ def _merge_extra(read: ColumnRead, extra: ColumnRead) -> None:
 
 
 def _is_relationship_type(annotation: Annotation) -> bool:
-    """Whether ``Mapped[...]`` names a model or a collection, as relationships do."""
+    """Return whether ``Mapped[...]`` names a model or a collection."""
     node = annotation.python_type
     if node is None or annotation.type_scope is None:
         return False

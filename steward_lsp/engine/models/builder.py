@@ -41,9 +41,9 @@ _MAX_SOURCE = 60
 
 @dataclass
 class ModuleTables:
-    """What one module contributes to the schema, computed once per dependency key.
+    """The schema contribution of one module, computed once per dependency key.
 
-    ``inherited`` holds, per parent table key, the columns that classes of
+    ``inherited`` contains, per parent table key, the columns that classes of
     this module add to a parent's table by single-table inheritance.
     """
 

@@ -1,5 +1,5 @@
-"""What each class is to SQLAlchemy: a declarative base, a mapped model, an
-abstract base or a mixin, and which base (metadata, flavour) it belongs to.
+"""Roles of workspace classes: declarative base, mapped model, abstract base
+or mixin, with the base (metadata, flavour) each class belongs to.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class MetadataInfo:
 class BaseInfo:
     """A declarative base: ``flavour`` is ``declarative``, ``flask`` or ``sqlmodel``.
 
-    ``type_map`` holds the ``type_annotation_map`` entries as written, each
+    ``type_map`` contains the ``type_annotation_map`` entries as written, each
     with the scope of the module that wrote it.
     """
 
@@ -245,7 +245,7 @@ class ClassIndex:
 
 
 def info_has_abstract(binding: ClassBinding) -> bool:
-    """Whether the class body sets ``__abstract__ = True``."""
+    """Return whether the class body sets ``__abstract__ = True``."""
     value = binding.info.dunders.get("__abstract__")
     return isinstance(value, ast.Constant) and value.value is True
 
@@ -335,7 +335,7 @@ def _linearize(binding: ClassBinding, parents: list[ClassModel]) -> list[ClassBi
             if not any(head in other[1:] for other in sequences):
                 break
         else:
-            # Inconsistent hierarchy: Python would reject it; fall back to order.
+            # Python rejects an inconsistent hierarchy, so take the bases in order.
             head = sequences[0][0]
         result.append(head)
         for seq in sequences:

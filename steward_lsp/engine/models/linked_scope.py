@@ -44,7 +44,7 @@ class ModuleScope(Scope):
     """The scope of one workspace module, linked to the others.
 
     ``column_path`` resolves ``Model.attr`` to ``table.column``; it is set by
-    the model builder, which knows the tables of the mapped classes.
+    the model builder, which has the tables of the mapped classes.
     """
 
     def __init__(self, module: ModuleSummary, project: Project):
@@ -165,11 +165,11 @@ class Project:
         return found
 
     def is_enum(self, binding: ClassBinding) -> bool:
-        """Whether the class derives from ``enum.Enum``."""
+        """Return whether the class derives from ``enum.Enum``."""
         return bool(self._base_names(binding) & _ENUM_BASES)
 
     def is_type_decorator(self, binding: ClassBinding) -> bool:
-        """Whether the class derives from SQLAlchemy's ``TypeDecorator``."""
+        """Return whether the class derives from SQLAlchemy's ``TypeDecorator``."""
         return any(
             name.rsplit(".", 1)[-1] == "TypeDecorator" and name.startswith("sqlalchemy")
             for name in self._base_names(binding)

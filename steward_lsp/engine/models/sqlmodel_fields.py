@@ -5,7 +5,7 @@ Mirrors ``sqlmodel.main.get_column_from_field`` of SQLModel 0.0.2x-0.0.5x:
 ``sa_type=`` or the annotation (``str`` is ``AutoString``, a VARCHAR,
 with ``max_length``; ``datetime`` is ``DateTime(timezone=True)``), and a
 column is nullable when its annotation is ``Optional`` and it is not a
-primary key, unless ``nullable=`` says otherwise.
+primary key, unless ``nullable=`` sets it.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ class ModuleImport:
 
 @dataclass(eq=False)
 class ModuleSummary:
-    """What one module declares, before names are linked across modules.
+    """The declarations of one module, before names are linked across modules.
 
     ``serial`` is unique per parse, so caches of linked results can tell a
     re-parsed file from the one they were computed from. ``import_paths``
@@ -136,7 +136,7 @@ def _module_statements(body: list[ast.stmt]) -> list[ast.stmt]:
 
 
 def _assigns_naming_convention(node: ast.stmt) -> bool:
-    """Whether ``node`` is ``X.metadata.naming_convention = {...}``."""
+    """Return whether ``node`` is ``X.metadata.naming_convention = {...}``."""
     if not isinstance(node, ast.Assign) or len(node.targets) != 1:
         return False
     target = node.targets[0]
