@@ -145,8 +145,9 @@ def name_mysql_foreign_keys(work: WorkingSchema, table: TableDef) -> None:
     MySQL numbers them in the order of the CREATE TABLE or ALTER TABLE
     statement, after the highest number already used in the table.
     """
-    # NOTE: SQLAlchemy renders table-level ForeignKeyConstraint arguments
-    # before those of column ForeignKey objects, which this order assumes.
+    # SQLAlchemy 2.1's CREATE TABLE lists table-level ForeignKeyConstraint
+    # arguments before the constraints of column ForeignKey objects, so the
+    # numbers follow that order.
     prefix = f"{table.name}_ibfk_"
     used = [fk.name for fk in table.all_foreign_keys() if fk.name]
     numbers = [
