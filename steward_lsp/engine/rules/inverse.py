@@ -75,7 +75,9 @@ def forward_key(op: Operation) -> OperationKey | None:
     if name in _CREATE_CONSTRAINT:
         return ("constraint", table, constraint_name(op) or "", "+")
     if name == "drop_constraint":
-        return ("constraint", table, constraint_name(op) or "", "-")
+        # drop_constraint(None, ...) raises when it runs, so it undoes nothing.
+        dropped = constraint_name(op)
+        return ("constraint", table, dropped, "-") if dropped else None
     if name == "rename_table":
         return ("rename_table", table, _with_schema(op, op.new_name))
     if name == "alter_column":

@@ -13,6 +13,7 @@ from steward_lsp.engine.rules.inverse import (
     forward_key,
     inverse_key,
     render_inverse,
+    table_name,
 )
 from steward_lsp.engine.schema import Location, Span
 
@@ -87,10 +88,16 @@ def _unreversed_operations(script: RevisionScript) -> list[Finding]:
         key = forward_key(op)
         if key is not None:
             available[key] += 1
+    # Dropping a table in downgrade also drops what upgrade added to it.
+    dropped_tables = {
+        table_name(op) for op in script.downgrade.operations if op.name == "drop_table"
+    }
     findings: list[Finding] = []
     for op in script.upgrade.operations:
         key = forward_key(op)
         if key is None:
+            continue
+        if op.name != "create_table" and table_name(op) in dropped_tables:
             continue
         wanted = inverse_key(key)
         if available[wanted] > 0:
@@ -107,6 +114,16 @@ def _unreversed(script: RevisionScript, op: Operation) -> Finding:
         advice = f"add {inverse} to downgrade()"
     elif op.name == "alter_column":
         advice = "add an alter_column to downgrade() that restores the old definition"
+    elif op.name in (
+        "create_foreign_key",
+        "create_unique_constraint",
+        "create_check_constraint",
+        "create_primary_key",
+    ):
+        advice = (
+            "name the constraint in upgrade(), because drop_constraint() in "
+            "downgrade() needs the name"
+        )
     else:
         advice = "recreate it in downgrade() from its definition before this revision"
     message = f"downgrade() of {_label(script)} does not undo {what}; {advice}"

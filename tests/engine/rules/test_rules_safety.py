@@ -301,3 +301,26 @@ def test_not_null_on_table_known_before_reported():
     replay.schema_before = {"a1": before}
     findings = data_loss(script("a1", [add_title(nullable=False)]), replay=replay)
     assert [f.code for f in findings] == ["STW304"]
+
+
+def test_unnamed_constraint_cannot_be_dropped():
+    create = op("create_foreign_key", table="documents", constraint_name=None)
+    drop = op("drop_constraint", table="documents", constraint_name=None, line=21)
+    findings = reversibility(script("a1", [create], [drop]))
+    assert [f.code for f in findings] == ["STW302"]
+    assert "name the constraint" in findings[0].message
+
+
+def test_dropped_table_undoes_its_changes():
+    upgrade = [
+        op("create_table", table="tags", table_def=TableDef("tags"), line=9),
+        op(
+            "create_index",
+            table="tags",
+            line=10,
+            index=IndexDef("ix_tags_code", ("code",)),
+        ),
+        op("create_foreign_key", table="tags", constraint_name=None, line=11),
+    ]
+    downgrade = [op("drop_table", table="tags", line=21)]
+    assert reversibility(script("a1", upgrade, downgrade)) == []
