@@ -129,17 +129,17 @@ def order_revisions(
     the bodies a user types in.
     """
     labels = dict(branch_labels)
-    objects = [
-        Revision(
-            revision,
-            down or None,
-            dependencies=depends or None,
-            branch_labels=labels.get(revision) or None,
-        )
-        for revision, down, depends in revisions
-    ]
-    revision_map = RevisionMap(lambda: objects)
     try:
+        objects = [
+            Revision(
+                revision,
+                down or None,
+                dependencies=depends or None,
+                branch_labels=labels.get(revision) or None,
+            )
+            for revision, down, depends in revisions
+        ]
+        revision_map = RevisionMap(lambda: objects)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             order = [
@@ -149,8 +149,9 @@ def order_revisions(
     except (RevisionError, AssertionError, KeyError) as exc:
         # NOTE: the caller removed what Alembic rejects (cycles, unknown
         # names, reused branch labels). This fallback keeps replay going for
-        # what is left, such as a revision id equal to a symbolic name like
-        # "base" or "heads", on which Alembic fails an assertion.
+        # what is left: a revision id with a character Alembic rejects
+        # ("-", "@", "+", ":"), or equal to a symbolic name like "base" or
+        # "heads", on which Alembic fails an assertion.
         logger.warning(
             "Alembic could not order the revisions (%s); using file order", exc
         )

@@ -188,6 +188,12 @@ def test_revision_named_like_a_symbol_still_orders() -> None:
     assert graph.order == ["base", "heads"]
 
 
+def test_revision_id_alembic_rejects_still_orders() -> None:
+    graph = graph_of(revision("a-1", None), revision("b-2", "a-1"))
+    assert graph.order == ["a-1", "b-2"]
+    assert graph.heads == ["b-2"]
+
+
 def test_files_without_revision_are_ignored() -> None:
     helper = parse_revision(VERSIONS / "helpers.py", "def f():\n    pass\n")
     graph = graph_of(helper, revision("a", None))
