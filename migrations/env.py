@@ -20,7 +20,9 @@ target_metadata = Base.metadata
 def _create_sqlite_folder(url: str) -> None:
     """Create the folder of a SQLite database file, which SQLite will not."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    if parsed.get_backend_name() != "sqlite":
+        return
+    if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 

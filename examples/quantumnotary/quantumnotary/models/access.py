@@ -45,10 +45,13 @@ class ApiKey(TimestampMixin, Base):
         ForeignKey("users.id"), index=True, comment="User who created the key."
     )
     key_prefix: Mapped[str] = mapped_column(
-        String(12), unique=True, comment="First characters of the key, shown in the console."
+        String(12),
+        unique=True,
+        comment="First characters of the key, shown in the console.",
     )
     key_hash: Mapped[str] = mapped_column(
-        String(64), comment="SHA-256 of the full key, hex; the key itself is never stored."
+        String(64),
+        comment="SHA-256 of the full key, hex; the key itself is never stored.",
     )
     revoked_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), comment="When the key was revoked, if it was."

@@ -42,7 +42,9 @@ class Notarization(TimestampMixin, Base):
         String(64), comment="CAIP-2 id of the chain, e.g. eip155:1."
     )
     tx_hash: Mapped[str] = mapped_column(
-        String(66), index=True, comment="Hash of the anchoring transaction, 0x-prefixed hex."
+        String(66),
+        index=True,
+        comment="Hash of the anchoring transaction, 0x-prefixed hex.",
     )
     status: Mapped[NotarizationStatus] = mapped_column(
         Enum(
