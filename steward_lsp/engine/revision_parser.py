@@ -149,4 +149,11 @@ def _read_migration_function(scope: ModuleScope, name: str) -> MigrationFunction
     node = scope.functions.get(name)
     if node is None:
         return MigrationFunction(present=False)
-    return read_function(node, scope)
+    try:
+        return read_function(node, scope)
+    except (RecursionError, ValueError, TypeError, AttributeError, KeyError):
+        # A construct the reader mishandles must not hide the rest of the
+        # file or the chain: the function becomes one opaque call.
+        logger.exception("cannot read %s() of %s", name, scope.path)
+        location = scope.locate(node)
+        return MigrationFunction(present=True, location=location, opaque=[location])
