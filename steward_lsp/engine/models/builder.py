@@ -171,7 +171,15 @@ class SchemaBuilder:
         start = len(self.report.items)
         scope = self.project.scope(module)
         for info in module.classes.values():
-            built = self.declarative.class_table(ClassBinding(module, info))
+            try:
+                built = self.declarative.class_table(ClassBinding(module, info))
+            except Exception:  # noqa: BLE001 - one class must not stop the others
+                logger.exception(
+                    "reading class %s in %s failed", info.name, module.path
+                )
+                reason = f"class {info.name} (an internal error, logged)"
+                self.report.add(scope, [Unfollowed(info.node, reason)])
+                continue
             if built is None or built.owner is None:
                 continue
             self._resolve_pending(built.pending)
