@@ -7,7 +7,6 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from model_oracle import static_schema, write_project
 from test_model_parser import CASES, DECLARATIVE_HEAD
 
