@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.graph import RevisionGraph
-from steward_lsp.engine.migration import Operation
+from steward_lsp.engine.migration import Operation, RevisionScript
 from steward_lsp.engine.replay_apply import apply_operation
 from steward_lsp.engine.replay_record import HistoryEvent, Recorder
 from steward_lsp.engine.replay_state import WorkingSchema
@@ -70,9 +70,48 @@ def replay(
         The target metadata's naming convention, which Alembic applies to the
         constraints its operations create; SQLAlchemy's default when None.
     """
-    result = ReplayResult()
     chosen_dialect = dialect or revision_graph.dialect
     convention = naming_convention or {}
+    key = _cache_key(revision_graph, chosen_dialect, convention)
+    cached = _RESULTS.get(key)
+    if cached is not None:
+        return cached[1]
+    result = _replay(revision_graph, chosen_dialect, convention)
+    # The scripts stay referenced by the entry, so their ids in the key
+    # cannot be reused by other objects while it is cached.
+    _RESULTS[key] = (list(revision_graph.scripts.values()), result)
+    while len(_RESULTS) > _CACHED_RESULTS:
+        _RESULTS.pop(next(iter(_RESULTS)))
+    return result
+
+
+# Results of the last replays, keyed by the identity of the parsed scripts.
+# The parse cache returns the same RevisionScript for unchanged text, so an
+# edit elsewhere (a model file) replays nothing. Results are shared between
+# callers and must not be changed.
+_CACHED_RESULTS = 8
+_RESULTS: dict[tuple[object, ...], tuple[list[RevisionScript], ReplayResult]] = {}
+
+
+def _cache_key(
+    graph: RevisionGraph, dialect: str | None, convention: dict[str, str]
+) -> tuple[object, ...]:
+    return (
+        tuple((revision, id(graph.scripts[revision])) for revision in graph.order),
+        tuple((revision, graph.parents.get(revision, ())) for revision in graph.order),
+        tuple(graph.heads),
+        tuple(graph.unordered),
+        dialect,
+        tuple(sorted(convention.items())),
+    )
+
+
+def _replay(
+    revision_graph: RevisionGraph,
+    chosen_dialect: str | None,
+    convention: dict[str, str],
+) -> ReplayResult:
+    result = ReplayResult()
     builder = _SchemaBuilder(revision_graph, result, chosen_dialect, convention)
     for revision in revision_graph.order:
         builder.run(revision)

@@ -577,3 +577,18 @@ def test_cycle_replays_the_rest_and_is_uncertain() -> None:
 def test_missing_parent_still_replays() -> None:
     result = run(script("r1", None, USERS), script("r2", "gone", 'op.drop_table("x")'))
     assert "users" in result.head_schema.tables
+
+
+def test_unchanged_scripts_reuse_the_result() -> None:
+    first_script = script("r1", None, USERS)
+    second_script = script(
+        "r2", "r1", 'op.add_column("users", sa.Column("a", sa.Integer))'
+    )
+    first = run(first_script, second_script)
+    again = run(first_script, second_script)
+    assert again is first
+    edited = script("r2", "r1", 'op.add_column("users", sa.Column("b", sa.Integer))')
+    changed = run(first_script, edited)
+    assert changed is not first
+    assert "b" in table(changed, "users").columns
+    assert "a" not in table(changed, "users").columns
