@@ -308,6 +308,20 @@ MORE_CASES = {
             id = Column(Integer, primary_key=True)
             size = Column(Integer, nullable=False, server_default=text("0"))
     """,
+    "column-property-and-deferred": """
+        from sqlalchemy.orm import column_property, deferred, query_expression
+
+        class Order(Base):
+            __tablename__ = "orders"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            price: Mapped[int]
+            qty: Mapped[int]
+            total: Mapped[int] = column_property(
+                sa.select(sa.literal(1)).scalar_subquery()
+            )
+            notes = deferred(Column(sa.Text))
+            rank: Mapped[int] = query_expression()
+    """,
     "partial-and-descending-index": """
         class Job(Base):
             __tablename__ = "jobs"

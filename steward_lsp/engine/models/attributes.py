@@ -126,7 +126,8 @@ def _maps_nothing(value: ast.expr, scope: ModuleScope) -> bool:
     if not isinstance(value, ast.Call):
         return False
     symbol = scope.symbol(value.func)
-    if symbol in _NOT_COLUMNS:
+    if symbol in _NOT_COLUMNS or symbol in _WRAPPERS:
+        # A column_property() of a SQL expression maps no table column.
         return True
     name = value.func.attr if isinstance(value.func, ast.Attribute) else None
     if isinstance(value.func, ast.Name):
