@@ -62,14 +62,21 @@ def new_column_name(op: Operation) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def forward_key(op: Operation) -> OperationKey | None:
-    """Return the key of what ``op`` does, or None when it has no inverse here."""
-    table = table_name(op) or ""
+def forward_key(
+    op: Operation, table: str | None = None, column: str | None = None
+) -> OperationKey | None:
+    """Return the key of what ``op`` does, or None when it has no inverse here.
+
+    ``table`` and ``column`` replace the names written in ``op``, for a caller
+    that follows renames made by other operations of the same function.
+    """
+    table = table or table_name(op) or ""
     name = op.name
     if name in ("create_table", "drop_table"):
         return ("table", table, _sign(name == "create_table"))
     if name in ("add_column", "drop_column"):
-        return ("column", table, column_name(op) or "", _sign(name == "add_column"))
+        column = column or column_name(op) or ""
+        return ("column", table, column, _sign(name == "add_column"))
     if name in ("create_index", "drop_index"):
         return ("index", index_name(op) or "", _sign(name == "create_index"))
     if name in _CREATE_CONSTRAINT:
@@ -84,7 +91,7 @@ def forward_key(op: Operation) -> OperationKey | None:
         renamed = new_column_name(op)
         if renamed:
             return ("rename_column", table, column_name(op) or "", renamed)
-        return ("alter_column", table, column_name(op) or "")
+        return ("alter_column", table, column or column_name(op) or "")
     return None
 
 

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.migration import MigrationFunction, Operation, RevisionScript
 from steward_lsp.engine.rules.context import RuleContext
-from steward_lsp.engine.rules.inverse import (
-    OperationKey,
-    describe,
-    forward_key,
-    inverse_key,
-    render_inverse,
-    table_name,
-)
+from steward_lsp.engine.rules.inverse import describe, render_inverse
+from steward_lsp.engine.rules.reversal import unreversed_operations
 from steward_lsp.engine.schema import Location, Span
 
 
@@ -25,7 +17,9 @@ def check_reversibility(context: RuleContext) -> list[Finding]:
         if not _upgrade_does_something(script.upgrade):
             continue
         if _downgrade_is_usable(script.downgrade):
-            findings.extend(_unreversed_operations(script))
+            findings.extend(
+                _unreversed_operations(script, context.model_schema.naming_convention)
+            )
             findings.extend(_unreversed_sql(script))
         else:
             findings.append(_irreversible(script))
@@ -82,29 +76,13 @@ def _irreversible(script: RevisionScript) -> Finding:
     )
 
 
-def _unreversed_operations(script: RevisionScript) -> list[Finding]:
-    available: dict[OperationKey, int] = defaultdict(int)
-    for op in script.downgrade.operations:
-        key = forward_key(op)
-        if key is not None:
-            available[key] += 1
-    # Dropping a table in downgrade also drops what upgrade added to it.
-    dropped_tables = {
-        table_name(op) for op in script.downgrade.operations if op.name == "drop_table"
-    }
-    findings: list[Finding] = []
-    for op in script.upgrade.operations:
-        key = forward_key(op)
-        if key is None:
-            continue
-        if op.name != "create_table" and table_name(op) in dropped_tables:
-            continue
-        wanted = inverse_key(key)
-        if available[wanted] > 0:
-            available[wanted] -= 1
-            continue
-        findings.append(_unreversed(script, op))
-    return findings
+def _unreversed_operations(
+    script: RevisionScript, convention: dict[str, str]
+) -> list[Finding]:
+    missing = unreversed_operations(
+        script.upgrade.operations, script.downgrade.operations, convention
+    )
+    return [_unreversed(script, op) for op in missing]
 
 
 def _unreversed(script: RevisionScript, op: Operation) -> Finding:

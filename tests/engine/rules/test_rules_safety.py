@@ -18,7 +18,12 @@ from rule_builders import (
 from steward_lsp.engine.replay import ReplayResult
 from steward_lsp.engine.rules.data_loss import check_data_loss
 from steward_lsp.engine.rules.safety import check_reversibility
-from steward_lsp.engine.schema import IndexDef, TableDef
+from steward_lsp.engine.schema import (
+    ForeignKeyDef,
+    IndexDef,
+    TableDef,
+    UniqueConstraintDef,
+)
 
 PATH = revision_path("a1")
 
@@ -324,3 +329,94 @@ def test_dropped_table_undoes_its_changes():
     ]
     downgrade = [op("drop_table", table="tags", line=21)]
     assert reversibility(script("a1", upgrade, downgrade)) == []
+
+
+def test_renames_followed_within_revision():
+    # Replace an integer id with a UUID column: add, rename, drop the old one.
+    upgrade = [
+        op("add_column", table="user", column=column("new_id", typ("Uuid")), line=10),
+        op(
+            "alter_column",
+            table="user",
+            column_name="new_id",
+            params={"nullable": False},
+            line=11,
+        ),
+        op("drop_column", table="user", column_name="id", line=12),
+        op(
+            "alter_column",
+            table="user",
+            column_name="new_id",
+            params={"new_column_name": "id"},
+            new_name="id",
+            line=13,
+        ),
+        op(
+            "create_primary_key",
+            table="user",
+            constraint_name="user_pkey",
+            params={"columns": ("id",)},
+            line=14,
+        ),
+    ]
+    downgrade = [
+        op(
+            "add_column", table="user", column=column("old_id", typ("Integer")), line=21
+        ),
+        op("drop_column", table="user", column_name="id", line=22),
+        op(
+            "alter_column",
+            table="user",
+            column_name="old_id",
+            params={"new_column_name": "id"},
+            new_name="id",
+            line=23,
+        ),
+    ]
+    assert reversibility(script("a1", upgrade, downgrade)) == []
+
+
+def test_rename_not_followed_without_drop():
+    upgrade = [
+        op("add_column", table="user", column=column("new_id", typ("Uuid")), line=10),
+        op(
+            "alter_column",
+            table="user",
+            column_name="new_id",
+            params={"new_column_name": "id"},
+            new_name="id",
+            line=11,
+        ),
+    ]
+    downgrade = [op("drop_column", table="user", column_name="new_id", line=21)]
+    findings = reversibility(script("a1", upgrade, downgrade))
+    assert [f.location.span.start_line for f in findings] == [10]
+
+
+def test_unnamed_constraint_dropped_by_postgresql_name():
+    create = op(
+        "create_foreign_key",
+        table="item",
+        constraint_name=None,
+        foreign_key=ForeignKeyDef(("owner_id",), "user", ("id",)),
+    )
+    drop = op(
+        "drop_constraint", table="item", constraint_name="item_owner_id_fkey", line=21
+    )
+    assert reversibility(script("a1", [create], [drop])) == []
+
+
+def test_unnamed_constraint_dropped_by_convention_name():
+    create = op(
+        "create_unique_constraint",
+        table="item",
+        constraint_name=None,
+        unique=UniqueConstraintDef(("code",)),
+    )
+    drop = op("drop_constraint", table="item", constraint_name="uq_item_code", line=21)
+    convention = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
+    model = schema(naming_convention=convention)
+    found = check_reversibility(
+        context(model, scripts=[script("a1", [create], [drop])])
+    )
+    assert found == []
