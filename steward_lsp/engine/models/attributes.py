@@ -26,6 +26,7 @@ from steward_lsp.engine.sqla_ast import (
     Unfollowed,
     literal,
     read_column,
+    source_text,
     type_spec,
 )
 
@@ -241,25 +242,25 @@ def python_type_spec(
         values = literal(node.slice, scope)
         labels = values if isinstance(values, tuple) else (values,)
         if all(isinstance(label, str) for label in labels):
-            return TypeSpec("Enum", tuple(labels), text=ast.unparse(node))
+            return TypeSpec("Enum", tuple(labels), text=source_text(node))
     binding = scope.class_binding(node)
     if binding is not None and scope.project.is_enum(binding):
         return _enum_type(node, binding, scope)
     key = type_key(node, scope)
     found = default_type_map().get(key or "")
     if found is not None:
-        return TypeSpec(found.name, text=ast.unparse(node))
+        return TypeSpec(found.name, text=source_text(node))
     unfollowed.append(
-        Unfollowed(node, f"no column type for annotation {ast.unparse(node)}")
+        Unfollowed(node, f"no column type for annotation {source_text(node)}")
     )
-    return TypeSpec(ast.unparse(node), text=ast.unparse(node), known=False)
+    return TypeSpec(source_text(node), text=source_text(node), known=False)
 
 
 def _enum_type(node: ast.expr, binding: ClassBinding, scope: ModuleScope) -> TypeSpec:
     members = scope.enum_members(node) or ()
-    kwargs = (("enum_class", ast.unparse(node)), ("name", binding.info.name.lower()))
+    kwargs = (("enum_class", source_text(node)), ("name", binding.info.name.lower()))
     return TypeSpec(
-        "Enum", tuple(name for name, _ in members), kwargs, text=ast.unparse(node)
+        "Enum", tuple(name for name, _ in members), kwargs, text=source_text(node)
     )
 
 
@@ -284,4 +285,4 @@ def type_key(node: ast.expr, scope: ModuleScope) -> str | None:
         binding = scope.class_binding(node)
         if binding is not None:
             return f"{binding.module.path}:{binding.info.name}"
-    return ast.unparse(node)
+    return source_text(node)

@@ -11,6 +11,7 @@ are unwrapped, and ``func.*`` calls are rebuilt with SQLAlchemy's own
 from __future__ import annotations
 
 import ast
+import functools
 
 import sqlalchemy
 from sqlalchemy.exc import SQLAlchemyError
@@ -61,48 +62,78 @@ def sql_text(node: ast.expr, scope: Scope) -> str | object:
     target, target_scope = follow(node, scope)
     if not isinstance(target, ast.Call):
         return UNREADABLE
-    element = _clause(target, target_scope)
-    if element is None:
+    description = _describe(target, target_scope)
+    if description is None:
         return UNREADABLE
-    try:
-        return str(element.compile(compile_kwargs={"literal_binds": True}))
-    except (SQLAlchemyError, TypeError, ValueError):
-        return UNREADABLE
+    compiled = _compile(description)
+    return compiled if compiled is not None else UNREADABLE
 
 
-def _clause(node: ast.expr, scope: Scope) -> ClauseElement | None:
-    """Rebuild a SQL expression from literals with SQLAlchemy's constructors."""
+# A SQL expression as nested tuples: ("literal", value), ("text", sql),
+# ("literal_column", sql), ("constant", "true"), ("func", "a.b", arguments).
+Description = tuple[object, ...]
+
+
+def _describe(node: ast.expr, scope: Scope) -> Description | None:
+    """Describe a SQL expression built from literals, or return None."""
     node, scope = follow(node, scope)
     value = literal(node, scope)
     if value is not UNREADABLE:
         if isinstance(value, (str, int, float, bool)) or value is None:
-            return sqlalchemy.literal(value)
+            return ("literal", value)
         return None
     if not isinstance(node, ast.Call) or node.keywords:
         return None
     symbol = scope.symbol(node.func)
     if symbol in {"text", "literal_column"}:
         argument = literal(node.args[0], scope) if len(node.args) == 1 else None
-        if not isinstance(argument, str):
-            return None
-        return (
-            sqlalchemy.text(argument)
-            if symbol == "text"
-            else sqlalchemy.literal_column(argument)
-        )
+        return (symbol, argument) if isinstance(argument, str) else None
     if symbol in _CONSTANT_FUNCTIONS and not node.args:
-        constructed: ClauseElement = getattr(sqlalchemy, symbol)()
-        return constructed
+        return ("constant", symbol)
     if symbol is None or not symbol.startswith("func."):
         return None
-    arguments = [_clause(arg, scope) for arg in node.args]
+    arguments = [_describe(arg, scope) for arg in node.args]
     if any(argument is None for argument in arguments):
         return None
-    function = sqlalchemy.func
-    for part in symbol.split(".")[1:]:
-        function = getattr(function, part)
+    return ("func", symbol[len("func.") :], tuple(arguments))
+
+
+@functools.lru_cache(maxsize=1024)
+def _compile(description: Description) -> str | None:
+    """Build the expression with SQLAlchemy and compile it (default dialect)."""
+    element = _build(description)
+    if element is None:
+        return None
     try:
-        built: ClauseElement = function(*arguments)
+        return str(element.compile(compile_kwargs={"literal_binds": True}))
     except (SQLAlchemyError, TypeError, ValueError):
         return None
-    return built
+
+
+def _build(description: Description) -> ClauseElement | None:
+    kind = description[0]
+    if kind == "literal":
+        return sqlalchemy.literal(description[1])
+    if kind == "text":
+        return sqlalchemy.text(str(description[1]))
+    if kind == "literal_column":
+        return sqlalchemy.literal_column(str(description[1]))
+    if kind == "constant":
+        constructed: ClauseElement = getattr(sqlalchemy, str(description[1]))()
+        return constructed
+    children = description[2]
+    assert isinstance(children, tuple)
+    arguments = []
+    for item in children:
+        built = _build(item)
+        if built is None:
+            return None
+        arguments.append(built)
+    function = sqlalchemy.func
+    for part in str(description[1]).split("."):
+        function = getattr(function, part)
+    try:
+        called: ClauseElement = function(*arguments)
+    except (SQLAlchemyError, TypeError, ValueError):
+        return None
+    return called

@@ -110,4 +110,8 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def source_text(node: ast.AST) -> str:
     """Return ``node`` as Python source, the way ``ast.unparse`` writes it."""
+    # Names are most of what is read, and ``ast.unparse`` is slow on them.
+    dotted = dotted_name(node)
+    if dotted is not None:
+        return dotted
     return ast.unparse(node)
