@@ -1,0 +1,30 @@
+"""create entries
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-01 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "entries",
+        sa.Column("id", sa.INTEGER(), nullable=False),
+        sa.Column("code", sa.VARCHAR(length=50), nullable=False),
+        sa.Column("body", sa.TEXT(), nullable=True),
+        sa.Column("archived", sa.BOOLEAN(), nullable=False),
+        sa.Column("position", sa.BIGINT(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("entries")
