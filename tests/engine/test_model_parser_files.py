@@ -271,3 +271,43 @@ def test_project_types_match_sqlalchemy(tmp_path: Path) -> None:
     assert invoices.columns["number"].type.kwarg("length") == 30
     assert invoices.columns["status"].type is not None
     assert invoices.columns["status"].type.args == ("draft", "sealed")
+
+
+REGISTRY_PY = """
+import sqlalchemy as sa
+from sqlalchemy.orm import registry
+
+mapper_registry = registry(
+    metadata=sa.MetaData(naming_convention={"ix": "idx_%(column_0_label)s"})
+)
+"""
+
+REGISTRY_MODELS_PY = """
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import mapper_registry
+
+
+@mapper_registry.mapped
+class Sensor:
+    __tablename__ = "sensors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(index=True)
+"""
+
+
+def test_registry_from_other_file(tmp_path: Path) -> None:
+    package = write_project(
+        tmp_path, {"db.py": REGISTRY_PY, "models.py": REGISTRY_MODELS_PY}
+    )
+    schema, findings = static_schema(package, ["models.py"])
+    real = real_tables(package, ["models"])
+
+    assert findings == []
+    assert schema.naming_convention == {"ix": "idx_%(column_0_label)s"}
+    assert (
+        compare_table(
+            schema.tables["sensors"], real["sensors"], schema.naming_convention
+        )
+        == []
+    )

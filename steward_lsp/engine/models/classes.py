@@ -146,7 +146,7 @@ class ClassIndex:
             }:
                 registry = _registry_call(decorator.value, scope)
                 if registry is not None:
-                    return self._registry_base(registry, scope, "declarative")
+                    return self._registry_base(*registry, "declarative")
         return None
 
     def _role(
@@ -193,7 +193,7 @@ class ClassIndex:
         if isinstance(func, ast.Attribute) and func.attr == "generate_base":
             registry = _registry_call(func.value, scope)
             if registry is not None:
-                return self._registry_base(registry, scope, "declarative")
+                return self._registry_base(*registry, "declarative")
         return None
 
     def _registry_base(
@@ -250,9 +250,12 @@ def info_has_abstract(binding: ClassBinding) -> bool:
     return isinstance(value, ast.Constant) and value.value is True
 
 
-def _registry_call(node: ast.expr, scope: ModuleScope) -> ast.Call | None:
+def _registry_call(
+    node: ast.expr, scope: ModuleScope
+) -> tuple[ast.Call, ModuleScope] | None:
+    """Return a ``registry(...)`` call and the scope of the module it is in."""
     if isinstance(node, ast.Call) and scope.symbol(node.func) == "registry":
-        return node
+        return node, scope
     if isinstance(node, ast.Name):
         bound = scope.value(node.id)
         if bound is not None and isinstance(bound[0], ast.Call):
@@ -261,7 +264,7 @@ def _registry_call(node: ast.expr, scope: ModuleScope) -> ast.Call | None:
                 isinstance(owner, ModuleScope)
                 and owner.symbol(bound[0].func) == "registry"
             ):
-                return bound[0]
+                return bound[0], owner
     return None
 
 
