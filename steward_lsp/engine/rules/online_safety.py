@@ -27,11 +27,19 @@ def check_online_safety(context: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     for script in context.scripts:
         created: set[str] = set()
+        added: set[tuple[str | None, str | None]] = set()
         for op in script.upgrade.operations:
             table = table_name(op)
             if op.name == "create_table" and table:
                 created.add(table)
-            findings.extend(_renames(script, op))
+            if op.name == "add_column":
+                added.add((table, column_name(op)))
+            # No running code knows a table or column this revision made.
+            is_new = table in created or (table, column_name(op)) in added
+            if not is_new:
+                findings.extend(_renames(script, op))
+            elif op.name == "alter_column" and new_column_name(op):
+                added.add((table, new_column_name(op)))
             if context.dialect == "postgresql" and table not in created:
                 findings.extend(_long_locks(context, script, op))
     return findings

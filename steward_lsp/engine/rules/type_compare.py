@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DIALECT = "sqlite"
 
+# Dialects a type comparison tries when the project's dialect is unknown.
+UNKNOWN_DIALECT_CANDIDATES = ("postgresql", "sqlite", "mysql")
+
 
 @dataclass(frozen=True)
 class TypeComparison:
@@ -163,10 +166,30 @@ def compare_types(
     """Compare two column types as autogenerate does.
 
     Returns None when either side is missing, unknown or does not compile
-    on the dialect, because no drift can be claimed then.
+    on the dialect, because no drift can be claimed then. Without a known
+    dialect the types are compared on each of :data:`UNKNOWN_DIALECT_CANDIDATES`
+    that compiles both, and drift is claimed only when all of them differ.
     """
     if model is None or head is None:
         return None
+    if dialect_name is not None:
+        return _compare_on(model, head, dialect_name)
+    results = [
+        result
+        for candidate in UNKNOWN_DIALECT_CANDIDATES
+        if (result := _compare_on(model, head, candidate)) is not None
+    ]
+    if not results:
+        return None
+    differing = [result for result in results if result.differs]
+    if len(differing) == len(results):
+        return differing[0]
+    return next(result for result in results if not result.differs)
+
+
+def _compare_on(
+    model: TypeSpec, head: TypeSpec, dialect_name: str
+) -> TypeComparison | None:
     model, head = for_dialect(model, dialect_name), for_dialect(head, dialect_name)
     model_type, head_type = build_type(model), build_type(head)
     if model_type is None or head_type is None:

@@ -581,3 +581,33 @@ def test_environment_without_models_has_no_drift():
     assert without == []
     with_models = check_drift(context(schema(), schema(head)))
     assert [f.code for f in with_models] == ["STW102"]
+
+
+@pytest.mark.parametrize(
+    "model_type, head_type, on_sqlite, on_postgresql",
+    [
+        pytest.param(
+            typ("Uuid"),
+            typ("postgresql.UUID", as_uuid=True),
+            ["STW105"],
+            [],
+            id="uuid",
+        ),
+        pytest.param(
+            typ("DateTime", timezone=True),
+            typ("DateTime"),
+            [],
+            ["STW105"],
+            id="timezone",
+        ),
+    ],
+)
+def test_unknown_dialect_needs_drift_everywhere(
+    model_type, head_type, on_sqlite, on_postgresql
+):
+    model = documents(column("value", model_type, 7))
+    head = documents(column("value", head_type, 12, HEAD), path=HEAD)
+    assert run([model], [head], dialect=None) == []
+    assert [f.code for f in run([model], [head], dialect="sqlite")] == on_sqlite
+    postgresql = run([model], [head], dialect="postgresql")
+    assert [f.code for f in postgresql] == on_postgresql

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_builders import at, context, op, revision_path, script, typ
+from rule_builders import at, column, context, op, revision_path, script, typ
 
 from steward_lsp.engine.rules.online_safety import check_online_safety
 from steward_lsp.engine.schema import IndexDef, TableDef
@@ -119,3 +119,22 @@ def test_alter_without_rename_is_clean():
         params={"nullable": False},
     )
     assert run(alter, dialect="sqlite") == []
+
+
+def test_rename_of_new_column_is_clean():
+    add = op("add_column", table="user", column=column("new_id", typ("Uuid")))
+    rename = op(
+        "alter_column",
+        table="user",
+        column_name="new_id",
+        params={"new_column_name": "id"},
+        new_name="id",
+        line=11,
+    )
+    assert run(add, rename, dialect="sqlite") == []
+
+
+def test_rename_of_new_table_is_clean():
+    create = op("create_table", table="tmp_docs", table_def=TableDef("tmp_docs"))
+    rename = op("rename_table", table="tmp_docs", new_name="documents", line=11)
+    assert run(create, rename, dialect="sqlite") == []
