@@ -42,6 +42,9 @@ def build_model_schema(
     Follows imports of workspace modules from ``env.model_files``; every
     table declared in a reached file counts. Constructs that cannot be
     followed give one STW100 finding each.
+
+    NOTE: tables of unchanged modules are reused from the previous build, so
+    callers must treat the returned tables as read-only.
     """
     modules = reachable_modules(env.model_files, loader)
     builder = SchemaBuilder(loader)
