@@ -109,5 +109,13 @@ def _kind_requested(
 ) -> bool:
     if not only:
         return True
-    kind = str(action.kind or "")
-    return any(kind == str(wanted) or kind.startswith(f"{wanted}.") for wanted in only)
+    kind = _kind_value(action.kind or "")
+    wanted_kinds = [_kind_value(wanted) for wanted in only]
+    return any(
+        kind == wanted or kind.startswith(f"{wanted}.") for wanted in wanted_kinds
+    )
+
+
+def _kind_value(kind: types.CodeActionKind | str) -> str:
+    # A kind arrives as the enum or, for kinds lsprotocol does not know, a str.
+    return kind.value if isinstance(kind, types.CodeActionKind) else kind

@@ -10,8 +10,10 @@ from steward_lsp.engine.schema import Span
 from steward_lsp.server.code_actions import ActionRequest, provider
 from steward_lsp.server.convert import split_lines, to_range
 
-IGNORE_COMMENT = re.compile(r"#\s*steward:\s*ignore\[(?P<codes>[^\]]*)\]")
-"""An ignore comment; ``codes`` is the comma-separated list between brackets."""
+IGNORE_COMMENT = re.compile(
+    r"#\s*steward:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE
+)
+"""An ignore comment as the engine reads it; ``codes`` is a comma-separated list."""
 
 
 @provider()
@@ -34,7 +36,7 @@ def ignore_on_line(request: ActionRequest) -> list[types.CodeAction]:
         new_text = f"  # steward: ignore[{request.code}]"
     else:
         codes = [code.strip() for code in match["codes"].split(",") if code.strip()]
-        if request.code in codes:
+        if request.code.upper() in {code.upper() for code in codes}:
             return []
         start, end = match.span("codes")
         new_text = ", ".join([*codes, request.code])

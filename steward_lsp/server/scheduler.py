@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from steward_lsp.server.analysis_job import AnalysisJob, run_job
 from steward_lsp.server.diagnostics import publish_outcome
@@ -27,6 +30,47 @@ logger = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 0.15
 """Quiet time after a keystroke before the folder is analysed again."""
 
+T = TypeVar("T")
+
+
+class Worker:
+    """One daemon thread that runs submitted calls in order.
+
+    A daemon thread, unlike ThreadPoolExecutor's, does not keep the process
+    alive at exit: a client that sends ``exit`` while an analysis of a huge
+    project runs gets the server to stop at once.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._calls: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, function: Callable[[], T]) -> Future[T]:
+        """Queue ``function`` and return the future of its result."""
+        future: Future[T] = Future()
+
+        def call() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(function())
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiter
+                future.set_exception(exc)
+
+        self._calls.put(call)
+        return future
+
+    def stop(self) -> None:
+        """End the thread after the call it is running; queued calls never run."""
+        self._stopped.set()
+        self._calls.put(None)
+
+    def _run(self) -> None:
+        while (call := self._calls.get()) is not None and not self._stopped.is_set():
+            call()
+
 
 class AnalysisScheduler:
     """Run folder analyses on the worker thread and publish their results.
@@ -37,9 +81,7 @@ class AnalysisScheduler:
 
     def __init__(self, server: StewardLanguageServer):
         self._server = server
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="steward-analysis"
-        )
+        self._worker = Worker("steward-analysis")
         self._dirty: list[FolderState] = []
         self._timer: asyncio.Handle | None = None
         self._task: asyncio.Task[None] | None = None
@@ -73,11 +115,11 @@ class AnalysisScheduler:
         await self._analyze(folder)
 
     def shutdown(self) -> None:
-        """Stop the timer and drop analyses that have not started."""
+        """Stop the timer and the worker; queued analyses are dropped."""
         self._paused = True
         if self._timer is not None:
             self._timer.cancel()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._worker.stop()
 
     def _start(self) -> None:
         self._timer = None
@@ -90,9 +132,10 @@ class AnalysisScheduler:
 
     async def _analyze(self, folder: FolderState) -> None:
         job = self._take_job(folder)
-        loop = asyncio.get_running_loop()
         try:
-            outcome = await loop.run_in_executor(self._executor, run_job, job)
+            outcome = await asyncio.wrap_future(
+                self._worker.submit(lambda: run_job(job))
+            )
         except Exception:  # noqa: BLE001 - the server outlives a failed analysis
             logger.exception(
                 "analysis of %s failed; the last diagnostics stay", folder.root

@@ -114,4 +114,10 @@ def create_server() -> StewardLanguageServer:
 def serve() -> None:
     """Run the language server over stdin and stdout until the client exits."""
     configure_stderr_logging()
+    # NOTE: the model parser resolves names against SQLAlchemy's own modules
+    # (it never imports the project). Importing sqlalchemy.orm takes about
+    # half a second, so it happens here, before the client connects, rather
+    # than in the first analysis after didOpen.
+    import sqlalchemy.orm  # noqa: F401
+
     create_server().start_io()

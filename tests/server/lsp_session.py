@@ -19,7 +19,10 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 from pytest_lsp import LanguageClient, client_capabilities
-from pytest_lsp.client import register_lsp_features
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+from steward_lsp.engine.analysis import Workspace
+from steward_lsp.engine.findings import Finding
 
 WORKSPACES = Path(__file__).parent / "workspaces"
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
@@ -44,16 +47,37 @@ def _client_converter() -> Any:
     return converter
 
 
-def make_client() -> LanguageClient:
-    """Return a test client that also records capability registrations."""
-    client = LanguageClient(converter_factory=_client_converter)
-    register_lsp_features(client)
-    client.registrations = []  # type: ignore[attr-defined]
+class RecordingClient(LanguageClient):
+    """A test client that also keeps every publish and registration."""
 
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(params: types.RegistrationParams) -> None:
-        client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+    def __init__(self) -> None:
+        super().__init__(converter_factory=_client_converter)
+        self.publishes: list[types.PublishDiagnosticsParams] = []
+        self.registrations: list[types.Registration] = []
 
+
+def _publish_diagnostics(
+    client: RecordingClient, params: types.PublishDiagnosticsParams
+) -> None:
+    client.publishes.append(params)
+    client.diagnostics[params.uri] = params.diagnostics
+
+
+def _register_capability(
+    client: RecordingClient, params: types.RegistrationParams
+) -> None:
+    client.registrations.extend(params.registrations)
+
+
+def make_client() -> RecordingClient:
+    """Return a test client with pytest-lsp's handlers plus recording ones."""
+    client = RecordingClient()
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish_diagnostics,
+        types.CLIENT_REGISTER_CAPABILITY: _register_capability,
+    }
+    register_lsp_features(client, features)
     return client
 
 
@@ -242,3 +266,28 @@ def utf16_to_index(line: str, units: int) -> int:
             return index
         count += utf16_length(char)
     return len(line)
+
+
+def engine_findings(
+    root: Path,
+    path: Path,
+    buffers: dict[Path, str] | None = None,
+    settings: dict[str, object] | None = None,
+) -> list[Finding]:
+    """Return what the engine, run in this process, finds in ``path``."""
+    workspace = Workspace(root, settings)
+    for buffer_path, text in (buffers or {}).items():
+        workspace.set_document(buffer_path, text)
+    return workspace.analyze().findings.get(path.resolve(), [])
+
+
+def line_of(text: str, fragment: str) -> int:
+    """Return the 0-based number of the one line of ``text`` with ``fragment``."""
+    numbers = [n for n, line in enumerate(text.splitlines()) if fragment in line]
+    assert len(numbers) == 1, f"{fragment!r} is on lines {numbers}, expected one"
+    return numbers[0]
+
+
+def codes_on_line(found: Sequence[types.Diagnostic], line: int) -> set[str]:
+    """Return the codes of the diagnostics that start on ``line``."""
+    return {str(d.code) for d in found if d.range.start.line == line}

@@ -18,6 +18,7 @@ def upgrade() -> None:
         "documents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("legacy_code", sa.String(length=20), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
 

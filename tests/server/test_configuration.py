@@ -1,0 +1,89 @@
+"""Client settings: initializationOptions, workspace/configuration, changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsp_session import (
+    RecordingClient,
+    codes,
+    copy_workspace,
+    engine_findings,
+    initialize,
+    supports_configuration,
+    wait_for_diagnostics,
+    wait_for_indexing,
+)
+from lsprotocol import types
+
+MODELS = Path("app/models.py")
+ANCHORS_REVISION = Path("migrations/versions/0002_create_anchors.py")
+
+
+async def test_client_settings_apply_at_start(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    settings = {"ignore": ["STW103"]}
+    assert "STW103" in {f.code for f in engine_findings(root, root / MODELS)}
+    await initialize(client, spec, root, settings)
+
+    await wait_for_indexing(client)
+
+    expected = {f.code for f in engine_findings(root, root / MODELS, settings=settings)}
+    assert "STW103" not in codes(client, root / MODELS)
+    assert codes(client, root / MODELS) == expected
+    assert "STW301" in codes(client, root / ANCHORS_REVISION)
+
+
+async def test_unknown_client_keys_are_ignored(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    settings = {"trace": {"server": "verbose"}, "ignore": ["STW301"]}
+    await initialize(client, spec, root, settings)
+
+    await wait_for_indexing(client)
+
+    assert "STW301" not in codes(client, root / ANCHORS_REVISION)
+    assert client.messages == []
+
+
+async def test_configuration_change_reanalyses(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    models = root / MODELS
+    await initialize(client, spec, root)
+    await wait_for_indexing(client)
+    assert "STW103" in codes(client, models)
+
+    settings = {"ignore": ["STW103"]}
+    if supports_configuration(spec):
+        client.set_configuration(settings, section="steward")
+        pushed: object = None
+    else:
+        pushed = {"steward": settings}
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=pushed)
+    )
+
+    await wait_for_diagnostics(
+        client,
+        models,
+        lambda ds: "STW103" not in {str(d.code) for d in ds},
+        "STW103 to be ignored after the change",
+    )
+
+
+async def test_invalid_client_setting_shows_message(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    await initialize(client, spec, root, {"allowed_heads": "two"})
+
+    await wait_for_indexing(client)
+
+    assert len(client.messages) == 1
+    assert "allowed_heads" in client.messages[0].message
+    assert "STW301" in codes(client, root / ANCHORS_REVISION)
