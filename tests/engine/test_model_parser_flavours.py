@@ -118,6 +118,12 @@ SQLMODEL_CASES = {
             price: decimal.Decimal = Field(max_digits=10, decimal_places=2)
             nick: Optional[str] = Field(default=None, nullable=False, unique=True)
     """,
+    "explicit-tablename": """
+        class Team(SQLModel, table=True):
+            __tablename__ = "teams"
+            id: Optional[int] = Field(default=None, primary_key=True)
+            name: str = Field(max_length=50)
+    """,
     "base-model-fields": """
         class TeamBase(SQLModel):
             name: str = Field(index=True)

@@ -163,9 +163,10 @@ class DeclarativeBuilder:
         self, model: ClassModel, parent: ClassTable | None
     ) -> tuple[str | None, list[Unfollowed]]:
         flavour = model.base.flavour if model.base else "declarative"
-        if flavour == "sqlmodel":
-            return model.binding.info.name.lower(), []
         found = self._dunder(model, "__tablename__")
+        if found is None and flavour == "sqlmodel":
+            # SQLModel's own declared_attr names the table after the class.
+            return model.binding.info.name.lower(), []
         if found is not None:
             owner, value, is_function = found
             scope = self.classes.project.scope(owner.module)
