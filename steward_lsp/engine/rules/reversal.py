@@ -161,6 +161,9 @@ def unreversed_operations(
         key = forward_key(op, table, column)
         if key is None:
             continue
+        if op.name in _DROPS and op.params.get("if_exists") is True:
+            # A defensive drop of what may not exist has nothing certain to undo.
+            continue
         if op.name != "create_table" and table in dropped_tables:
             continue
         final_columns = [

@@ -420,3 +420,25 @@ def test_unnamed_constraint_dropped_by_convention_name():
         context(model, scripts=[script("a1", [create], [drop])])
     )
     assert found == []
+
+
+def test_defensive_drop_needs_no_inverse():
+    upgrade = [
+        op(
+            "drop_index",
+            table="files",
+            params={"if_exists": True},
+            line=10,
+            index=IndexDef("ix_files_path", ()),
+        ),
+        op(
+            "create_index",
+            table="files",
+            line=11,
+            index=IndexDef("ix_files_path", ("path",)),
+        ),
+    ]
+    downgrade = [
+        op("drop_index", table="files", line=21, index=IndexDef("ix_files_path", ()))
+    ]
+    assert reversibility(script("a1", upgrade, downgrade)) == []
