@@ -308,6 +308,21 @@ MORE_CASES = {
             id = Column(Integer, primary_key=True)
             size = Column(Integer, nullable=False, server_default=text("0"))
     """,
+    "enum-in-type-annotation-map": """
+        class Color(enum.Enum):
+            red = "R"
+            green = "G"
+
+        class EnumBase(DeclarativeBase):
+            type_annotation_map = {
+                enum.Enum: sa.Enum(enum.Enum, native_enum=False, length=30)
+            }
+
+        class Swatch(EnumBase):
+            __tablename__ = "swatches"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            color: Mapped[Color]
+    """,
     "column-property-and-deferred": """
         from sqlalchemy.orm import column_property, deferred, query_expression
 

@@ -231,7 +231,37 @@ def annotation_type(
             for map_key, map_value, map_scope in base.type_map:
                 if key is not None and type_key(map_key, map_scope) == key:
                     return type_spec(map_value, map_scope, unfollowed)
+        enum_type = _mapped_enum(node, scope, base)
+        if enum_type is not None:
+            return enum_type
     return python_type_spec(node, scope, unfollowed)
+
+
+def _mapped_enum(node: ast.expr, scope: ModuleScope, base: BaseInfo) -> TypeSpec | None:
+    """Apply a ``type_annotation_map`` entry for ``enum.Enum`` to a workspace enum.
+
+    SQLAlchemy keeps the entry's options (``native_enum``, ``length``) and
+    takes the labels and the lower-cased name from the annotated class.
+    """
+    binding = scope.class_binding(node)
+    if binding is None or not scope.project.is_enum(binding):
+        return None
+    for map_key, map_value, map_scope in base.type_map:
+        if type_key(map_key, map_scope) != "enum.Enum":
+            continue
+        # The entry names ``enum.Enum`` itself, whose labels are none of ours.
+        template = type_spec(map_value, map_scope, [])
+        specific = _enum_type(node, binding, scope)
+        options = {
+            key: value
+            for key, value in template.kwargs
+            if key not in {"enum_class", "name"}
+        }
+        options.update(specific.kwargs)
+        return TypeSpec(
+            "Enum", specific.args, tuple(sorted(options.items())), specific.text
+        )
+    return None
 
 
 def python_type_spec(
