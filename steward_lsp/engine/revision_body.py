@@ -5,9 +5,12 @@ batch_op:`` blocks, ``with op.get_context().autocommit_block():``, local
 variables, module-level helper variables and helper functions of the same
 file (inlined with their arguments), loops over literal lists (unrolled),
 ``connection.execute(...)`` on ``op.get_bind()``, and ``if`` tests of the
-dialect name. Any other ``if``, loop or call of a function defined elsewhere
-is listed in :attr:`MigrationFunction.opaque`, and the operations under it
-are marked not understood.
+dialect name, whose branches are both read with a DialectGuard on each
+operation. Calls that change no table (logging, ORM sessions, connection
+commits, ``Enum(...).create(bind)``) are skipped. Any other ``if``, loop or
+call of a function defined elsewhere is listed in
+:attr:`MigrationFunction.opaque`, and the operations under it are marked not
+understood.
 """
 
 from __future__ import annotations
@@ -172,7 +175,7 @@ def _raises(body: list[ast.stmt]) -> bool:
 
 
 class _BodyReader:
-    """Walks statements and appends operations and opaque calls to a function."""
+    """A statement walker that appends operations and opaque calls to a function."""
 
     def __init__(self, module: ModuleScope, function: MigrationFunction):
         self.module = module
