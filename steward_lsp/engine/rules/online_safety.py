@@ -34,7 +34,7 @@ def check_online_safety(context: RuleContext) -> list[Finding]:
                 created.add(table)
             if op.name == "add_column":
                 added.add((table, column_name(op)))
-            # No running code knows a table or column this revision made.
+            # No running code uses a table or column that this revision made.
             is_new = table in created or (table, column_name(op)) in added
             if not is_new:
                 findings.extend(_renames(script, op))

@@ -147,7 +147,7 @@ def unreversed_operations(
         if op.name == "create_table" and current[0]:
             created_tables.add(current[0])
         elif current[0] in created_tables:
-            # Covered by the create_table: its downgrade drops the whole table.
+            # The create_table covers it, because dropping the table undoes it.
             continue
         if op.name == "alter_column" and current in added_columns:
             renamed = new_column_name(op)
@@ -196,8 +196,8 @@ def unreversed_operations(
 def implicit_constraint_names(op: Operation, convention: dict[str, str]) -> list[str]:
     """Return the names an unnamed constraint may get when it is created.
 
-    The naming convention names it when it has a template for the kind;
-    otherwise the database does, and PostgreSQL's names are predictable
+    The naming convention names it when it has a template for the kind.
+    Otherwise the database names it, and PostgreSQL's names are predictable
     (``<table>_<columns>_fkey``, ``_key``, ``_pkey``), so a downgrade that
     drops by that name works there.
     """

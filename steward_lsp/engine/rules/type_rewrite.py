@@ -27,7 +27,7 @@ def _argument(spec: TypeSpec, key: str, position: int = 0) -> object:
 def rewrites_table(old: TypeSpec | None, new: TypeSpec) -> bool:
     """Return whether changing ``old`` to ``new`` rewrites the table for certain.
 
-    An unknown old type gives False, because nothing certain can be said.
+    An unknown old type gives False, because the rewrite is then uncertain.
     """
     if old is None or not old.known or not new.known:
         return False
@@ -46,7 +46,7 @@ def rewrites_table(old: TypeSpec | None, new: TypeSpec) -> bool:
 
 
 def _is_longer(old: object, new: object) -> bool:
-    """Return whether bound ``new`` admits all that ``old`` does; None is unbounded."""
+    """Return whether bound ``new`` admits all that ``old`` does (None: unbounded)."""
     if new is None:
         return True
     if old is None:
