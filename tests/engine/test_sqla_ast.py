@@ -355,7 +355,7 @@ def test_unreadable_server_default_reported() -> None:
     )
     assert column.server_default is None
     assert [item.reason for item in unfollowed] == [
-        "server_default cannot be read as SQL"
+        "a server_default that is not SQL text"
     ]
 
 

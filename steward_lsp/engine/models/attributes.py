@@ -281,7 +281,7 @@ def python_type_spec(
     if found is not None:
         return TypeSpec(found.name, text=source_text(node))
     unfollowed.append(
-        Unfollowed(node, f"no column type for annotation {source_text(node)}")
+        Unfollowed(node, f"the column type of annotation {source_text(node)}")
     )
     return TypeSpec(source_text(node), text=source_text(node), known=False)
 

@@ -294,8 +294,8 @@ def unfollowed_message(item: Unfollowed) -> str:
     source = ast.unparse(item.node) if isinstance(item.node, ast.expr) else ""
     if len(source) > _MAX_SOURCE:
         source = source[: _MAX_SOURCE - 3] + "..."
-    shown = f" ({source})" if source else ""
+    shown = f": {source}" if source else ""
     return (
-        f"steward cannot follow {item.reason}{shown} without running the code; "
+        f"steward cannot follow {item.reason} without running the code{shown}; "
         "the rest of the file is still analysed"
     )

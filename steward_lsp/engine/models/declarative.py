@@ -140,7 +140,11 @@ class DeclarativeBuilder:
         if isinstance(target, ast.Call) and owner.symbol(target.func) == "Table":
             read = read_table(target, owner, unfollowed)
         if read is None:
-            self.report.add(scope, unfollowed[:1] or [Unfollowed(node, "__table__")])
+            self.report.add(
+                scope,
+                unfollowed[:1]
+                or [Unfollowed(node, "a __table__ that is not a Table()")],
+            )
             return result
         table = read[0]
         table.class_name = model.binding.info.name
@@ -173,7 +177,7 @@ class DeclarativeBuilder:
             name = _declared_name(value, model) if is_function else string(value, scope)
             if name is not None:
                 return name, []
-            return None, [Unfollowed(value, "__tablename__ cannot be read")]
+            return None, [Unfollowed(value, "a __tablename__ that is not a literal")]
         if flavour == "flask" and (parent is None or self._own_primary_key(model)):
             return snake_case(model.binding.info.name), []
         return None, []
@@ -312,7 +316,9 @@ class DeclarativeBuilder:
         owner_scope = self.classes.project.scope(owner.module)
         node = _single_return(value) if isinstance(value, ast.FunctionDef) else value
         if node is None or not isinstance(node, ast.expr):
-            self.report.add(owner_scope, [Unfollowed(value, "__table_args__ function")])
+            self.report.add(
+                owner_scope, [Unfollowed(value, "a __table_args__ function")]
+            )
             table.uncertain = "__table_args__ could not be followed"
             return
         unfollowed: list[Unfollowed] = []

@@ -38,7 +38,9 @@ def apply_table_args(
     if isinstance(target, ast.Dict):
         return apply_table_options(table, target, target_scope, unfollowed)
     if not isinstance(target, (ast.Tuple, ast.List)):
-        unfollowed.append(Unfollowed(node, "__table_args__ is not a tuple or dict"))
+        unfollowed.append(
+            Unfollowed(node, "a __table_args__ that is not a tuple or dict")
+        )
         return False
     items = list(target.elts)
     readable = True
@@ -67,7 +69,9 @@ def apply_table_options(
     """Apply ``{"schema": ..., "comment": ..., "info": ...}``."""
     options = literal(node, scope)
     if not isinstance(options, dict):
-        unfollowed.append(Unfollowed(node, "__table_args__ options are not literals"))
+        unfollowed.append(
+            Unfollowed(node, "__table_args__ options that are not literals")
+        )
         return False
     schema = options.get("schema")
     if isinstance(schema, str):

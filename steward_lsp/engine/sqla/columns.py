@@ -124,7 +124,9 @@ def _read_positional(
         read.column.type = type_spec(arg, scope, unfollowed)
     else:
         unfollowed.append(
-            Unfollowed(arg, "column argument is neither a type nor a schema item")
+            Unfollowed(
+                arg, "a column argument that is neither a type nor a schema item"
+            )
         )
 
 
@@ -149,7 +151,9 @@ def _read_keyword(
     elif key == "server_default":
         text = server_default_text(value, scope)
         if text is UNREADABLE:
-            unfollowed.append(Unfollowed(value, "server_default cannot be read as SQL"))
+            unfollowed.append(
+                Unfollowed(value, "a server_default that is not SQL text")
+            )
         else:
             column.server_default = text if isinstance(text, str) else None
     elif key in {"nullable", "primary_key", "unique", "index"}:
@@ -174,7 +178,7 @@ def _read_flag(
     if flag is None and key in {"unique", "index"}:
         flag = False
     if not isinstance(flag, bool):
-        unfollowed.append(Unfollowed(value, f"{key}= is not True or False"))
+        unfollowed.append(Unfollowed(value, f"a {key}= that is not True or False"))
         read.explicit.discard(key)
         return
     setattr(read.column, key, flag)
@@ -187,7 +191,7 @@ def _read_info(
     if isinstance(info, dict):
         column.info = {str(key): item for key, item in info.items()}
     else:
-        unfollowed.append(Unfollowed(value, "info= is not a literal dict"))
+        unfollowed.append(Unfollowed(value, "an info= that is not a literal dict"))
 
 
 def _apply_nullable_default(read: ColumnRead) -> None:
@@ -208,7 +212,7 @@ def _add_foreign_key(
     call: ast.Call, read: ColumnRead, scope: Scope, unfollowed: list[Unfollowed]
 ) -> None:
     if not call.args:
-        unfollowed.append(Unfollowed(call, "ForeignKey() names no column"))
+        unfollowed.append(Unfollowed(call, "a ForeignKey() without a target"))
         return
     fk = ForeignKeyDef(columns=(), referred_table="", referred_columns=())
     _read_fk_options(call, fk, scope)
@@ -220,7 +224,7 @@ def _add_foreign_key(
     else:
         dotted = dotted_name(target)
         if dotted is None or "." not in dotted:
-            unfollowed.append(Unfollowed(target, "ForeignKey target cannot be read"))
+            unfollowed.append(Unfollowed(target, "the target of a ForeignKey"))
             return
         owner, _, attribute = dotted.rpartition(".")
         fk.referred_table = owner

@@ -81,14 +81,14 @@ def table_item(
     symbol = target_scope.symbol(target.func) if isinstance(target, ast.Call) else None
     if not isinstance(target, ast.Call) or symbol is None:
         unfollowed.append(
-            Unfollowed(node, "table argument is not a column or constraint")
+            Unfollowed(node, "a table argument that is not a column or constraint")
         )
         return None
     if symbol in COLUMN_FUNCTIONS:
         return column_def(target, target_scope, unfollowed, locate=locate)
     reader = _READERS.get(symbol)
     if reader is None:
-        unfollowed.append(Unfollowed(node, f"{symbol}() in a table is not read"))
+        unfollowed.append(Unfollowed(node, f"{symbol}() in a table"))
         return None
     item = reader(target, target_scope, unfollowed)
     if locate is not None:
@@ -141,7 +141,7 @@ def foreign_key_constraint(
     for element in _elements(remote, scope):
         target = foreign_key_target(element, scope)
         if target is None:
-            unfollowed.append(Unfollowed(element, "foreign key target cannot be read"))
+            unfollowed.append(Unfollowed(element, "the target of a foreign key"))
             continue
         fk.referred_schema, fk.referred_table, column = target
         referred.append(column)
@@ -155,7 +155,7 @@ def index_def(call: ast.Call, scope: Scope, unfollowed: list[Unfollowed]) -> Ind
     name_node = args.pop(0) if args else None
     name = constraint_name(name_node, scope)
     if name is None and name_node is not None and not _is_none(name_node):
-        unfollowed.append(Unfollowed(name_node, "index name is not a literal"))
+        unfollowed.append(Unfollowed(name_node, "an index name that is not a literal"))
     expressions = tuple(index_expression(arg, scope, unfollowed) for arg in args)
     unique = literal(keyword(call, "unique"), scope) is True
     return IndexDef(name, expressions, unique, dialect_options(call, scope))
@@ -185,7 +185,7 @@ def index_expression(node: ast.expr, scope: Scope, unfollowed: list[Unfollowed])
             return str(element.compile(compile_kwargs={"literal_binds": True}))
         except (SQLAlchemyError, TypeError, ValueError):
             pass
-    unfollowed.append(Unfollowed(node, "index expression kept as Python source"))
+    unfollowed.append(Unfollowed(node, "an index expression, kept as Python source,"))
     return source_text(node)
 
 
@@ -267,7 +267,7 @@ def _column_names(
     for node in nodes:
         name = column_name(node, scope)
         if name is None:
-            unfollowed.append(Unfollowed(node, "constraint column cannot be read"))
+            unfollowed.append(Unfollowed(node, "a constraint column"))
             continue
         names.append(name)
     return tuple(names)

@@ -54,7 +54,7 @@ def type_spec(node: ast.expr, scope: Scope, unfollowed: list[Unfollowed]) -> Typ
     target, target_scope = follow(node, scope)
     spec = _read_type(target, target_scope, unfollowed)
     if spec is None:
-        unfollowed.append(Unfollowed(node, f"type {text!r} is not a SQLAlchemy type"))
+        unfollowed.append(Unfollowed(node, "a type that is not from SQLAlchemy"))
         callee = node.func if isinstance(node, ast.Call) else node
         return TypeSpec(name=dotted_name(callee) or text, text=text, known=False)
     return TypeSpec(spec.name, spec.args, spec.kwargs, text, spec.known)
@@ -99,7 +99,7 @@ def _called_type(
             return TypeSpec(symbol, known=False)
         kwargs[item.arg] = _argument(item.value, scope, unfollowed)
     if any(value is UNREADABLE for value in (*args, *kwargs.values())):
-        unfollowed.append(Unfollowed(call, "type arguments are not literals"))
+        unfollowed.append(Unfollowed(call, "type arguments that are not literals"))
         return TypeSpec(symbol, known=False)
     return _normalized(symbol, args, kwargs)
 
@@ -165,7 +165,9 @@ def _enum(
             continue
         value = literal(item.value, scope) if item.arg else UNREADABLE
         if item.arg is None or value is UNREADABLE:
-            unfollowed.append(Unfollowed(item.value, "Enum option is not a literal"))
+            unfollowed.append(
+                Unfollowed(item.value, "an Enum option that is not a literal")
+            )
             known = False
             continue
         kwargs[item.arg] = value
@@ -187,10 +189,10 @@ def _enum(
         elif isinstance(value, str):
             labels.append(value)
         else:
-            unfollowed.append(Unfollowed(arg, "Enum labels cannot be read"))
+            unfollowed.append(Unfollowed(arg, "Enum labels that are not literals"))
             known = False
     if uses_values is None:
-        unfollowed.append(Unfollowed(call, "Enum values_callable cannot be read"))
+        unfollowed.append(Unfollowed(call, "the values_callable of an Enum"))
         known = False
     return TypeSpec(symbol, tuple(labels), tuple(sorted(kwargs.items())), known=known)
 
