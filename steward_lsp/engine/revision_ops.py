@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from alembic.operations import BatchOperations, Operations
 
 from steward_lsp.engine.migration import DialectGuard, Operation
+from steward_lsp.engine.revision_scope import LocalScope, module_function
 from steward_lsp.engine.revision_sql import execute_sql, named_table
 from steward_lsp.engine.schema import (
     CheckConstraintDef,
@@ -36,6 +37,7 @@ from steward_lsp.engine.sqla_ast import (
     column_def,
     constraint_name,
     dialect_options,
+    follow,
     index_expression,
     literal,
     server_default_text,
@@ -146,11 +148,11 @@ def _bind(signature: inspect.Signature, call: ast.Call) -> _Bound:
     has_varargs = any(p.kind is p.VAR_POSITIONAL for p in parameters)
     positional_count = sum(1 for p in fillable if p.kind is not p.KEYWORD_ONLY)
     for position, arg in enumerate(call.args):
-        if isinstance(arg, ast.Starred):
-            complete = False
-            continue
         if has_varargs and position >= positional_count:
+            # A starred argument here is expanded by the reader, if it can.
             varargs.append(arg)
+        elif isinstance(arg, ast.Starred):
+            complete = False
         elif position < len(fillable):
             named[fillable[position].name] = arg
         else:
@@ -198,11 +200,16 @@ def _read_create_table(operation: Operation, bound: _Bound, context: OpContext) 
     )
     operation.schema = table.schema
     for node in bound.varargs:
-        item = table_item(node, context.scope, context.unfollowed, context.locate)
-        if item is None:
+        items = _starred_items(node, context) if isinstance(node, ast.Starred) else None
+        if isinstance(node, ast.Starred) and items is None:
             operation.understood = False
-        else:
-            _add_table_item(table, item)
+            continue
+        for item_node, item_scope in items or [(node, context.scope)]:
+            item = table_item(item_node, item_scope, context.unfollowed, context.locate)
+            if item is None:
+                operation.understood = False
+            else:
+                _add_table_item(table, item)
     comment = bound.extra.get("comment")
     if comment is not None:
         table.comment = _text(comment, context)
@@ -211,6 +218,40 @@ def _read_create_table(operation: Operation, bound: _Bound, context: OpContext) 
         table.info = {str(key): value for key, value in info.items()}
     operation.table_def = table
     operation.params.update(_literal_params(bound, context, ("if_not_exists",)))
+
+
+def _starred_items(
+    node: ast.Starred, context: OpContext
+) -> list[tuple[ast.expr, Scope]] | None:
+    """Expand ``*COLUMNS`` (a literal list) or ``*_timestamps()`` (a helper of
+    the same file that returns one); None when it cannot be expanded."""
+    target, scope = follow(node.value, context.scope)
+    if isinstance(target, (ast.List, ast.Tuple)):
+        return [(element, scope) for element in target.elts]
+    if not (isinstance(target, ast.Call) and isinstance(target.func, ast.Name)):
+        return None
+    found = module_function(scope, target.func.id)
+    if found is None:
+        return None
+    function, module = found
+    body = [
+        statement
+        for statement in function.body
+        if not (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Constant)
+        )
+    ]
+    if len(body) != 1 or not isinstance(body[0], ast.Return):
+        return None
+    returned = body[0].value
+    if not isinstance(returned, (ast.List, ast.Tuple)):
+        return None
+    local = LocalScope.inside(module)
+    parameters = [*function.args.posonlyargs, *function.args.args]
+    for parameter, argument in zip(parameters, target.args, strict=False):
+        local.arguments[parameter.arg] = (argument, scope)
+    return [(element, local) for element in returned.elts]
 
 
 def _add_table_item(

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from steward_lsp.engine.migration import MigrationFunction, RevisionScript
 from steward_lsp.engine.pyast import LineIndex
-from steward_lsp.engine.revision_body import ModuleScope, read_function
+from steward_lsp.engine.revision_body import read_function
+from steward_lsp.engine.revision_scope import ModuleScope
 from steward_lsp.engine.schema import Location
 
 logger = logging.getLogger(__name__)

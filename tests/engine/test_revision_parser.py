@@ -534,3 +534,27 @@ def test_non_ascii_columns_are_code_points() -> None:
     assert first.table == "é"
     prefix = '    op.drop_table("é"); '
     assert second.location.span.start_col == len(prefix)
+
+
+def test_create_table_expands_starred_helpers() -> None:
+    operations = upgrade_ops(
+        """\
+        op.create_table("a", sa.Column("id", sa.Integer()), *_timestamps())
+        op.create_table("b", sa.Column("id", sa.Integer()), *EXTRA)
+        op.create_table("c", sa.Column("id", sa.Integer()), *unknown())
+        """,
+        PREAMBLE
+        + 'EXTRA = [sa.Column("note", sa.Text())]\n\n'
+        + "def _timestamps():\n"
+        + '    """Audit columns."""\n'
+        + '    return [sa.Column("created_at", sa.DateTime(), nullable=False),\n'
+        + '            sa.Column("updated_at", sa.DateTime())]\n',
+    )
+    tables = [o.table_def for o in operations]
+    assert all(t is not None for t in tables)
+    assert [list(t.columns) for t in tables if t is not None] == [
+        ["id", "created_at", "updated_at"],
+        ["id", "note"],
+        ["id"],
+    ]
+    assert [o.understood for o in operations] == [True, True, False]
