@@ -1,7 +1,8 @@
 """Shared fixtures: throwaway databases on the local servers.
 
 Each database fixture creates a database with a unique name, yields its
-SQLAlchemy URL and drops it afterwards. When the server is unreachable the
+SQLAlchemy URL and drops it afterwards, in the background, before the
+session ends. When the server is unreachable the
 test fails if the ``CI`` environment variable is set (CI must not silently
 skip database tests) and is skipped with the reason otherwise.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,8 +44,49 @@ def _admin_engine(url: str) -> sa.Engine:
     )
 
 
+class DatabaseDropper:
+    """A worker thread that drops finished test databases.
+
+    DROP DATABASE waits until the server has removed the database's files,
+    which can take more than a second, so tests do not wait for it. The
+    session waits for every drop before it ends and fails if one failed.
+    """
+
+    def __init__(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dropdb")
+        self._pending: list[Future[None]] = []
+
+    def drop(self, admin: sa.Engine, statement: str) -> None:
+        """Run ``statement`` on ``admin`` in the background, then dispose it."""
+        self._pending.append(self._executor.submit(_execute_once, admin, statement))
+
+    def wait(self) -> None:
+        """Wait for every drop; raise the error of the first that failed."""
+        self._executor.shutdown(wait=True)
+        for future in self._pending:
+            future.result()
+
+
+def _execute_once(admin: sa.Engine, statement: str) -> None:
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(statement))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_dropper() -> Iterator[DatabaseDropper]:
+    """Yield the session's dropper and wait for its drops at the end."""
+    dropper = DatabaseDropper()
+    try:
+        yield dropper
+    finally:
+        dropper.wait()
+
+
 @pytest.fixture
-def postgresql_url() -> Iterator[str]:
+def postgresql_url(database_dropper: DatabaseDropper) -> Iterator[str]:
     """Yield the URL of a new, empty PostgreSQL database; drop it afterwards."""
     admin = _admin_engine(f"{POSTGRESQL_SERVER}/postgres")
     name = _unique_name("steward_test")
@@ -56,13 +99,11 @@ def postgresql_url() -> Iterator[str]:
     try:
         yield f"{POSTGRESQL_SERVER}/{name}"
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        database_dropper.drop(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-def mariadb_url() -> Iterator[str]:
+def mariadb_url(database_dropper: DatabaseDropper) -> Iterator[str]:
     """Yield the URL of a new, empty MariaDB database; drop it afterwards."""
     admin = _admin_engine(f"{MARIADB_SERVER}/")
     name = _unique_name("steward_test")
@@ -75,9 +116,7 @@ def mariadb_url() -> Iterator[str]:
     try:
         yield f"{MARIADB_SERVER}/{name}"
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-        admin.dispose()
+        database_dropper.drop(admin, f"DROP DATABASE IF EXISTS `{name}`")
 
 
 @pytest.fixture
