@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from steward_lsp.engine.schema import Location, Span
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class LineIndex:
     """Convert ``ast`` positions (UTF-8 byte columns) to code-point columns."""
 
     def __init__(self, text: str):
-        self.lines = text.splitlines()
+        # Python ends lines only at \n, \r\n and \r; str.splitlines() also
+        # splits at form feeds and other separators, which shifts line numbers.
+        self.lines = _LINE_END.split(text)
 
     def column(self, line: int, byte_col: int) -> int:
         """Return the code-point column of byte column ``byte_col`` on ``line`` (0-based)."""

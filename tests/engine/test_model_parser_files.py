@@ -311,3 +311,15 @@ def test_registry_from_other_file(tmp_path: Path) -> None:
         )
         == []
     )
+
+
+def test_form_feed_keeps_line_numbers(tmp_path: Path) -> None:
+    source = NON_ASCII_PY.replace("\n\nclass Base", "\n\x0c\nclass Base")
+    package = write_project(tmp_path, {"models.py": source})
+    schema, _ = static_schema(package)
+    lines = (package / "models.py").read_text(encoding="utf-8").split("\n")
+    column = schema.tables["cafés"].columns["名前"]
+
+    assert column.location is not None
+    span = column.location.span
+    assert lines[span.start_line][span.start_col :].startswith("名前: Mapped")
