@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
 
 from steward_lsp.engine.migration import Operation
-from steward_lsp.engine.replay_constraints import (
-    drop_constraint,
-    name_mysql_foreign_keys,
+from steward_lsp.engine.replay_constraints import name_mysql_foreign_keys
+from steward_lsp.engine.replay_indexes import (
+    CONSTRAINT_HANDLERS,
+    MYSQL_DIALECTS,
+    Handler,
 )
-from steward_lsp.engine.replay_record import Recorder
+from steward_lsp.engine.replay_record import Recorder, changed_table
 from steward_lsp.engine.replay_sql import apply_sql, sql_tables
 from steward_lsp.engine.replay_state import WorkingSchema
 from steward_lsp.engine.schema import (
@@ -30,8 +31,6 @@ from steward_lsp.engine.schema import (
 )
 
 logger = logging.getLogger(__name__)
-
-_MYSQL_DIALECTS = {"mysql", "mariadb"}
 
 
 def apply_operation(
@@ -103,27 +102,6 @@ def _guarded_without_dialect(
         )
 
 
-def changed_table(
-    work: WorkingSchema, operation: Operation, recorder: Recorder
-) -> TableDef | None:
-    """Return the operation's table for changing; a missing one is made uncertain."""
-    if not operation.table:
-        return None
-    table = work.edit(operation.table, operation.schema)
-    if table is not None:
-        return table
-    reason = recorder.reason(
-        f"changes table {operation.table}, which no earlier revision creates"
-    )
-    table = TableDef(
-        operation.table, operation.schema, location=operation.location, uncertain=reason
-    )
-    work.put(table)
-    work.own(table)
-    recorder.uncertain(table.key, reason, operation)
-    return table
-
-
 # -- tables -------------------------------------------------------------------
 
 
@@ -136,7 +114,7 @@ def _create_table(
     if operation.params.get("if_not_exists") and work.get(table.name, table.schema):
         return
     work.put(table)
-    if work.dialect in _MYSQL_DIALECTS and any(
+    if work.dialect in MYSQL_DIALECTS and any(
         fk.name is None for fk in table.all_foreign_keys()
     ):
         edited = work.edit(table.name, table.schema)
@@ -248,7 +226,7 @@ def _add_column(work: WorkingSchema, operation: Operation, recorder: Recorder) -
     if operation.params.get("if_not_exists") and column.name in table.columns:
         return
     table.columns[column.name] = column
-    if work.dialect in _MYSQL_DIALECTS and column.foreign_keys:
+    if work.dialect in MYSQL_DIALECTS and column.foreign_keys:
         name_mysql_foreign_keys(work, table)
     recorder.event(f"{table.key}.{column.name}", operation, "added")
 
@@ -336,144 +314,12 @@ def _rename_column(table: TableDef, old: str, new: str) -> None:
     ]
 
 
-# -- indexes and constraints --------------------------------------------------
-
-
-def _create_index(
-    work: WorkingSchema, operation: Operation, recorder: Recorder
-) -> None:
-    index = operation.index
-    table = changed_table(work, operation, recorder)
-    if table is None or index is None:
-        return
-    if index.name is not None:
-        table.indexes = [i for i in table.indexes if i.name != index.name]
-    table.indexes.append(index)
-    label = index.name or "unnamed index"
-    recorder.event(table.key, operation, f"index {label} created")
-    for expression in index.expressions:
-        if expression in table.columns:
-            recorder.event(
-                f"{table.key}.{expression}", operation, f"indexed by {label}"
-            )
-
-
-def _drop_index(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
-    name = operation.constraint_name
-    if name is None:
-        return
-    candidates = (
-        [work.get(operation.table, operation.schema)]
-        if operation.table
-        else list(work.tables())
-    )
-    for candidate in candidates:
-        if candidate is None:
-            continue
-        if any(i.name == name for i in candidate.indexes):
-            table = work.edit(candidate.name, candidate.schema)
-            assert table is not None
-            table.indexes = [i for i in table.indexes if i.name != name]
-            recorder.event(table.key, operation, f"index {name} dropped")
-            return
-        for column in candidate.columns.values():
-            if (
-                column.index
-                and work.convention_name("ix", candidate.name, column.name) == name
-            ):
-                table = work.edit(candidate.name, candidate.schema)
-                assert table is not None
-                edited = work.edit_column(table, column.name)
-                assert edited is not None
-                # ``index=True, unique=True`` builds one unique index.
-                edited.index = False
-                edited.unique = False
-                recorder.event(
-                    f"{table.key}.{column.name}", operation, f"index {name} dropped"
-                )
-                return
-    logger.debug("drop_index of unknown index %s", name)
-
-
-def _create_unique(
-    work: WorkingSchema, operation: Operation, recorder: Recorder
-) -> None:
-    table = changed_table(work, operation, recorder)
-    if table is None or operation.unique is None:
-        return
-    table.uniques.append(operation.unique)
-    recorder.event(
-        table.key, operation, f"unique constraint {operation.unique.name or ''} created"
-    )
-
-
-def _create_foreign_key(
-    work: WorkingSchema, operation: Operation, recorder: Recorder
-) -> None:
-    table = changed_table(work, operation, recorder)
-    if table is None or operation.foreign_key is None:
-        return
-    table.foreign_keys.append(operation.foreign_key)
-    if work.dialect in _MYSQL_DIALECTS and operation.foreign_key.name is None:
-        name_mysql_foreign_keys(work, table)
-    recorder.event(table.key, operation, "foreign key created")
-    for column in operation.foreign_key.columns:
-        recorder.event(f"{table.key}.{column}", operation, "foreign key created")
-
-
-def _create_check(
-    work: WorkingSchema, operation: Operation, recorder: Recorder
-) -> None:
-    table = changed_table(work, operation, recorder)
-    if table is None or operation.check is None:
-        return
-    table.checks.append(operation.check)
-    recorder.event(table.key, operation, "check constraint created")
-
-
-def _create_primary_key(
-    work: WorkingSchema, operation: Operation, recorder: Recorder
-) -> None:
-    table = changed_table(work, operation, recorder)
-    columns = operation.params.get("columns")
-    if table is None or not isinstance(columns, tuple):
-        return
-    for name in columns:
-        column = work.edit_column(table, str(name))
-        if column is not None:
-            column.primary_key = True
-            column.nullable = False
-    table.primary_key_name = operation.constraint_name
-    recorder.event(table.key, operation, "primary key created")
-
-
-def _drop_constraint(
-    work: WorkingSchema, operation: Operation, recorder: Recorder
-) -> None:
-    name, kind = operation.constraint_name, operation.constraint_type
-    table = changed_table(work, operation, recorder)
-    if table is None or name is None:
-        return
-    if drop_constraint(work, table, name, kind):
-        recorder.event(table.key, operation, f"constraint {name} dropped")
-        return
-    recorder.mark_uncertain(
-        work,
-        table.name,
-        table.schema,
-        f"drops constraint {name}, which the static analysis cannot match by name",
-        operation,
-    )
-
-
-_Handler = Callable[[WorkingSchema, Operation, Recorder], None]
-
-
 def _insert_rows(work: WorkingSchema, operation: Operation, recorder: Recorder) -> None:
     """Leave the schema as it is: ``bulk_insert`` adds rows only."""
 
 
-_HANDLERS: dict[str, _Handler] = {
+_HANDLERS: dict[str, Handler] = {
+    **CONSTRAINT_HANDLERS,
     "bulk_insert": _insert_rows,
     "create_table": _create_table,
     "drop_table": _drop_table,
@@ -483,11 +329,4 @@ _HANDLERS: dict[str, _Handler] = {
     "add_column": _add_column,
     "drop_column": _drop_column,
     "alter_column": _alter_column,
-    "create_index": _create_index,
-    "drop_index": _drop_index,
-    "create_unique_constraint": _create_unique,
-    "create_foreign_key": _create_foreign_key,
-    "create_check_constraint": _create_check,
-    "create_primary_key": _create_primary_key,
-    "drop_constraint": _drop_constraint,
 }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from steward_lsp.engine.migration import Operation
 from steward_lsp.engine.replay_state import WorkingSchema
-from steward_lsp.engine.schema import Location, table_key
+from steward_lsp.engine.schema import Location, TableDef, table_key
 
 
 @dataclass(frozen=True)
@@ -72,3 +72,24 @@ class Recorder:
     def mark_everywhere(self, description: str, operation: Operation) -> None:
         """Record that ``operation`` may have changed tables it does not name."""
         self.everywhere(self.reason(description), operation)
+
+
+def changed_table(
+    work: WorkingSchema, operation: Operation, recorder: Recorder
+) -> TableDef | None:
+    """Return the operation's table for changing; a missing one is made uncertain."""
+    if not operation.table:
+        return None
+    table = work.edit(operation.table, operation.schema)
+    if table is not None:
+        return table
+    reason = recorder.reason(
+        f"changes table {operation.table}, which no earlier revision creates"
+    )
+    table = TableDef(
+        operation.table, operation.schema, location=operation.location, uncertain=reason
+    )
+    work.put(table)
+    work.own(table)
+    recorder.uncertain(table.key, reason, operation)
+    return table
