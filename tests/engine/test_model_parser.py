@@ -308,6 +308,25 @@ MORE_CASES = {
             id = Column(Integer, primary_key=True)
             size = Column(Integer, nullable=False, server_default=text("0"))
     """,
+    "declared-attr-computed-names": """
+        from sqlalchemy.orm import declared_attr
+
+        class Plural:
+            @declared_attr.directive
+            def __tablename__(cls) -> str:
+                return f"{cls.__name__.lower()}s"
+
+        class Upper:
+            @declared_attr.directive
+            def __tablename__(cls) -> str:
+                return "t_" + cls.__name__.upper()
+
+        class Book(Plural, Base):
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class Shelf(Upper, Base):
+            id: Mapped[int] = mapped_column(primary_key=True)
+    """,
     "enum-in-type-annotation-map": """
         class Color(enum.Enum):
             red = "R"

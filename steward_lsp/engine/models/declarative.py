@@ -349,23 +349,48 @@ class DeclarativeBuilder:
 
 
 def _declared_name(value: ast.expr | ast.FunctionDef, model: ClassModel) -> str | None:
-    """Evaluate ``return cls.__name__.lower()`` and ``return "name"`` bodies."""
+    """Evaluate a ``__tablename__`` function built from ``cls.__name__``.
+
+    Reads a literal, ``cls.__name__`` with ``.lower()``/``.upper()``, ``+``
+    and f-strings of those (``f"{cls.__name__.lower()}s"``).
+    """
     if not isinstance(value, ast.FunctionDef):
         return None
     node = _single_return(value)
+    return _name_text(node, model.binding.info.name) if node is not None else None
+
+
+_STRING_METHODS = {"lower": str.lower, "upper": str.upper}
+
+
+def _name_text(node: ast.expr, class_name: str) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
-    class_name = model.binding.info.name
     if isinstance(node, ast.Attribute) and node.attr == "__name__":
         return class_name
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "lower"
-        and isinstance(node.func.value, ast.Attribute)
-        and node.func.value.attr == "__name__"
-    ):
-        return class_name.lower()
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        method = _STRING_METHODS.get(node.func.attr)
+        inner = _name_text(node.func.value, class_name)
+        if method is None or inner is None or node.args:
+            return None
+        return method(inner)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _name_text(node.left, class_name)
+        right = _name_text(node.right, class_name)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.JoinedStr):
+        parts: list[str] = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.conversion != -1 or part.format_spec is not None:
+                    return None
+                text = _name_text(part.value, class_name)
+            else:
+                text = _name_text(part, class_name)
+            if text is None:
+                return None
+            parts.append(text)
+        return "".join(parts)
     return None
 
 
