@@ -45,6 +45,12 @@ from steward_lsp.engine.schema import SchemaState
 
 WORKSPACES = Path(__file__).resolve().parent.parent / "workspaces"
 
+# SQLModel's process-wide registry keeps the classes of a fixture imported
+# before, and warns when the next dialect's case imports them again.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This declarative base already contains a class:sqlalchemy.exc.SAWarning"
+)
+
 DRIFT_CODES = {f"STW{number}" for number in range(101, 110)}
 
 # Codes whose findings name no column: tables, and indexes or constraints,
