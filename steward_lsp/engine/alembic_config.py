@@ -3,10 +3,11 @@
 The rules follow ``alembic/config.py`` of Alembic 1.16 to 1.20. The ini file
 is read with :class:`configparser.ConfigParser` with ``here`` as a default,
 so ``%(here)s`` expands to the ini folder. Ini options take priority over
-``[tool.alembic]`` in the pyproject.toml beside it. ``version_locations`` and
-``prepend_sys_path`` are split on ``path_separator`` (or the deprecated
-``version_path_separator``), and on Alembic's legacy separators when neither
-is set.
+``[tool.alembic]`` in the pyproject.toml beside it. ``version_locations`` is
+split on ``path_separator`` (or the deprecated ``version_path_separator``),
+``prepend_sys_path`` on ``path_separator`` only, and either on Alembic's
+legacy separators when none is set. A separator is read only when the list
+it splits is set, so an unused invalid one is no problem, as in Alembic.
 """
 
 from __future__ import annotations
@@ -134,12 +135,16 @@ def build_config(
 
     config.script_location = reader.string("script_location")
     config.file_template = reader.string("file_template")
-    separator = reader.separator()
+    # Alembic reads a separator only to split a list that is set, and
+    # prepend_sys_path ignores the deprecated version_path_separator.
     config.version_locations = reader.paths(
-        "version_locations", separator, _LEGACY_VERSION_SPLIT
+        "version_locations",
+        ("path_separator", "version_path_separator"),
+        _LEGACY_VERSION_SPLIT,
     )
     config.prepend_sys_path = (
-        reader.paths("prepend_sys_path", separator, _LEGACY_SYS_PATH_SPLIT) or []
+        reader.paths("prepend_sys_path", ("path_separator",), _LEGACY_SYS_PATH_SPLIT)
+        or []
     )
     url = reader.raw_ini("sqlalchemy.url")
     config.dialect = dialect_from_url(url) if url else None
@@ -230,8 +235,8 @@ class _OptionReader:
             return None
         return toml_value
 
-    def separator(self) -> str | None:
-        for name in ("path_separator", "version_path_separator"):
+    def separator(self, names: tuple[str, ...]) -> str | None:
+        for name in names:
             value = self.string(name)
             if value is None:
                 continue
@@ -245,10 +250,11 @@ class _OptionReader:
         return None
 
     def paths(
-        self, name: str, separator: str | None, legacy: re.Pattern[str]
+        self, name: str, separator_names: tuple[str, ...], legacy: re.Pattern[str]
     ) -> list[str] | None:
         text = self.ini(name)
         if text:
+            separator = self.separator(separator_names)
             if separator is None:
                 return [part for part in legacy.split(text.strip()) if part]
             return [part.strip() for part in text.split(separator) if part.strip()]

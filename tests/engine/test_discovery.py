@@ -179,13 +179,31 @@ def test_space_separator_keeps_path_with_colon(tmp_path: Path) -> None:
 
 
 def test_invalid_path_separator_is_a_problem(tmp_path: Path) -> None:
-    ini = "[alembic]\nscript_location = migrations\npath_separator = comma\n"
+    ini = (
+        "[alembic]\nscript_location = migrations\npath_separator = comma\n"
+        "version_locations = a b\n"
+    )
     project(tmp_path, ini=ini)
     problems = discover(tmp_path)[1]
 
     assert len(problems) == 1
     assert "alembic.ini" in problems[0]
     assert "path_separator" in problems[0]
+
+
+def test_unused_separator_with_inline_comment_is_ignored(tmp_path: Path) -> None:
+    # Alembic keeps "# ..." in the value (no inline comments in its
+    # ConfigParser) but reads version_path_separator only to split
+    # version_locations, and never for prepend_sys_path.
+    ini = (
+        "[alembic]\nscript_location = migrations\nprepend_sys_path = src lib\n"
+        "version_path_separator = os  # the default of new projects\n"
+    )
+    project(tmp_path, ini=ini)
+    environments, problems = discover(tmp_path)
+
+    assert problems == []
+    assert only(environments).script_location == tmp_path.resolve() / "migrations"
 
 
 def test_tool_alembic_in_pyproject(tmp_path: Path) -> None:
