@@ -89,9 +89,12 @@ def environment_sections(parser: configparser.ConfigParser) -> list[str]:
 
     Alembic reads ``[alembic]`` by default and another section with
     ``alembic --name SECTION``; any section with a ``script_location`` is one.
+    An ``[alembic]`` without one is an environment only when no other section
+    names one: Flask-Migrate passes script_location in code, while a file
+    whose ``[core]`` and ``[tenant]`` each name one is run with ``--name``.
     """
     sections = [s for s in parser.sections() if parser.has_option(s, "script_location")]
-    if MAIN_SECTION in parser.sections() and MAIN_SECTION not in sections:
+    if MAIN_SECTION in parser.sections() and not sections:
         sections.insert(0, MAIN_SECTION)
     return sections
 

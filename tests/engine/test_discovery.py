@@ -206,6 +206,38 @@ def test_unused_separator_with_inline_comment_is_ignored(tmp_path: Path) -> None
     assert only(environments).script_location == tmp_path.resolve() / "migrations"
 
 
+def test_named_sections_without_script_location_in_alembic(tmp_path: Path) -> None:
+    # Run as `alembic -n billing` / `-n audit`; [alembic] holds no location.
+    ini = """\
+        [alembic]
+        file_template = %%(rev)s
+
+        [billing]
+        script_location = shop:db/billing
+
+        [audit]
+        script_location = shop:db/audit
+        """
+    write(
+        tmp_path,
+        {
+            "alembic.ini": ini,
+            "shop/__init__.py": "",
+            "shop/models.py": MODELS_PY,
+            "shop/db/billing/env.py": env_py("from shop.models import Base"),
+            "shop/db/audit/env.py": env_py("from shop.models import Base"),
+        },
+    )
+    environments, problems = discover(tmp_path)
+
+    assert problems == []
+    root = tmp_path.resolve()
+    assert sorted(env.script_location for env in environments) == [
+        root / "shop/db/audit",
+        root / "shop/db/billing",
+    ]
+
+
 def test_tool_alembic_in_pyproject(tmp_path: Path) -> None:
     pyproject = """\
         [tool.alembic]
