@@ -2,7 +2,7 @@
 
 Every engine call runs on one worker thread, which serializes access to the
 Workspaces (they are not thread-safe) and keeps the event loop free to
-answer the client while an analysis runs. An analysis that finishes after
+respond to the client while an analysis runs. An analysis that finishes after
 an open buffer changed is dropped instead of published: the change has
 scheduled a newer one.
 """
