@@ -398,7 +398,7 @@ def test_more_idioms_match_sqlalchemy(tmp_path: Path, source: str) -> None:
         assert compare_table(schema.tables[key], table, schema.naming_convention) == []
 
 
-def test_computed_index_name_reported(tmp_path: Path) -> None:
+def test_declared_attr_index_name(tmp_path: Path) -> None:
     source = """
         from sqlalchemy.orm import declared_attr
 
@@ -414,9 +414,27 @@ def test_computed_index_name_reported(tmp_path: Path) -> None:
     """
     package = write_project(tmp_path, {"models.py": DECLARATIVE_HEAD + dedent(source)})
     schema, findings = static_schema(package)
+    real = real_tables(package, ["models"])
+
+    assert findings == []
+    assert schema.tables["coupons"].uncertain is None
+    problems = compare_table(schema.tables["coupons"], real["coupons"], {})
+    assert problems == []
+
+
+def test_computed_index_name_reported(tmp_path: Path) -> None:
+    source = """
+        class Coupon(Base):
+            __tablename__ = "coupons"
+            __table_args__ = (Index(make_name("code"), "code"),)
+            id: Mapped[int] = mapped_column(primary_key=True)
+            code: Mapped[str] = mapped_column(String(12))
+    """
+    package = write_project(tmp_path, {"models.py": DECLARATIVE_HEAD + dedent(source)})
+    schema, findings = static_schema(package)
     lines = (package / "models.py").read_text().splitlines()
 
     assert [finding.code for finding in findings] == ["STW100"]
-    assert "Index(f" in lines[findings[0].location.span.start_line]
+    assert "make_name" in lines[findings[0].location.span.start_line]
     assert schema.tables["coupons"].uncertain is not None
     assert sorted(schema.tables["coupons"].columns) == ["code", "id"]

@@ -24,7 +24,7 @@ from steward_lsp.engine.models.sqlmodel_fields import read_field
 from steward_lsp.engine.models.summary import Attribute, ModuleSummary
 from steward_lsp.engine.models.table_args import apply_table_args
 from steward_lsp.engine.schema import Location, Span, TableDef
-from steward_lsp.engine.sqla_ast import ColumnRead, Unfollowed, follow, string
+from steward_lsp.engine.sqla_ast import ColumnRead, Scope, Unfollowed, follow, string
 
 # Attributes of a declarative base that are configuration, not columns.
 _BASE_SETTINGS = {"metadata", "registry", "type_annotation_map"}
@@ -323,6 +323,9 @@ class DeclarativeBuilder:
             return
         unfollowed: list[Unfollowed] = []
         module = owner.module
+        if is_function:
+            # ``cls`` in a declared_attr is the mapped class.
+            owner_scope = ClassScope(owner_scope, table.name, model.binding.info.name)
         readable = apply_table_args(
             table,
             node,
@@ -333,7 +336,6 @@ class DeclarativeBuilder:
         self.report.add(owner_scope, unfollowed[:1])
         if not readable:
             table.uncertain = "__table_args__ could not be followed"
-        del is_function
 
     def _report_bases(self, model: ClassModel, scope: ModuleScope) -> None:
         from steward_lsp.engine.models.classes import COLUMN_FREE_BASES
@@ -346,6 +348,24 @@ class DeclarativeBuilder:
             self.report.add(
                 scope, [Unfollowed(node, f"base class {ast.unparse(node)}")]
             )
+
+
+class ClassScope(ModuleScope):
+    """A module scope where ``cls.__tablename__`` and ``cls.__name__`` are known."""
+
+    def __init__(self, scope: ModuleScope, table_name: str, class_name: str):
+        super().__init__(scope.module, scope.project)
+        self._class_values = {
+            "cls.__tablename__": ast.Constant(table_name),
+            "cls.__name__": ast.Constant(class_name),
+        }
+
+    def value(self, name: str) -> tuple[ast.expr, Scope] | None:
+        """Return ``cls`` attributes of the mapped class, else module bindings."""
+        found = self._class_values.get(name)
+        if found is not None:
+            return found, self
+        return super().value(name)
 
 
 def _declared_name(value: ast.expr | ast.FunctionDef, model: ClassModel) -> str | None:

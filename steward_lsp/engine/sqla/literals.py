@@ -35,8 +35,9 @@ def literal(node: ast.AST | None, scope: Scope, depth: int = 0) -> object:
     """Return the Python value of a literal ``node``, or :data:`UNREADABLE`.
 
     Strings, numbers, booleans, None, tuples, lists, sets, dicts, a unary
-    minus and module-level names bound to such literals are read. Lists and
-    sets become tuples, so values stay hashable inside a TypeSpec.
+    minus, f-strings of such values, and names (dotted ones too) that the
+    scope binds to them are read. Lists and sets become tuples, so values
+    stay hashable inside a TypeSpec.
     """
     if node is None:
         return UNREADABLE
@@ -54,11 +55,29 @@ def literal(node: ast.AST | None, scope: Scope, depth: int = 0) -> object:
         if isinstance(inner, (int, float)) and not isinstance(inner, bool):
             return -inner
         return UNREADABLE
-    if isinstance(node, ast.Name) and depth < _MAX_FOLLOW:
-        bound = scope.value(node.id)
+    if isinstance(node, ast.JoinedStr):
+        return _literal_fstring(node, scope, depth)
+    name = dotted_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    if name is not None and depth < _MAX_FOLLOW:
+        bound = scope.value(name)
         if bound is not None:
             return literal(bound[0], bound[1], depth + 1)
     return UNREADABLE
+
+
+def _literal_fstring(node: ast.JoinedStr, scope: Scope, depth: int) -> object:
+    parts: list[str] = []
+    for part in node.values:
+        if isinstance(part, ast.FormattedValue):
+            if part.conversion != -1 or part.format_spec is not None:
+                return UNREADABLE
+            value = literal(part.value, scope, depth)
+        else:
+            value = literal(part, scope, depth)
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            return UNREADABLE
+        parts.append(str(value))
+    return "".join(parts)
 
 
 def _literal_dict(node: ast.Dict, scope: Scope, depth: int) -> object:
