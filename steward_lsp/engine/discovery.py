@@ -2,10 +2,12 @@
 
 An environment is found from any ``*.ini`` file with a section that sets
 ``script_location`` (``alembic.ini`` is always read), from ``[tool.alembic]``
-in a ``pyproject.toml``, and from Flask-Migrate's layout, where
+in a ``pyproject.toml``, from Flask-Migrate's layout, where
 ``migrations/alembic.ini`` sets no script_location because Flask-Migrate
-passes the folder itself. Relative paths are resolved against the folder of
-the configuration file, the folder Alembic is normally run from.
+passes the folder itself, and from a script folder with env.py,
+script.py.mako and versions/ that no configuration names. Relative paths
+are resolved against the folder of the configuration file, the folder
+Alembic is normally run from.
 """
 
 from __future__ import annotations
@@ -55,8 +57,12 @@ def discover_environments(
     folders = FolderFilter(root, settings.exclude)
     problems: list[str] = []
     configs: list[AlembicConfig] = []
+    bare_folders: list[AlembicConfig] = []
     for folder, files in walk_folders(root, folders):
         configs.extend(_configs_in_folder(folder, files, problems))
+        bare_folders.extend(_bare_script_folder(folder, files))
+    # Last, so that a configuration naming the same folder is used instead.
+    configs.extend(bare_folders)
 
     environments: list[Environment] = []
     script_locations: set[Path] = set()
@@ -107,6 +113,21 @@ def _configs_in_folder(
             alembic_config.build_config(folder, None, "", None, toml_table, toml_file)
         )
     return configs
+
+
+def _bare_script_folder(folder: Path, files: list[str]) -> list[AlembicConfig]:
+    """Return a config for a script folder that has no configuration file.
+
+    Some projects build Alembic's Config in code (``Config()`` with
+    ``set_main_option("script_location", ...)``); the folder ``alembic init``
+    made still holds env.py, script.py.mako and versions/.
+    """
+    names = set(files)
+    if not {"env.py", "script.py.mako"} <= names or not (folder / "versions").is_dir():
+        return []
+    if any(name.endswith(".ini") for name in names) or "pyproject.toml" in names:
+        return []
+    return [AlembicConfig(folder, f"{folder / 'env.py'} (no alembic.ini)")]
 
 
 def _build_environment(

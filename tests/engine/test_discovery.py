@@ -238,6 +238,44 @@ def test_named_sections_without_script_location_in_alembic(tmp_path: Path) -> No
     ]
 
 
+def test_script_folder_without_configuration_file(tmp_path: Path) -> None:
+    # Config built in code: only the folder `alembic init` made is on disk.
+    write(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": MODELS_PY,
+            "shop/db/env.py": env_py("from shop.models import Base"),
+            "shop/db/script.py.mako": "${upgrades}\n",
+            "shop/db/versions/.keep": "",
+        },
+    )
+    environments, problems = discover(tmp_path)
+
+    assert problems == []
+    env = only(environments)
+    assert env.script_location == tmp_path.resolve() / "shop/db"
+    assert env.config_file is None
+    assert "shop/models.py" in relative(env.model_files, tmp_path)
+
+
+def test_configuration_file_wins_over_bare_script_folder(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "alembic.ini": "[alembic]\nscript_location = migrations\n",
+            "migrations/env.py": env_py("from app.models import Base"),
+            "migrations/script.py.mako": "${upgrades}\n",
+            "migrations/versions/.keep": "",
+            "app/__init__.py": "",
+            "app/models.py": MODELS_PY,
+        },
+    )
+    env = only(discover(tmp_path)[0])
+
+    assert env.config_file == tmp_path.resolve() / "alembic.ini"
+
+
 def test_tool_alembic_in_pyproject(tmp_path: Path) -> None:
     pyproject = """\
         [tool.alembic]
