@@ -188,8 +188,10 @@ def _fixture_imports(project: Path) -> Iterator[None]:
         yield
     finally:
         # A finder cached for "." keeps the folder that was current when it
-        # was created, so finders of the added entries are dropped too.
-        for entry in set(sys.path) - set(saved_path):
+        # was created, so finders of the added entries are dropped too, and
+        # of relative entries an earlier test may have left on sys.path.
+        relative = {entry for entry in sys.path if not Path(entry).is_absolute()}
+        for entry in (set(sys.path) - set(saved_path)) | relative:
             sys.path_importer_cache.pop(entry, None)
         sys.path[:] = saved_path
         sys.dont_write_bytecode = saved_bytecode
