@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 from model_oracle import compare_table, real_tables, static_schema, write_project
 
-from steward_lsp.engine.models.declarative import snake_case
+from steward_lsp.engine.models.table_names import snake_case
 
 FLASK_HEAD = """
 from typing import Optional

@@ -12,19 +12,24 @@ table (single-table inheritance).
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
 from steward_lsp.engine.models.attributes import read_attribute
 from steward_lsp.engine.models.classes import ClassIndex, ClassModel
 from steward_lsp.engine.models.core import read_table
-from steward_lsp.engine.models.linked_scope import ModuleScope
+from steward_lsp.engine.models.linked_scope import ClassScope, ModuleScope
 from steward_lsp.engine.models.linker import ClassBinding
+from steward_lsp.engine.models.locations import attribute_location, class_location
 from steward_lsp.engine.models.sqlmodel_fields import read_field
 from steward_lsp.engine.models.summary import Attribute, ModuleSummary
 from steward_lsp.engine.models.table_args import apply_table_args
-from steward_lsp.engine.schema import Location, Span, TableDef
-from steward_lsp.engine.sqla_ast import ColumnRead, Scope, Unfollowed, follow, string
+from steward_lsp.engine.models.table_names import (
+    declared_table_name,
+    single_return,
+    snake_case,
+)
+from steward_lsp.engine.schema import TableDef
+from steward_lsp.engine.sqla_ast import ColumnRead, Unfollowed, follow, string
 
 # Attributes of a declarative base that are configuration, not columns.
 _BASE_SETTINGS = {"metadata", "registry", "type_annotation_map"}
@@ -174,7 +179,11 @@ class DeclarativeBuilder:
         if found is not None:
             owner, value, is_function = found
             scope = self.classes.project.scope(owner.module)
-            name = _declared_name(value, model) if is_function else string(value, scope)
+            name = (
+                declared_table_name(value, model.binding.info.name)
+                if is_function
+                else string(value, scope)
+            )
             if name is not None:
                 return name, []
             return None, [Unfollowed(value, "a __tablename__ that is not a literal")]
@@ -221,7 +230,7 @@ class DeclarativeBuilder:
             column = self._read(model, attribute, owner_scope, table)
             if column is None:
                 continue
-            location = attribute_location(ancestor, attribute, model.binding)
+            location = attribute_location(ancestor, attribute)
             column.column.location = location
             for fk in column.column.foreign_keys:
                 fk.location = location
@@ -287,7 +296,7 @@ class DeclarativeBuilder:
         for name, function in ancestor.info.declared_attrs.items():
             if name.startswith("__") or name in result.attribute_columns:
                 continue
-            value = _single_return(function)
+            value = single_return(function)
             if value is None:
                 self.report.add(scope, [Unfollowed(function, f"declared_attr {name}")])
                 table.uncertain = f"declared_attr {name} could not be followed"
@@ -296,9 +305,7 @@ class DeclarativeBuilder:
             column = self._read(model, attribute, scope, table)
             if column is None:
                 continue
-            column.column.location = attribute_location(
-                ancestor, attribute, model.binding
-            )
+            column.column.location = attribute_location(ancestor, attribute)
             table.columns.setdefault(column.column.name, column.column)
             result.attribute_columns[name] = column.column.name
             if column.class_references:
@@ -314,7 +321,7 @@ class DeclarativeBuilder:
             return
         owner, value, is_function = found
         owner_scope = self.classes.project.scope(owner.module)
-        node = _single_return(value) if isinstance(value, ast.FunctionDef) else value
+        node = single_return(value) if isinstance(value, ast.FunctionDef) else value
         if node is None or not isinstance(node, ast.expr):
             self.report.add(
                 owner_scope, [Unfollowed(value, "a __table_args__ function")]
@@ -348,109 +355,3 @@ class DeclarativeBuilder:
             self.report.add(
                 scope, [Unfollowed(node, f"base class {ast.unparse(node)}")]
             )
-
-
-class ClassScope(ModuleScope):
-    """A module scope where ``cls.__tablename__`` and ``cls.__name__`` are known."""
-
-    def __init__(self, scope: ModuleScope, table_name: str, class_name: str):
-        super().__init__(scope.module, scope.project)
-        self._class_values = {
-            "cls.__tablename__": ast.Constant(table_name),
-            "cls.__name__": ast.Constant(class_name),
-        }
-
-    def value(self, name: str) -> tuple[ast.expr, Scope] | None:
-        """Return ``cls`` attributes of the mapped class, else module bindings."""
-        found = self._class_values.get(name)
-        if found is not None:
-            return found, self
-        return super().value(name)
-
-
-def _declared_name(value: ast.expr | ast.FunctionDef, model: ClassModel) -> str | None:
-    """Evaluate a ``__tablename__`` function built from ``cls.__name__``.
-
-    Reads a literal, ``cls.__name__`` with ``.lower()``/``.upper()``, ``+``
-    and f-strings of those (``f"{cls.__name__.lower()}s"``).
-    """
-    if not isinstance(value, ast.FunctionDef):
-        return None
-    node = _single_return(value)
-    return _name_text(node, model.binding.info.name) if node is not None else None
-
-
-_STRING_METHODS = {"lower": str.lower, "upper": str.upper}
-
-
-def _name_text(node: ast.expr, class_name: str) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Attribute) and node.attr == "__name__":
-        return class_name
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        method = _STRING_METHODS.get(node.func.attr)
-        inner = _name_text(node.func.value, class_name)
-        if method is None or inner is None or node.args:
-            return None
-        return method(inner)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = _name_text(node.left, class_name)
-        right = _name_text(node.right, class_name)
-        return left + right if left is not None and right is not None else None
-    if isinstance(node, ast.JoinedStr):
-        parts: list[str] = []
-        for part in node.values:
-            if isinstance(part, ast.FormattedValue):
-                if part.conversion != -1 or part.format_spec is not None:
-                    return None
-                text = _name_text(part.value, class_name)
-            else:
-                text = _name_text(part, class_name)
-            if text is None:
-                return None
-            parts.append(text)
-        return "".join(parts)
-    return None
-
-
-def _single_return(function: ast.FunctionDef) -> ast.expr | None:
-    body = [
-        node
-        for node in function.body
-        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
-    ]
-    if len(body) == 1 and isinstance(body[0], ast.Return):
-        return body[0].value
-    return None
-
-
-# Before an upper-case letter that follows a lower-case letter or digit, or
-# that starts a capitalized word other than the first.
-_SNAKE_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<!^)(?=[A-Z][a-z])")
-
-
-def snake_case(name: str) -> str:
-    """Return the table name Flask-SQLAlchemy 3 derives from a class name."""
-    return _SNAKE_BOUNDARY.sub("_", name).lower().lstrip("_")
-
-
-def class_location(binding: ClassBinding) -> Location:
-    """Return the span of ``class Name`` on the class statement's line."""
-    node = binding.info.node
-    module = binding.module
-    line = node.lineno - 1
-    text = module.lines.lines[line] if line < len(module.lines.lines) else ""
-    start = module.lines.column(line, node.col_offset)
-    found = text.find(node.name, start)
-    end = found + len(node.name) if found >= 0 else start
-    return Location(module.path, Span(line, start, line, end))
-
-
-def attribute_location(
-    owner: ClassBinding, attribute: Attribute, mapped: ClassBinding
-) -> Location:
-    """Return where a column is declared: the statement in the class or mixin."""
-    module = owner.module
-    statement = attribute.statement
-    return module.lines.location(module.path, statement)

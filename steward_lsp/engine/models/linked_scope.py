@@ -212,3 +212,21 @@ def _methods(info: ClassInfo) -> list[str]:
         for node in info.node.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     ]
+
+
+class ClassScope(ModuleScope):
+    """A module scope where ``cls.__tablename__`` and ``cls.__name__`` are known."""
+
+    def __init__(self, scope: ModuleScope, table_name: str, class_name: str):
+        super().__init__(scope.module, scope.project)
+        self._class_values = {
+            "cls.__tablename__": ast.Constant(table_name),
+            "cls.__name__": ast.Constant(class_name),
+        }
+
+    def value(self, name: str) -> tuple[ast.expr, Scope] | None:
+        """Return ``cls`` attributes of the mapped class, else module bindings."""
+        found = self._class_values.get(name)
+        if found is not None:
+            return found, self
+        return super().value(name)
