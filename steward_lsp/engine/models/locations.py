@@ -1,4 +1,4 @@
-"""Where models are declared: the spans of findings on classes and columns."""
+"""Source spans of model classes and columns, where their findings sit."""
 
 from __future__ import annotations
 
