@@ -47,6 +47,14 @@ def publish_outcome(
     report_problems(server, folder, outcome.problems)
 
 
+def clear_folder(server: LanguageServer, folder: FolderState) -> None:
+    """Send empty diagnostics for every file of a folder the client closed."""
+    for uri, previous in folder.published.items():
+        if previous.diagnostics:
+            _send(server, uri, None, [])
+    folder.published.clear()
+
+
 def report_problems(
     server: LanguageServer, folder: FolderState, problems: list[str]
 ) -> None:

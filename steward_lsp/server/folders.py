@@ -79,6 +79,15 @@ class FolderSet:
         self.folders.append(folder)
         return folder
 
+    def remove(self, uri: str) -> FolderState | None:
+        """Remove the folder at ``uri`` and return it; None when unknown."""
+        root = uri_path(uri)
+        for folder in self.folders:
+            if folder.root == root:
+                self.folders.remove(folder)
+                return folder
+        return None
+
     def folder_of(self, path: Path) -> FolderState | None:
         """Return the innermost folder that contains ``path``."""
         candidates = [folder for folder in self.folders if folder.contains(path)]

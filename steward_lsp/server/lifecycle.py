@@ -15,6 +15,7 @@ from lsprotocol import types
 from steward_lsp import __version__
 from steward_lsp.server import client_settings, documents
 from steward_lsp.server.convert import path_uri
+from steward_lsp.server.diagnostics import clear_folder
 from steward_lsp.server.logging_bridge import connect_to_client
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ def register(server: StewardLanguageServer) -> None:
     server.add_feature(types.INITIALIZED, initialized)
     server.add_feature(
         types.WORKSPACE_DID_CHANGE_CONFIGURATION, did_change_configuration
+    )
+    server.add_feature(
+        types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS, did_change_workspace_folders
     )
     server.add_feature(types.SHUTDOWN, shutdown)
 
@@ -93,6 +97,31 @@ async def did_change_configuration(
 
     for folder in server.folders.folders:
         if folder.settings_changed:
+            server.scheduler.schedule(folder, delay=0)
+
+
+async def did_change_workspace_folders(
+    server: StewardLanguageServer, params: types.DidChangeWorkspaceFoldersParams
+) -> None:
+    """Drop removed folders with their diagnostics, and analyse added ones."""
+    for removed in params.event.removed:
+        folder = server.folders.remove(removed.uri)
+        if folder is not None:
+            logger.info("workspace folder removed: %s", folder.root)
+            clear_folder(server, folder)
+
+    added = []
+    for item in params.event.added:
+        folder = server.folders.add(item.uri, server.initial_settings)
+        if folder is None:
+            logger.warning("ignoring workspace folder %s: not a local folder", item.uri)
+            continue
+        logger.info("workspace folder added: %s", folder.root)
+        added.append(folder)
+
+    await client_settings.pull_settings(server)
+    for folder in server.folders.folders:
+        if folder in added or folder.settings_changed:
             server.scheduler.schedule(folder, delay=0)
 
 

@@ -142,6 +142,9 @@ class AnalysisScheduler:
             )
             return
 
+        if folder not in self._server.folders.folders:
+            logger.debug("dropped the analysis of %s: folder removed", folder.root)
+            return
         if _versions(self.open_documents(folder)) != _versions(job.documents):
             logger.debug("dropped the analysis of %s: a buffer changed", folder.root)
             return
