@@ -40,7 +40,7 @@ class AnalysisJob:
 class AnalysisOutcome:
     """Diagnostics per file and configuration problems of one analysis.
 
-    ``failed`` holds the URIs of files whose findings could not be converted;
+    ``failed`` contains the URIs of files whose findings could not be converted;
     the client keeps what it was last sent for them.
     """
 

@@ -44,8 +44,8 @@ def known_settings(values: dict[str, Any], source: str) -> dict[str, object]:
     """Return the entries of ``values`` that name steward settings.
 
     Clients put their own keys in the same section (VS Code's ``trace``, an
-    interpreter path); those are logged and left out rather than making the
-    engine reject every client setting.
+    interpreter path). Those are logged and left out, because the engine
+    would reject every client setting over one unknown key.
     """
     names = {field.name for field in settings_fields()}
     settings: dict[str, object] = {}
@@ -59,7 +59,7 @@ def known_settings(values: dict[str, Any], source: str) -> dict[str, object]:
 
 
 def supports_pull(server: StewardLanguageServer) -> bool:
-    """Tell whether the client answers ``workspace/configuration``."""
+    """Tell whether the client supports ``workspace/configuration`` requests."""
     workspace = server.client_capabilities.workspace
     return bool(workspace and workspace.configuration)
 
@@ -68,7 +68,7 @@ async def pull_settings(server: StewardLanguageServer) -> None:
     """Ask the client for each folder's ``steward`` section and store it.
 
     Values from the client override ``initializationOptions`` key by key.
-    A client that fails to answer leaves the settings as they were.
+    When the request fails, the settings stay as they were.
     """
     folders = server.folders.folders
     if not folders or not supports_pull(server):

@@ -22,7 +22,7 @@ class OpenDocument:
 
 @dataclass
 class PublishedDiagnostics:
-    """What the client was last sent for one file."""
+    """The diagnostics last sent to the client for one file."""
 
     version: int | None
     diagnostics: list[types.Diagnostic]
@@ -30,7 +30,7 @@ class PublishedDiagnostics:
 
 @dataclass(eq=False)
 class FolderState:
-    """One workspace folder and what the server knows about it.
+    """One workspace folder and the server's state for it.
 
     ``workspace`` is not thread-safe: only the analysis worker touches it,
     together with ``overlays`` (the buffers currently handed to it). The

@@ -1,6 +1,6 @@
 """Delivery of log records to the client as ``window/logMessage``.
 
-This is the only module that knows how records reach the editor. Records may
+This is the only module that sends records to the editor. Records may
 come from the analysis worker thread; they are handed to the event loop,
 which owns the connection to the client.
 """

@@ -101,7 +101,7 @@ def uri(path: Path) -> str:
 
 
 def supports_configuration(spec: str) -> bool:
-    """Tell whether the client of ``spec`` answers workspace/configuration."""
+    """Tell whether the client of ``spec`` supports workspace/configuration."""
     workspace = client_capabilities(spec).workspace
     return bool(workspace and workspace.configuration)
 
@@ -139,7 +139,7 @@ async def wait_for(
     client: LanguageClient,
     method: str,
     condition: Callable[[], bool],
-    what: str,
+    description: str,
     timeout: float = TIMEOUT_SECONDS,
 ) -> None:
     """Wait for notifications of ``method`` until ``condition()`` holds.
@@ -155,7 +155,9 @@ async def wait_for(
     try:
         await asyncio.wait_for(wait(), timeout)
     except TimeoutError:
-        raise AssertionError(f"timed out after {timeout}s waiting for {what}") from None
+        raise AssertionError(
+            f"timed out after {timeout}s waiting for {description}"
+        ) from None
 
 
 def diagnostics(client: LanguageClient, path: Path) -> Sequence[types.Diagnostic]:
@@ -172,7 +174,7 @@ async def wait_for_diagnostics(
     client: LanguageClient,
     path: Path,
     condition: Callable[[Sequence[types.Diagnostic]], bool],
-    what: str,
+    description: str,
     timeout: float = TIMEOUT_SECONDS,
 ) -> Sequence[types.Diagnostic]:
     """Wait until the diagnostics of ``path`` satisfy ``condition``."""
@@ -182,7 +184,7 @@ async def wait_for_diagnostics(
         lambda: (
             uri(path) in client.diagnostics and condition(diagnostics(client, path))
         ),
-        f"{what} in {path.name}",
+        f"{description} in {path.name}",
         timeout,
     )
     return diagnostics(client, path)
