@@ -249,13 +249,28 @@ def _read_compare_options(tree: ast.Module) -> CompareOptions:
             elif keyword.arg in ("include_object", "include_name"):
                 function = _module_function(tree, dotted_name(keyword.value))
                 if function is not None:
-                    read = read_table_filter(function, keyword.arg, tree)
+                    read = read_table_filter(
+                        function,
+                        keyword.arg,
+                        tree,
+                        default_schema_only=not _includes_schemas(node, tree),
+                    )
                     if read is not None:
                         call_filter = call_filter.intersect(read)
         table_filter = call_filter
     if table_filter is not None:
         options.include_tables, options.exclude_tables = table_filter.as_sets()
     return options
+
+
+def _includes_schemas(call: ast.Call, tree: ast.Module) -> bool:
+    """Return whether ``include_schemas`` may be true in this configure call."""
+    for keyword in call.keywords:
+        if keyword.arg == "include_schemas":
+            return _boolean(keyword.value, tree) is not False
+        if keyword.arg is None:  # **options may hold it
+            return True
+    return False
 
 
 def _boolean(node: ast.expr, tree: ast.Module) -> bool | None:

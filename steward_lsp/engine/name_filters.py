@@ -7,6 +7,10 @@ are mostly a few ``if`` statements that compare ``name`` with string
 literals. This module evaluates such a function for ``type_ == "table"``
 without running it, and gives up (returns None) on anything else, such as a
 test on ``reflected``, ``object.info`` or ``name.startswith(...)``.
+
+A test on ``object.schema`` is followed only when autogenerate compares the
+default schema alone (no ``include_schemas``): every table it compares then
+has ``schema`` None, so ``object.schema == "core"`` is false for all of them.
 """
 
 from __future__ import annotations
@@ -68,7 +72,11 @@ class _NotLiteral(Exception):
 
 
 def read_table_filter(
-    function: ast.FunctionDef, kind: str, module: ast.Module
+    function: ast.FunctionDef,
+    kind: str,
+    module: ast.Module,
+    *,
+    default_schema_only: bool = False,
 ) -> TableFilter | None:
     """Evaluate ``function`` (an ``include_object`` or ``include_name``) for tables.
 
@@ -81,6 +89,9 @@ def read_table_filter(
         of the ``name`` and ``type_`` parameters.
     module:
         The env.py module, for string collections assigned at module level.
+    default_schema_only:
+        Whether only tables without a schema are compared, so that a test on
+        ``object.schema`` of ``include_object`` sees None.
 
     Returns
     -------
@@ -91,6 +102,8 @@ def read_table_filter(
     if len(parameters) <= type_position:
         return None
     evaluator = _Evaluator(parameters[name_position], parameters[type_position], module)
+    if kind == "include_object" and default_schema_only:
+        evaluator.object_parameter = parameters[0]
     try:
         return evaluator.block(function.body)
     except _NotLiteral:
@@ -102,6 +115,8 @@ class _Evaluator:
         self.name_parameter = name_parameter
         self.type_parameter = type_parameter
         self.module = module
+        # Set when object.schema is known to be None for every compared table.
+        self.object_parameter: str | None = None
 
     def block(self, statements: list[ast.stmt]) -> TableFilter:
         """Return what the block returns, given that it runs from its first line."""
@@ -144,8 +159,41 @@ class _Evaluator:
                 else:
                     result = result.union(part)
             return result
+        if self.is_object_schema(node):
+            return REJECT_ALL  # None is false
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            if self.is_object_schema(node.left):
+                return self.schema_comparison(node.ops[0], node.comparators[0])
+            if self.is_object_schema(node.comparators[0]):
+                return self.schema_comparison(node.ops[0], node.left)
             return self.comparison(node.left, node.ops[0], node.comparators[0])
+        raise _NotLiteral
+
+    def is_object_schema(self, node: ast.expr) -> bool:
+        return (
+            self.object_parameter is not None
+            and isinstance(node, ast.Attribute)
+            and node.attr == "schema"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == self.object_parameter
+        )
+
+    def schema_comparison(self, operator: ast.cmpop, other: ast.expr) -> TableFilter:
+        """Compare ``object.schema``, which is None here, with ``other``."""
+        if isinstance(other, ast.Name):
+            other = self.module_constant(other.id)
+        if isinstance(other, ast.Constant) and other.value is None:
+            equal = True
+        elif isinstance(operator, (ast.In, ast.NotIn)):
+            equal = False
+            self.literal_strings(other, single=False)
+        else:
+            equal = False
+            self.literal_strings(other, single=True)
+        if isinstance(operator, (ast.Eq, ast.Is, ast.In)):
+            return ACCEPT_ALL if equal else REJECT_ALL
+        if isinstance(operator, (ast.NotEq, ast.IsNot, ast.NotIn)):
+            return REJECT_ALL if equal else ACCEPT_ALL
         raise _NotLiteral
 
     def comparison(

@@ -786,6 +786,30 @@ FILTERS = {
         None,
         set(),
     ),
+    "schema-named-only": (
+        """
+        LEDGER_SCHEMA = "ledger"
+
+        def include_object(object, name, type_, reflected, compare_to):
+            if type_ == "table":
+                return object.schema == LEDGER_SCHEMA
+            return True
+        """,
+        "include_object",
+        set(),
+        set(),
+    ),
+    "schema-absent-only": (
+        """
+        def include_object(object, name, type_, reflected, compare_to):
+            if type_ == "table" and object.schema:
+                return False
+            return name != "scratch"
+        """,
+        "include_object",
+        None,
+        {"scratch"},
+    ),
     "not-literal": (
         """
         def include_object(object, name, type_, reflected, compare_to):
@@ -810,6 +834,17 @@ def test_include_filters(tmp_path: Path, case: str) -> None:
 
     assert compare.include_tables == include
     assert compare.exclude_tables == exclude
+
+
+def test_schema_filter_not_followed_with_include_schemas(tmp_path: Path) -> None:
+    options = ", include_schemas=True, include_object=include_object"
+    env = env_py("from app.models import Base", options=options)
+    env += textwrap.dedent(FILTERS["schema-named-only"][0])
+    project(tmp_path, env=env)
+    compare = only(discover(tmp_path)[0]).compare
+
+    assert compare.include_tables is None
+    assert compare.exclude_tables == set()
 
 
 def test_env_py_never_runs(tmp_path: Path) -> None:
