@@ -239,7 +239,9 @@ def _server_default(column: sa.Column[Any]) -> str | None:
 def _expression(expression: Any) -> str:
     if isinstance(expression, sa.Column):
         return expression.name
-    return str(expression.compile(compile_kwargs={"literal_binds": True}))
+    # CREATE INDEX renders columns without their table, as the static side does.
+    options = {"literal_binds": True, "include_table": False}
+    return str(expression.compile(compile_kwargs=options))
 
 
 def _static_indexes(

@@ -342,6 +342,19 @@ MORE_CASES = {
             id: Mapped[int] = mapped_column(primary_key=True)
             color: Mapped[Color]
     """,
+    "module-level-index": """
+        class Member(Base):
+            __tablename__ = "members"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            email: Mapped[str] = mapped_column(String(80))
+            team: Mapped[str] = mapped_column(String(20))
+
+        Index("ix_members_lower_email", func.lower(Member.email), unique=True)
+        member_team = Index("ix_members_team", Member.team)
+
+        links = sa.Table("links", Base.metadata, Column("url", String(200)))
+        Index("ix_links_url", links.c.url)
+    """,
     "column-property-and-deferred": """
         from sqlalchemy.orm import column_property, deferred, query_expression
 

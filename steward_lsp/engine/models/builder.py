@@ -21,18 +21,25 @@ from steward_lsp.engine.findings import Finding, Severity
 from steward_lsp.engine.models.classes import ClassIndex, read_convention
 from steward_lsp.engine.models.core import read_table
 from steward_lsp.engine.models.declarative import DeclarativeBuilder, Report
-from steward_lsp.engine.models.linked_scope import Project
+from steward_lsp.engine.models.linked_scope import ModuleScope, Project
 from steward_lsp.engine.models.linker import ClassBinding, Linker
 from steward_lsp.engine.models.summary import ModuleSummary
 from steward_lsp.engine.schema import (
     ForeignKeyDef,
+    IndexDef,
     SchemaState,
     TableDef,
     TypeSpec,
     table_key,
 )
 from steward_lsp.engine.sources import ModuleLoader
-from steward_lsp.engine.sqla_ast import ColumnRead, Unfollowed, split_column_path
+from steward_lsp.engine.sqla_ast import (
+    ColumnRead,
+    Unfollowed,
+    foreign_key_target,
+    index_def,
+    split_column_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +51,13 @@ class ModuleTables:
     """The schema contribution of one module, computed once per dependency key.
 
     ``inherited`` contains, per parent table key, the columns that classes of
-    this module add to a parent's table by single-table inheritance.
+    this module add to a parent's table by single-table inheritance, and
+    ``indexes`` the module-level ``Index(...)`` calls with their table key.
     """
 
     tables: list[TableDef] = field(default_factory=list)
     inherited: list[TableDef] = field(default_factory=list)
+    indexes: list[tuple[str, IndexDef]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     conventions: list[dict[str, str]] = field(default_factory=list)
 
@@ -122,6 +131,9 @@ class SchemaBuilder:
         for contribution in contributions:
             for columns in contribution.inherited:
                 self._add_inherited(columns)
+            for key, index in contribution.indexes:
+                if key in self.schema.tables:
+                    self._writable(key).indexes.append(index)
         self._fill_foreign_key_types()
         if conventions:
             self.schema.naming_convention = dict(conventions[-1])
@@ -198,6 +210,8 @@ class SchemaBuilder:
                 result.tables.append(read[0])
                 if read[1].naming_convention:
                     result.conventions.append(read[1].naming_convention)
+        for call in module.indexes:
+            self._module_index(call, scope, result)
         for statement in module.conventions:
             convention = read_convention(statement.value, scope)
             if convention:
@@ -207,6 +221,32 @@ class SchemaBuilder:
             for item_scope, item in self.report.items[start:]
         ]
         return result
+
+    def _module_index(
+        self, call: ast.Call, scope: ModuleScope, result: ModuleTables
+    ) -> None:
+        """Read ``Index("ix", func.lower(User.email))`` written after the class."""
+        key = self._index_table(call, scope)
+        if key is None:
+            self.report.add(scope, [Unfollowed(call, "the table of an Index()")])
+            return
+        unfollowed: list[Unfollowed] = []
+        index = index_def(call, scope, unfollowed)
+        index.location = scope.module.lines.location(scope.module.path, call)
+        self.report.add(scope, unfollowed[:1])
+        result.indexes.append((key, index))
+
+    def _index_table(self, call: ast.Call, scope: ModuleScope) -> str | None:
+        for node in call.args[1:]:
+            for child in ast.walk(node):
+                if not isinstance(child, ast.Attribute):
+                    continue
+                path = self.column_path(scope.module, child)
+                if path is None:
+                    path = foreign_key_target_text(child, scope)
+                if path is not None:
+                    return path.rsplit(".", 1)[0]
+        return None
 
     # -- across modules -------------------------------------------------------
 
@@ -220,7 +260,9 @@ class SchemaBuilder:
         """Return the schema's table ``key``, copied first if it may be cached."""
         table = self.schema.tables[key]
         if key not in self._copied:
-            table = replace(table, columns=dict(table.columns))
+            table = replace(
+                table, columns=dict(table.columns), indexes=list(table.indexes)
+            )
             self.schema.tables[key] = table
             self._copied.add(key)
         return table
@@ -280,6 +322,15 @@ class SchemaBuilder:
             if target is not None and target.type is not None:
                 return target.type
         return TypeSpec("NullType", text="", known=False)
+
+
+def foreign_key_target_text(node: ast.expr, scope: ModuleScope) -> str | None:
+    """Return ``[schema.]table.column`` for ``table.c.column`` of a ``Table()``."""
+    target = foreign_key_target(node, scope)
+    if target is None:
+        return None
+    schema, table, column = target
+    return f"{schema}.{table}.{column}" if schema else f"{table}.{column}"
 
 
 def _finding(module: ModuleSummary, item: Unfollowed) -> Finding:

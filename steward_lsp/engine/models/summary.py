@@ -93,6 +93,7 @@ class ModuleSummary:
     scope: Scope
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     tables: list[TableCall] = field(default_factory=list)
+    indexes: list[ast.Call] = field(default_factory=list)
     imports: list[ModuleImport] = field(default_factory=list)
     conventions: list[ast.Assign] = field(default_factory=list)
     serial: int = field(default_factory=lambda: next(_serials))
@@ -119,6 +120,9 @@ def summarize_module(path: Path, text: str) -> ModuleSummary:
             table = _table_call(node)
             if table is not None:
                 summary.tables.append(table)
+            index = _index_call(node)
+            if index is not None:
+                summary.indexes.append(index)
     return summary
 
 
@@ -168,6 +172,17 @@ def _table_call(node: ast.stmt) -> TableCall | None:
     if func.rsplit(".", 1)[-1] != "Table":
         return None
     return TableCall(target, value)
+
+
+def _index_call(node: ast.stmt) -> ast.Call | None:
+    """Return a module-level ``Index(...)``, which attaches to its columns' table."""
+    value: ast.expr | None = None
+    if isinstance(node, (ast.Expr, ast.Assign)):
+        value = node.value
+    if not isinstance(value, ast.Call):
+        return None
+    func = dotted_name(value.func) or ""
+    return value if func.rsplit(".", 1)[-1] == "Index" else None
 
 
 def _class_info(node: ast.ClassDef) -> ClassInfo:
