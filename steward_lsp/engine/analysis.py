@@ -10,6 +10,7 @@ the cheap comparison steps.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,8 +310,12 @@ class Workspace:
 def _syntax_finding(path: Path, exc: SyntaxError, kind: str) -> Finding:
     line = max((exc.lineno or 1) - 1, 0)
     col = max((exc.offset or 1) - 1, 0)
+    # Projects on a newer Python than steward's use syntax this ast rejects.
+    python = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     message = (
-        f"{path.name}: Python syntax error in {kind} file: {exc.msg}; "
-        "steward keeps the last analysis of this file until it parses"
+        f"{path.name}: Python syntax error in {kind} file, as parsed by "
+        f"{python}: {exc.msg}; fix it, or if the project needs a newer Python, "
+        "run steward with that Python; steward keeps the last analysis of this "
+        "file until it parses"
     )
     return Finding("STW001", message, Location(path, Span(line, col, line, col + 1)))

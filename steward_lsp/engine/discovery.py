@@ -335,8 +335,10 @@ def _read_env_py(environment: Environment) -> EnvScript | None:
         environment.problems.append(str(exc))
     except SyntaxError as exc:
         environment.problems.append(
-            f"{env_py}:{exc.lineno}: Python syntax error in env.py: {exc.msg}; "
-            "fix it so steward can follow target_metadata"
+            f"{env_py}:{exc.lineno}: Python syntax error in env.py, as parsed by "
+            f"Python {sys.version_info.major}.{sys.version_info.minor}: "
+            f"{exc.msg}; fix it, or if the project needs a newer Python, run "
+            "steward with that Python, so it can follow target_metadata"
         )
     return None
 

@@ -219,6 +219,10 @@ def test_syntax_error_in_model_file(clean_project: Path, steward: Runner) -> Non
     first = result.stdout.splitlines()[0]
     assert first.startswith("app/models.py:14:")
     assert " STW001 models.py: Python syntax error" in first
+    # Newer syntax fails on an older Python: the message names the parser.
+    python = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    assert f"as parsed by {python}" in first
+    assert "run steward with that Python" in first
 
 
 def test_output_file(broken_project: Path, steward: Runner) -> None:
