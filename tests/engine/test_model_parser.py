@@ -98,6 +98,17 @@ CASES = {
             created_at: Mapped[created]
             updated_at: Mapped[created] = mapped_column(nullable=True)
     """,
+    "annotated-collection-column": """
+        json_map = Annotated[dict[str, int], mapped_column(sa.JSON, nullable=False)]
+
+        class Labelled:
+            labels: Mapped[json_map]
+
+        class Gadget(Labelled, Base):
+            __tablename__ = "gadgets"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            counts: Mapped[json_map]
+    """,
     "table-args": """
         class Ledger(Base):
             __tablename__ = "ledger"

@@ -98,8 +98,14 @@ def read_attribute(
         return result
     if call is None and (annotation is None or annotation.kind != "column"):
         return result
-    if call is None and annotation is not None and _is_relationship_type(annotation):
-        # ``Mapped[list["Child"]]`` without relationship() is a relationship.
+    if (
+        call is None
+        and annotation is not None
+        and not annotation.extras
+        and _is_relationship_type(annotation)
+    ):
+        # ``Mapped[list["Child"]]`` without relationship() is a relationship,
+        # but ``Annotated[dict[str, Any], mapped_column(JSONB)]`` is a column.
         return result
     read = _read_call(call, attribute.name, scope, result.unfollowed)
     if annotation is not None and annotation.kind == "column":
