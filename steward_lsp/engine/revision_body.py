@@ -257,14 +257,23 @@ class _BodyReader:
 
         The block is listed as opaque only when it contains operations or
         calls, so every opaque entry without either inside is a call.
+        Operations of an inlined helper lie in the helper, not in the block,
+        so they alone do not list it; they are marked not understood.
         """
         unsure = frame.nested(understood=False)
-        counts = (len(self.function.operations), len(self.function.opaque))
+        first_operation = len(self.function.operations)
         position = len(self.function.opaque)
         for body in bodies:
             self.walk(body, unsure)
-        if counts != (len(self.function.operations), len(self.function.opaque)):
-            self.function.opaque.insert(position, self.module.locate(statement))
+        location = self.module.locate(statement)
+        inside = any(
+            location.span.start_line
+            <= operation.location.span.start_line
+            <= location.span.end_line
+            for operation in self.function.operations[first_operation:]
+        )
+        if inside or len(self.function.opaque) != position:
+            self.function.opaque.insert(position, location)
 
     # -- calls --------------------------------------------------------------
 

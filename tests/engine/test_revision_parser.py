@@ -522,6 +522,21 @@ def test_other_if_marks_not_understood() -> None:
     assert len(script.upgrade.opaque) == 1
 
 
+def test_other_if_around_helper_lists_no_opaque_call() -> None:
+    # The helper's operation lies outside the if, which replay would
+    # otherwise take for a call that may change any table.
+    script = parse_revision(
+        PATH,
+        PREAMBLE
+        + "\ndef _seed(conn):\n"
+        + '    conn.execute(sa.text("INSERT INTO t VALUES (1)"))\n'
+        + "\n\ndef upgrade():\n    if FLAG:\n        _seed(op.get_bind())\n",
+    )
+    (operation,) = script.upgrade.operations
+    assert not operation.understood
+    assert script.upgrade.opaque == []
+
+
 def test_operation_locations() -> None:
     operations = upgrade_ops('op.drop_table("a")\n\nop.drop_table("b")')
     assert [o.location.span.start_line for o in operations] == [9, 11]
