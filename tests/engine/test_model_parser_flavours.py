@@ -51,6 +51,17 @@ FLASK_CASES = {
             payload = db.Column(db.Integer)
             __mapper_args__ = {"polymorphic_identity": "t"}
     """,
+    "single-table-explicit-tablename": """
+        class Member(db.Model):
+            __tablename__ = "members"
+            id = db.Column(db.Integer, primary_key=True)
+            role = db.Column(db.String(10))
+            __mapper_args__ = {"polymorphic_on": role, "polymorphic_identity": "m"}
+
+        class Moderator(Member):
+            __tablename__ = "moderators"
+            __mapper_args__ = {"polymorphic_identity": "mod"}
+    """,
     "db-table": """
         tags = db.Table(
             "post_tags",

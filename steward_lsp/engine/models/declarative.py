@@ -184,9 +184,15 @@ class DeclarativeBuilder:
                 if is_function
                 else string(value, scope)
             )
-            if name is not None:
-                return name, []
-            return None, [Unfollowed(value, "a __tablename__ that is not a literal")]
+            if name is None:
+                return None, [
+                    Unfollowed(value, "a __tablename__ that is not a literal")
+                ]
+            if flavour == "flask" and parent is not None:
+                # Flask-SQLAlchemy's __table_cls__ makes a subclass without a
+                # primary key single-table, even with its own __tablename__.
+                return (name if self._own_primary_key(model) else None), []
+            return name, []
         if flavour == "flask" and (parent is None or self._own_primary_key(model)):
             return snake_case(model.binding.info.name), []
         return None, []
