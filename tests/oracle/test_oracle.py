@@ -21,6 +21,7 @@ STW101-STW109 findings of the static engine, which tests the rules.
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import sys
@@ -184,15 +185,17 @@ def _fixture_imports(project: Path) -> Iterator[None]:
     saved_path = list(sys.path)
     saved_bytecode = sys.dont_write_bytecode
     sys.dont_write_bytecode = True
+    # An earlier test may have cached a finder for "." while another folder
+    # was current; drop it before env.py imports the fixture's models.
+    _drop_relative_finders()
+    importlib.invalidate_caches()
     try:
         yield
     finally:
         # A finder cached for "." keeps the folder that was current when it
         # was created, so finders of the added entries are dropped too, and
         # of relative entries an earlier test may have left on sys.path.
-        relative = {entry for entry in sys.path if not Path(entry).is_absolute()}
-        for entry in (set(sys.path) - set(saved_path)) | relative:
-            sys.path_importer_cache.pop(entry, None)
+        _drop_relative_finders()
         sys.path[:] = saved_path
         sys.dont_write_bytecode = saved_bytecode
         for name, module in list(sys.modules.items()):
@@ -200,6 +203,11 @@ def _fixture_imports(project: Path) -> Iterator[None]:
             if file and Path(file).resolve().is_relative_to(project):
                 del sys.modules[name]
         _forget_sqlmodel_tables()
+
+
+def _drop_relative_finders() -> None:
+    for entry in [e for e in sys.path_importer_cache if not Path(e).is_absolute()]:
+        sys.path_importer_cache.pop(entry, None)
 
 
 def _forget_sqlmodel_tables() -> None:
