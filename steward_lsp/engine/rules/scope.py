@@ -1,4 +1,4 @@
-"""Table selection for the drift comparison, and revision lookup for locations.
+"""Table selection for the drift comparison, and helpers that place its findings.
 
 Alembic's autogenerate compares only the tables its filters let through:
 without ``include_schemas`` it reflects the default schema alone, it skips the
@@ -12,7 +12,7 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
-from steward_lsp.engine.findings import RelatedLocation
+from steward_lsp.engine.findings import Finding, RelatedLocation
 from steward_lsp.engine.migration import RevisionScript
 from steward_lsp.engine.project import CompareOptions
 from steward_lsp.engine.replay import HistoryEvent
@@ -131,3 +131,21 @@ class RevisionIndex:
         else:
             label = what
         return [RelatedLocation(location, label)]
+
+
+def columns_text(columns: tuple[str, ...]) -> str:
+    """Return ``(a, b)`` for messages."""
+    return "(" + ", ".join(columns) + ")"
+
+
+def finding_at(
+    code: str,
+    message: str,
+    location: Location | None,
+    related: list[RelatedLocation],
+    data: dict[str, object],
+) -> list[Finding]:
+    """Return the finding in a list, or no finding when there is no location."""
+    if location is None:
+        return []
+    return [Finding(code, message, location, related=related, data=data)]
