@@ -258,7 +258,7 @@ class _BodyReader:
         The block is listed as opaque only when it contains operations or
         calls, so every opaque entry without either inside is a call.
         Operations of an inlined helper lie in the helper, not in the block,
-        so they alone do not list it; they are marked not understood.
+        so they alone do not list it. They are still marked not understood.
         """
         unsure = frame.nested(understood=False)
         first_operation = len(self.function.operations)

@@ -191,7 +191,7 @@ def test_invalid_path_separator_is_a_problem(tmp_path: Path) -> None:
     assert "path_separator" in problems[0]
 
 
-def test_unused_separator_with_inline_comment_is_ignored(tmp_path: Path) -> None:
+def test_unused_commented_separator_ignored(tmp_path: Path) -> None:
     # Alembic keeps "# ..." in the value (no inline comments in its
     # ConfigParser) but reads version_path_separator only to split
     # version_locations, and never for prepend_sys_path.
@@ -206,7 +206,7 @@ def test_unused_separator_with_inline_comment_is_ignored(tmp_path: Path) -> None
     assert only(environments).script_location == tmp_path.resolve() / "migrations"
 
 
-def test_named_sections_without_script_location_in_alembic(tmp_path: Path) -> None:
+def test_named_sections_skip_bare_alembic(tmp_path: Path) -> None:
     # Run as `alembic -n billing` / `-n audit`; [alembic] holds no location.
     ini = """\
         [alembic]
@@ -259,7 +259,7 @@ def test_script_folder_without_configuration_file(tmp_path: Path) -> None:
     assert "shop/models.py" in relative(env.model_files, tmp_path)
 
 
-def test_configuration_file_wins_over_bare_script_folder(tmp_path: Path) -> None:
+def test_ini_wins_over_bare_folder(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
@@ -836,7 +836,7 @@ def test_include_filters(tmp_path: Path, case: str) -> None:
     assert compare.exclude_tables == exclude
 
 
-def test_schema_filter_not_followed_with_include_schemas(tmp_path: Path) -> None:
+def test_schema_filter_needs_default_schema(tmp_path: Path) -> None:
     options = ", include_schemas=True, include_object=include_object"
     env = env_py("from app.models import Base", options=options)
     env += textwrap.dedent(FILTERS["schema-named-only"][0])

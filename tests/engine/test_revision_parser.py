@@ -522,7 +522,7 @@ def test_other_if_marks_not_understood() -> None:
     assert len(script.upgrade.opaque) == 1
 
 
-def test_other_if_around_helper_lists_no_opaque_call() -> None:
+def test_if_around_helper_not_opaque() -> None:
     # The helper's operation lies outside the if, which replay would
     # otherwise take for a call that may change any table.
     script = parse_revision(
