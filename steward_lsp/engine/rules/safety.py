@@ -123,7 +123,7 @@ def _unreversed_sql(script: RevisionScript) -> list[Finding]:
         return []
     findings: list[Finding] = []
     for op in script.upgrade.operations:
-        if op.name != "execute":
+        if op.name != "execute" or _is_session_setting(op.sql):
             continue
         message = (
             f"upgrade() of {_label(script)} runs raw SQL with op.execute but "
@@ -139,6 +139,21 @@ def _unreversed_sql(script: RevisionScript) -> list[Finding]:
             )
         )
     return findings
+
+
+def _is_session_setting(sql: str | None) -> bool:
+    """Return whether ``sql`` only sets a session option, such as a lock timeout.
+
+    ``SET statement_timeout = ...`` lasts until the connection ends, so there
+    is nothing for downgrade to undo. MySQL's ``SET GLOBAL`` and ``SET
+    PERSIST`` change the server and still count.
+    """
+    if not sql:
+        return False
+    words = sql.strip().rstrip(";").split()
+    if not words or words[0].upper() not in {"SET", "RESET"}:
+        return False
+    return len(words) < 2 or words[1].upper() not in {"GLOBAL", "PERSIST"}
 
 
 def _label(script: RevisionScript) -> str:

@@ -199,6 +199,21 @@ def test_execute_without_counterpart():
     assert findings[0].location == at(11, PATH)
 
 
+@pytest.mark.parametrize(
+    ("sql", "codes"),
+    [
+        pytest.param("SET lock_timeout = '5s'", [], id="session"),
+        pytest.param("  set local search_path to billing;", [], id="local"),
+        pytest.param("RESET statement_timeout", [], id="reset"),
+        pytest.param("SET GLOBAL max_connections = 500", ["STW305"], id="global"),
+    ],
+)
+def test_session_setting_needs_no_counterpart(sql, codes):
+    upgrade = [add_title(), op("execute", sql=sql, line=11)]
+    findings = reversibility(script("a1", upgrade, [drop_title()]))
+    assert [f.code for f in findings] == codes
+
+
 def test_execute_with_counterpart_is_clean():
     upgrade = [op("execute", sql="CREATE VIEW v AS SELECT 1")]
     downgrade = [op("execute", sql="DROP VIEW v", line=21)]
