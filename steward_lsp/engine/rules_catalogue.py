@@ -6,11 +6,23 @@ under ``docs/rules/`` are named after them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from steward_lsp.engine.findings import Severity
 
-DOCS_BASE_URL = "https://github.com/steward-lsp/steward-lsp/blob/main/docs/rules"
+# The rule pages ship in the source tree under docs/rules. From a checkout or
+# an editable install the links open the local page; STEWARD_DOCS_URL names
+# another place (a hosted copy of docs/rules) for installs without it.
+# NOTE: the fallback address assumes the project's future public home; no
+# copy is published there yet.
+_LOCAL_DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
+DOCS_BASE_URL = os.environ.get("STEWARD_DOCS_URL") or (
+    _LOCAL_DOCS.as_uri()
+    if _LOCAL_DOCS.is_dir()
+    else "https://github.com/steward-lsp/steward-lsp/blob/main/docs/rules"
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,12 @@ _ENTRIES = [
     ("STW301", "safety", _E, "downgrade is missing, empty or raises"),
     ("STW302", "safety", _W, "downgrade does not undo an operation of upgrade"),
     ("STW303", "safety", _W, "upgrade destroys data"),
-    ("STW304", "safety", _E, "NOT NULL column added to an existing table without a server default"),
+    (
+        "STW304",
+        "safety",
+        _E,
+        "NOT NULL column added to an existing table without a server default",
+    ),
     ("STW305", "safety", _W, "raw SQL in upgrade with no counterpart in downgrade"),
     ("STW306", "safety", _W, "operation takes a long blocking lock on PostgreSQL"),
     ("STW307", "safety", _W, "rename of a table or column breaks running code"),
@@ -62,7 +79,12 @@ _ENTRIES = [
     ("STW404", "graph", _E, "the revision graph has a cycle"),
     ("STW501", "ledger", _W, "a ledger id is stored without a chain or network id"),
     ("STW502", "ledger", _W, "a ledger-id column is nullable or too short"),
-    ("STW601", "compliance", _W, "a column that looks like personal data has no PII classification"),
+    (
+        "STW601",
+        "compliance",
+        _W,
+        "a column that looks like personal data has no PII classification",
+    ),
     ("STW602", "compliance", _W, "a PII-classified column has no retention policy"),
 ]
 
