@@ -107,31 +107,40 @@ class Settings:
         default=False,
         metadata=_doc(
             "Run the deep engine (migrations on a scratch database) on save "
-            "and on demand. It executes the project's code."
+            "and on demand. It executes the project's code. Not used yet: "
+            "the deep engine is not built."
         ),
     )
     python: str | None = field(
         default=None,
-        metadata=_doc("Interpreter for the deep engine; the server's own when unset."),
+        metadata=_doc(
+            "Interpreter for the deep engine; the server's own when unset. "
+            "Not used yet."
+        ),
     )
     scratch_url: str | None = field(
         default=None,
         metadata=_doc(
             "Server URL on which scratch databases are created and dropped; "
-            "a temporary SQLite file when unset."
+            "a temporary SQLite file when unset. Not used yet."
         ),
     )
     database_url_env: str = field(
         default="DATABASE_URL",
-        metadata=_doc("Environment variable holding the live database URL."),
+        metadata=_doc(
+            "Environment variable holding the live database URL. Not used yet."
+        ),
     )
     output_dir: str = field(
         default="docs",
-        metadata=_doc("Folder, relative to the project root, for generated files."),
+        metadata=_doc(
+            "Folder, relative to the project root, for generated files. "
+            "Not used yet."
+        ),
     )
     rollback_slo: float = field(
         default=5.0,
-        metadata=_doc("Maximum time a downgrade may take, in seconds."),
+        metadata=_doc("Maximum time a downgrade may take, in seconds. Not used yet."),
     )
 
 
