@@ -10,6 +10,7 @@ the cheap comparison steps.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,60 @@ T = TypeVar("T")
 class _CacheEntry(Generic[T]):
     text: str
     value: T
+
+
+@dataclass(frozen=True)
+class _DiskEntry:
+    mtime_ns: int
+    size: int
+    text: str
+
+
+# A file modified this recently may change again within the same timestamp
+# tick at the same size, so its text is not reused (git's "racy clean").
+_RACY_NS = 2_000_000_000
+
+
+class DiskCache:
+    """Decoded file texts keyed by path, reused while (mtime, size) stand.
+
+    A re-analysis reads every file of the project; decoding only the files
+    whose ``st_mtime_ns`` or ``st_size`` changed keeps that cheap.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, _DiskEntry] = {}
+
+    def read(self, path: Path) -> str:
+        """Return the text of ``path``, decoding it only when it changed.
+
+        Raises :class:`SourceError` as :func:`decode_source` does.
+        """
+        try:
+            stat = os.stat(path)
+        except OSError:
+            self._entries.pop(path, None)
+            return decode_source(path)
+        entry = self._entries.get(path)
+        if (
+            entry is not None
+            and entry.mtime_ns == stat.st_mtime_ns
+            and entry.size == stat.st_size
+        ):
+            return entry.text
+        text = decode_source(path)
+        if time.time_ns() - stat.st_mtime_ns > _RACY_NS:
+            self._entries[path] = _DiskEntry(stat.st_mtime_ns, stat.st_size, text)
+        else:
+            self._entries.pop(path, None)
+        return text
+
+    def forget(self, path: Path | None = None) -> None:
+        """Drop the text of ``path``, or of every file when None."""
+        if path is None:
+            self._entries.clear()
+        else:
+            self._entries.pop(path, None)
 
 
 class ParseCache(Generic[T]):
@@ -113,6 +168,9 @@ class Workspace:
         self.root = root.resolve()
         self.client_settings = dict(client_settings or {})
         self._overlays: dict[Path, str] = {}
+        self._disk = DiskCache()
+        # Path.resolve() per file per analysis cost as much as reading it.
+        self._resolved: dict[Path, Path] = {}
         self._models: ParseCache[model_parser.ModuleSummary] = ParseCache()
         self._revisions: ParseCache[RevisionScript] = ParseCache()
         self._environments: list[Environment] | None = None
@@ -131,7 +189,10 @@ class Workspace:
 
     def file_changed(self, path: Path) -> None:
         """Note that ``path`` changed on disk (created, changed or deleted)."""
+        # A created or deleted symlink changes what paths resolve to.
+        self._resolved.clear()
         path = path.resolve()
+        self._disk.forget(path)
         if path.name in {"alembic.ini", "pyproject.toml", "env.py", "setup.cfg"}:
             self._environments = None
         if not path.exists():
@@ -147,16 +208,20 @@ class Workspace:
     def reload(self) -> None:
         """Forget discovered environments so the next analysis finds them anew."""
         self._environments = None
+        self._resolved.clear()
+        self._disk.forget()
 
     def read_text(self, path: Path) -> str:
         """Return the editor buffer of ``path``, else its text on disk.
 
         Raises :class:`SourceError` when the file is missing or not UTF-8.
         """
-        path = path.resolve()
-        if path in self._overlays:
-            return self._overlays[path]
-        return decode_source(path)
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = path.resolve()
+        if resolved in self._overlays:
+            return self._overlays[resolved]
+        return self._disk.read(resolved)
 
     # -- analysis ---------------------------------------------------------
 
@@ -193,7 +258,8 @@ class Workspace:
             found.sort(key=Finding.sort_key)
         elapsed = time.perf_counter() - started
         logger.debug("analysed %d files in %.3fs", len(analysed), elapsed)
-        return AnalysisResult(findings, analyses, list(self._problems), analysed, elapsed)
+        problems = list(self._problems)
+        return AnalysisResult(findings, analyses, problems, analysed, elapsed)
 
     def _load_settings(self) -> Settings:
         try:
@@ -205,7 +271,9 @@ class Workspace:
             from steward_lsp.engine.config import merge_settings
 
             try:
-                settings = merge_settings(settings, self.client_settings, "client settings")
+                settings = merge_settings(
+                    settings, self.client_settings, "client settings"
+                )
             except ConfigError as exc:
                 self._problems.append(f"{exc}; ignoring client settings")
         return settings

@@ -17,6 +17,8 @@ from steward_lsp.engine.schema import ColumnDef
 def check_compliance(context: RuleContext) -> list[Finding]:
     """Report unclassified personal data and PII without retention."""
     patterns = context.settings.pii_patterns
+    # Tables repeat column names (id, created_at); match each name once.
+    suggestions: dict[str, str | None] = {}
     findings: list[Finding] = []
     for table in context.model_schema.tables.values():
         for column in table.columns.values():
@@ -26,7 +28,9 @@ def check_compliance(context: RuleContext) -> list[Finding]:
             qualified = f"{table.key}.{column.name}"
             pii = column.info.get("pii")
             if pii is None:
-                suggested = suggest_pii_class(column, patterns)
+                if column.name not in suggestions:
+                    suggestions[column.name] = suggest_pii_class(column, patterns)
+                suggested = suggestions[column.name]
                 if suggested is None:
                     continue
                 message = (

@@ -172,6 +172,26 @@ def compare_types(
     """
     if model is None or head is None:
         return None
+    try:
+        hash((model, head, dialect_name))
+    except TypeError:
+        # Unhashable arguments (a list literal, say): compare without the cache.
+        return _compare(model, head, dialect_name)
+    return _compare_cached(model, head, dialect_name)
+
+
+# A re-analysis compares the same pairs of types again; building two Columns
+# and compiling both types for each pair dominated its time.
+@functools.lru_cache(maxsize=8192)
+def _compare_cached(
+    model: TypeSpec, head: TypeSpec, dialect_name: str | None
+) -> TypeComparison | None:
+    return _compare(model, head, dialect_name)
+
+
+def _compare(
+    model: TypeSpec, head: TypeSpec, dialect_name: str | None
+) -> TypeComparison | None:
     if dialect_name is not None:
         return _compare_on(model, head, dialect_name)
     results = [

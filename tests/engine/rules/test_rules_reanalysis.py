@@ -1,0 +1,90 @@
+"""A warm Workspace sees every change on disk despite its read and type caches."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from test_rules_workspace import CREATE_DOCUMENTS, DOCUMENTS_MODEL, write_project
+
+from steward_lsp.engine.analysis import Workspace
+from steward_lsp.engine.rules.type_compare import compare_types
+from steward_lsp.engine.schema import TypeSpec
+
+HOUR_AGO_NS = 3_600_000_000_000
+
+
+def codes(workspace: Workspace) -> list[str]:
+    """Return the codes of every finding of a fresh analysis."""
+    return [finding.code for finding in workspace.analyze().all_findings()]
+
+
+def write_models(root: Path, length: int, state: str, mtime_ns: int) -> None:
+    """Write models.py and give it the modification time ``mtime_ns``."""
+    path = root / "models.py"
+    header = path.read_text(encoding="utf-8").split("\n\nclass Document")[0]
+    path.write_text(header + DOCUMENTS_MODEL.format(length=length, state=state))
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def project(root: Path) -> tuple[Workspace, int]:
+    """Write a clean project whose models.py is an hour old; analyse it once."""
+    write_project(
+        root,
+        DOCUMENTS_MODEL.format(length=100, state="draft"),
+        [("0001", None, CREATE_DOCUMENTS)],
+        compare_server_default=True,
+    )
+    old = os.stat(root / "models.py").st_mtime_ns - HOUR_AGO_NS
+    write_models(root, 100, "draft", old)
+    workspace = Workspace(root)
+    assert codes(workspace) == []
+    return workspace, old
+
+
+def test_same_size_edit_with_new_mtime_is_read(tmp_path: Path) -> None:
+    workspace, old = project(tmp_path)
+    write_models(tmp_path, 200, "draft", old + 1_000_000_000)
+    assert codes(workspace) == ["STW105"]
+
+
+def test_edit_with_same_mtime_and_new_size_is_read(tmp_path: Path) -> None:
+    workspace, old = project(tmp_path)
+    write_models(tmp_path, 100, "published", old)
+    assert codes(workspace) == ["STW109"]
+
+
+def test_recent_file_is_read_again_even_at_same_mtime_and_size(
+    tmp_path: Path,
+) -> None:
+    workspace, _ = project(tmp_path)
+    now = os.stat(tmp_path / "models.py").st_ctime_ns
+    write_models(tmp_path, 100, "draft", now)
+    assert codes(workspace) == []
+    # Rewritten within the same timestamp at the same size: a cache keyed by
+    # (mtime, size) alone would miss this edit.
+    write_models(tmp_path, 200, "draft", now)
+    assert codes(workspace) == ["STW105"]
+
+
+def test_type_comparison_is_the_same_when_repeated() -> None:
+    model, head = TypeSpec("String", (100,)), TypeSpec("String", (200,))
+    first = compare_types(model, head, "sqlite")
+    assert first is not None and first.differs
+    assert compare_types(model, head, "sqlite") == first
+    same = compare_types(TypeSpec("String", (200,)), head, "sqlite")
+    assert same is not None and not same.differs
+
+
+def test_type_with_unhashable_argument_is_compared() -> None:
+    # Enum passes unknown keywords on; a list value makes the spec unhashable.
+    model = TypeSpec("Enum", ("a", "b"), (("info_list", [1]),))
+    head = TypeSpec("Enum", ("a", "bb"))
+    for _ in range(2):
+        result = compare_types(model, head, "sqlite")
+        assert result is not None
+        assert (result.differs, result.model_ddl, result.head_ddl) == (
+            True,
+            "VARCHAR(1)",
+            "VARCHAR(2)",
+        )
