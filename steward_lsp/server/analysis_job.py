@@ -9,6 +9,7 @@ converts findings to diagnostics, so the event loop only has to publish.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ from steward_lsp.server import convert
 from steward_lsp.server.folders import FolderState, OpenDocument
 
 logger = logging.getLogger(__name__)
+
+# JSON lets a client send a surrogate code point on its own ("\udcff"), which
+# no file can hold and Python's compile() cannot encode. U+FFFD takes its
+# place: one code point and one UTF-16 unit, so positions do not move.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -68,7 +74,7 @@ def run_job(job: AnalysisJob) -> AnalysisOutcome:
     for path in folder.overlays - job.documents.keys():
         workspace.set_document(path, None)
     for path, document in job.documents.items():
-        workspace.set_document(path, document.text)
+        workspace.set_document(path, _LONE_SURROGATE.sub("\ufffd", document.text))
     folder.overlays = set(job.documents)
 
     result = workspace.analyze()
