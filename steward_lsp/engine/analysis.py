@@ -45,15 +45,17 @@ class _DiskEntry:
 
 
 # A file modified this recently may change again within the same timestamp
-# tick at the same size, so its text is not reused (git's "racy clean").
+# tick at the same size, so its text is not reused (git calls this "racy git").
 _RACY_NS = 2_000_000_000
 
 
 class DiskCache:
-    """Decoded file texts keyed by path, reused while (mtime, size) stand.
+    """Decoded file texts keyed by path, reused while (mtime, size) are unchanged.
 
-    A re-analysis reads every file of the project; decoding only the files
-    whose ``st_mtime_ns`` or ``st_size`` changed keeps that cheap.
+    A re-analysis reads every file of the project, so only the files whose
+    ``st_mtime_ns`` or ``st_size`` changed are decoded again. NOTE: a file
+    replaced by one of the same size with the same old mtime (``cp -p``) is
+    missed until :meth:`Workspace.file_changed` or :meth:`Workspace.reload`.
     """
 
     def __init__(self) -> None:

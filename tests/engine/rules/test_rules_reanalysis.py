@@ -1,4 +1,4 @@
-"""A warm Workspace sees every change on disk despite its read and type caches."""
+"""A warm Workspace reads every change on disk despite its read and type caches."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def write_models(root: Path, length: int, state: str, mtime_ns: int) -> None:
 
 
 def project(root: Path) -> tuple[Workspace, int]:
-    """Write a clean project whose models.py is an hour old; analyse it once."""
+    """Write a clean project with an hour-old models.py and analyse it once."""
     write_project(
         root,
         DOCUMENTS_MODEL.format(length=100, state="draft"),
@@ -42,21 +42,19 @@ def project(root: Path) -> tuple[Workspace, int]:
     return workspace, old
 
 
-def test_same_size_edit_with_new_mtime_is_read(tmp_path: Path) -> None:
+def test_reread_on_new_mtime(tmp_path: Path) -> None:
     workspace, old = project(tmp_path)
     write_models(tmp_path, 200, "draft", old + 1_000_000_000)
     assert codes(workspace) == ["STW105"]
 
 
-def test_edit_with_same_mtime_and_new_size_is_read(tmp_path: Path) -> None:
+def test_reread_on_new_size(tmp_path: Path) -> None:
     workspace, old = project(tmp_path)
     write_models(tmp_path, 100, "published", old)
     assert codes(workspace) == ["STW109"]
 
 
-def test_recent_file_is_read_again_even_at_same_mtime_and_size(
-    tmp_path: Path,
-) -> None:
+def test_reread_recent_file_at_same_stat(tmp_path: Path) -> None:
     workspace, _ = project(tmp_path)
     now = os.stat(tmp_path / "models.py").st_ctime_ns
     write_models(tmp_path, 100, "draft", now)
@@ -67,7 +65,7 @@ def test_recent_file_is_read_again_even_at_same_mtime_and_size(
     assert codes(workspace) == ["STW105"]
 
 
-def test_type_comparison_is_the_same_when_repeated() -> None:
+def test_repeated_type_comparison_is_equal() -> None:
     model, head = TypeSpec("String", (100,)), TypeSpec("String", (200,))
     first = compare_types(model, head, "sqlite")
     assert first is not None and first.differs
@@ -76,8 +74,8 @@ def test_type_comparison_is_the_same_when_repeated() -> None:
     assert same is not None and not same.differs
 
 
-def test_type_with_unhashable_argument_is_compared() -> None:
-    # Enum passes unknown keywords on; a list value makes the spec unhashable.
+def test_unhashable_type_is_compared() -> None:
+    # Enum accepts unknown keywords, and a list value makes the spec unhashable.
     model = TypeSpec("Enum", ("a", "b"), (("info_list", [1]),))
     head = TypeSpec("Enum", ("a", "bb"))
     for _ in range(2):
