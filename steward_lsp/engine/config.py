@@ -166,8 +166,13 @@ def merge_settings(base: Settings, values: dict[str, Any], source: str) -> Setti
     return dataclasses.replace(base, **updates)
 
 
-def _check_value(fld: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:
-    default = fld.default_factory() if callable(fld.default_factory) else fld.default  # type: ignore[misc]
+def _check_value(
+    fld: dataclasses.Field[Any], value: Any, source: str, key: str
+) -> Any:
+    if callable(fld.default_factory):
+        default = fld.default_factory()
+    else:
+        default = fld.default
     if value is None:
         return default
     expected: type | tuple[type, ...]
