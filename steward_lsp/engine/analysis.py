@@ -371,8 +371,12 @@ class Workspace:
             return self.read_text(path)
         except SourceError as exc:
             findings.append(
-                Finding("STW001", str(exc), Location(path, Span(0, 0, 0, 0)),
-                        severity=Severity.ERROR)
+                Finding(
+                    "STW001",
+                    str(exc),
+                    Location(path, Span(0, 0, 0, 0)),
+                    severity=Severity.ERROR,
+                )
             )
             return None
 

@@ -134,8 +134,7 @@ class Settings:
     output_dir: str = field(
         default="docs",
         metadata=_doc(
-            "Folder, relative to the project root, for generated files. "
-            "Not used yet."
+            "Folder, relative to the project root, for generated files. Not used yet."
         ),
     )
     rollback_slo: float = field(
@@ -166,9 +165,7 @@ def merge_settings(base: Settings, values: dict[str, Any], source: str) -> Setti
     return dataclasses.replace(base, **updates)
 
 
-def _check_value(
-    fld: dataclasses.Field[Any], value: Any, source: str, key: str
-) -> Any:
+def _check_value(fld: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:
     if callable(fld.default_factory):
         default = fld.default_factory()
     else:
@@ -190,8 +187,7 @@ def _check_value(
         expected = str
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise ConfigError(
-            f"{source}: setting {key!r} must be {_type_name(expected)}, "
-            f"got {value!r}"
+            f"{source}: setting {key!r} must be {_type_name(expected)}, got {value!r}"
         )
     return value
 
@@ -199,8 +195,13 @@ def _check_value(
 def _type_name(expected: type | tuple[type, ...]) -> str:
     if isinstance(expected, tuple):
         return "a number"
-    return {bool: "true or false", int: "an integer", list: "a list",
-            dict: "a table", str: "a string"}[expected]
+    return {
+        bool: "true or false",
+        int: "an integer",
+        list: "a list",
+        dict: "a table",
+        str: "a string",
+    }[expected]
 
 
 def load_pyproject_settings(pyproject: Path) -> Settings:

@@ -20,7 +20,7 @@ class LineIndex:
         self.lines = _LINE_END.split(text)
 
     def column(self, line: int, byte_col: int) -> int:
-        """Return the code-point column of byte column ``byte_col`` on ``line`` (0-based)."""
+        """Return the code-point column of UTF-8 ``byte_col`` on 0-based ``line``."""
         if line >= len(self.lines):
             return byte_col
         text = self.lines[line]

@@ -49,7 +49,9 @@ class ModuleLoader(Generic[T]):
         self._parse = parse
         self._summaries: dict[Path, T | None] = {}
 
-    def resolve(self, module: str, relative_to: Path | None = None, level: int = 0) -> Path | None:
+    def resolve(
+        self, module: str, relative_to: Path | None = None, level: int = 0
+    ) -> Path | None:
         """Return the file of ``module``, or None when it is outside the workspace.
 
         ``level`` is the number of leading dots of a relative import made
