@@ -91,6 +91,14 @@ def sql_tables(sql: str) -> list[tuple[str, str | None]]:
     return found
 
 
+def parse_sql(sql: str, dialect: str | None) -> tuple[exp.Expr | None, ...] | None:
+    """Return the statements of ``sql`` as sqlglot trees, None if it cannot parse.
+
+    The trees are shared with replay's cache, so callers must not change them.
+    """
+    return _parse(sql, dialect)
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(sql: str, dialect: str | None) -> tuple[exp.Expr | None, ...] | None:
     """Parse ``sql`` once per process; the trees are only read, never changed.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.migration import MigrationFunction, Operation, RevisionScript
+from steward_lsp.engine.rules.backfill import removed_by_downgrade
 from steward_lsp.engine.rules.context import RuleContext
 from steward_lsp.engine.rules.inverse import describe, render_inverse
 from steward_lsp.engine.rules.reversal import unreversed_operations
@@ -20,7 +21,7 @@ def check_reversibility(context: RuleContext) -> list[Finding]:
             findings.extend(
                 _unreversed_operations(script, context.model_schema.naming_convention)
             )
-            findings.extend(_unreversed_sql(script))
+            findings.extend(_unreversed_sql(script, context.dialect))
         else:
             findings.append(_irreversible(script))
     return findings
@@ -118,17 +119,20 @@ def _unreversed(script: RevisionScript, op: Operation) -> Finding:
     )
 
 
-def _unreversed_sql(script: RevisionScript) -> list[Finding]:
-    if any(op.name == "execute" for op in script.downgrade.operations):
+def _unreversed_sql(script: RevisionScript, dialect: str | None) -> list[Finding]:
+    upgrade, downgrade = script.upgrade.operations, script.downgrade.operations
+    if any(op.name == "execute" for op in downgrade):
         return []
     findings: list[Finding] = []
-    for op in script.upgrade.operations:
+    for op in upgrade:
         if op.name != "execute" or _is_session_setting(op.sql):
             continue
+        if removed_by_downgrade(op, upgrade, downgrade, dialect):
+            continue
         message = (
-            f"upgrade() of {_label(script)} runs raw SQL with op.execute but "
+            f"upgrade() of {_label(script)} runs raw SQL {_execute_call(op)} but "
             "downgrade() runs none, so what the SQL changed is not undone; add the "
-            "reverse statement with op.execute in downgrade()"
+            "reverse statement to downgrade()"
         )
         findings.append(
             Finding(
@@ -139,6 +143,12 @@ def _unreversed_sql(script: RevisionScript) -> list[Finding]:
             )
         )
     return findings
+
+
+def _execute_call(op: Operation) -> str:
+    if op.params.get("via") == "connection":
+        return "through the database connection"
+    return "with op.execute"
 
 
 def _is_session_setting(sql: str | None) -> bool:

@@ -137,3 +137,21 @@ def test_postgresql_locks_through_parser(tmp_path):
         ("STW306", 7),
         ("STW306", 17),
     ]
+
+
+def test_connection_backfill_and_wording(tmp_path):
+    body = """
+    def upgrade():
+        op.add_column("documents", sa.Column("title", sa.String(200)))
+        conn = op.get_bind()
+        conn.execute(sa.text("UPDATE documents SET title = ''"))
+        conn.execute(sa.text("UPDATE documents SET body = ''"))
+
+
+    def downgrade():
+        op.drop_column("documents", "title")
+    """
+    script, _ = parse(body, tmp_path)
+    found = run_rules(context(scripts=[script]))
+    assert [(f.code, f.location.span.start_line) for f in found] == [("STW305", 10)]
+    assert "op.execute" not in found[0].message

@@ -190,13 +190,107 @@ def test_rename_not_reversed_names_inverse():
 
 
 def test_execute_without_counterpart():
+    # body existed before this revision, so downgrade cannot get its values back.
     upgrade = [
         add_title(),
-        op("execute", sql="UPDATE documents SET title = ''", line=11),
+        op("execute", sql="UPDATE documents SET body = ''", line=11),
     ]
     findings = reversibility(script("a1", upgrade, [drop_title()]))
     assert [f.code for f in findings] == ["STW305"]
     assert findings[0].location == at(11, PATH)
+    assert "with op.execute" in findings[0].message
+
+
+def test_connection_execute_wording():
+    upgrade = [
+        op(
+            "execute",
+            sql="DELETE FROM documents",
+            params={"via": "connection"},
+            line=11,
+        )
+    ]
+    downgrade = [op("drop_table", table="tags", line=21)]
+    findings = reversibility(script("a1", upgrade, downgrade))
+    assert [f.code for f in findings] == ["STW305"]
+    assert "op.execute" not in findings[0].message
+    assert "through the database connection" in findings[0].message
+
+
+def create_tags(line=10):
+    return op(
+        "create_table",
+        table="tags",
+        table_def=table("tags", column("id"), column("name", typ("String", 50))),
+        line=line,
+    )
+
+
+@pytest.mark.parametrize(
+    ("upgrade", "downgrade"),
+    [
+        pytest.param(
+            [
+                add_title(),
+                op("execute", sql="UPDATE documents SET title = ''", line=11),
+            ],
+            [drop_title()],
+            id="update-added-column",
+        ),
+        pytest.param(
+            [
+                create_tags(),
+                op(
+                    "execute",
+                    sql="INSERT INTO tags (id, name) VALUES (1, 'a'), (2, 'b')",
+                    line=11,
+                ),
+            ],
+            [op("drop_table", table="tags", line=21)],
+            id="insert-created-table",
+        ),
+    ],
+)
+def test_backfill_of_dropped_target_clean(upgrade, downgrade):
+    assert reversibility(script("a1", upgrade, downgrade)) == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "downgrade"),
+    [
+        pytest.param(
+            "UPDATE documents SET title = ''",
+            [op("drop_index", params={"index_name": "ix_x"}, line=21)],
+            id="column-kept",
+        ),
+        pytest.param(
+            "UPDATE documents SET title = '', body = ''", [drop_title()], id="mixed"
+        ),
+        pytest.param("DELETE FROM documents", [drop_title()], id="delete"),
+        pytest.param(
+            "ALTER TABLE documents ADD CONSTRAINT ck CHECK (title <> '')",
+            [drop_title()],
+            id="ddl",
+        ),
+        pytest.param("UPDATE documents SET title = (", [drop_title()], id="unparsed"),
+        pytest.param(
+            "INSERT INTO documents (title) VALUES ('x')", [drop_title()], id="insert"
+        ),
+    ],
+)
+def test_lasting_sql_needs_counterpart(sql, downgrade):
+    upgrade = [add_title(), op("execute", sql=sql, line=11)]
+    findings = reversibility(script("a1", upgrade, downgrade))
+    assert "STW305" in [f.code for f in findings]
+
+
+def test_update_before_add_column_reported():
+    upgrade = [
+        op("execute", sql="UPDATE documents SET title = ''", line=9),
+        add_title(),
+    ]
+    findings = reversibility(script("a1", upgrade, [drop_title()]))
+    assert [f.code for f in findings] == ["STW305"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""add receipt note and backfill it
+"""add receipt note and lower-case the tx hashes
 
 Revision ID: 6a5c73b51595
 Revises: 719b2bc0fc89
@@ -20,7 +20,7 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     """Upgrade schema."""
     op.add_column('receipts', sa.Column('note', sa.String(length=200), nullable=True))
-    op.execute("UPDATE receipts SET note = 'imported' WHERE note IS NULL")  # expect: STW305
+    op.execute("UPDATE receipts SET receipt_tx_hash = lower(receipt_tx_hash)")  # expect: STW305
 
 
 def downgrade() -> None:
