@@ -101,6 +101,8 @@ def _collect_scripts(graph: RevisionGraph, scripts: list[RevisionScript]) -> Non
     for script in sorted(scripts, key=lambda s: str(s.path)):
         if script.revision is not None:
             by_id.setdefault(script.revision, []).append(script)
+        else:
+            graph.findings.append(_missing_revision_id(script))
     for revision, copies in by_id.items():
         graph.scripts[revision] = copies[0]
         if len(copies) == 1:
@@ -245,6 +247,18 @@ def _check_heads(graph: RevisionGraph, allowed_heads: int) -> None:
                 data={"heads": list(graph.heads)},
             )
         )
+
+
+def _missing_revision_id(script: RevisionScript) -> Finding:
+    # Alembic raises on such a file when it loads the script directory, so
+    # the chain cannot run until the file names its id.
+    return Finding(
+        "STW001",
+        f"{script.path.name}: revision file sets no revision id, so Alembic "
+        "cannot load the chain; set revision = '<id>' (the id in the file "
+        "name) or move the file out of the versions folder",
+        _revision_line(script),
+    )
 
 
 def _revision_line(script: RevisionScript) -> Location:

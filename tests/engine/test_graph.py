@@ -194,13 +194,6 @@ def test_revision_id_alembic_rejects_still_orders() -> None:
     assert graph.heads == ["b-2"]
 
 
-def test_files_without_revision_are_ignored() -> None:
-    helper = parse_revision(VERSIONS / "helpers.py", "def f():\n    pass\n")
-    graph = graph_of(helper, revision("a", None))
-    assert graph.order == ["a"]
-    assert graph.findings == []
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_heads_and_order_agree_with_alembic(seed: int) -> None:
     from alembic.script.revision import Revision, RevisionMap
@@ -222,3 +215,23 @@ def test_heads_and_order_agree_with_alembic(seed: int) -> None:
     for script in scripts:
         for parent in script.down_revisions:
             assert position[parent] < position[script.revision or ""]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("revision = None\n", id="none"),
+        # Alembic loads every .py file of a versions folder but __init__.py,
+        # so a helper module without an id there breaks the chain too.
+        pytest.param("", id="absent"),
+    ],
+)
+def test_revision_without_id_reported(header: str) -> None:
+    source = f"{header}down_revision = None\n\ndef upgrade():\n    pass\n"
+    script = parse_revision(VERSIONS / "no_id.py", source)
+    graph = build_graph([script, revision("a1", None)], Settings())
+
+    codes = [(f.code, f.location.path.name) for f in graph.findings]
+    assert codes == [("STW001", "no_id.py")]
+    assert "sets no revision id" in graph.findings[0].message
+    assert graph.heads == ["a1"]
