@@ -9,6 +9,7 @@ skip database tests) and is skipped with the reason otherwise.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -21,6 +22,19 @@ import sqlalchemy as sa
 POSTGRESQL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 MARIADB_SERVER = "mysql+pymysql://root:@127.0.0.1:3306"
 CONNECT_TIMEOUT_SECONDS = 3
+
+
+@pytest.fixture(autouse=True)
+def _steward_loggers_enabled() -> None:
+    """Re-enable steward's loggers before each test.
+
+    Tests that run a project's env.py in-process call ``fileConfig``, which
+    disables every logger created before it, so later ``caplog`` checks of
+    steward's log lines would see nothing.
+    """
+    for name, logger in logging.Logger.manager.loggerDict.items():
+        if name.startswith("steward_lsp") and isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 def _unavailable(server: str, exc: Exception) -> None:
