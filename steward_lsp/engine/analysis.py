@@ -292,8 +292,10 @@ class Workspace:
             if script is not None:
                 scripts.append(script)
 
+        unparsed: list[Path] = []
         loader: ModuleLoader[model_parser.ModuleSummary] = ModuleLoader(
-            env.source_roots, lambda p: self._parse_model(p, sources, findings)
+            env.source_roots,
+            lambda p: self._parse_model(p, sources, findings, unparsed),
         )
         model_result = model_parser.build_model_schema(env, loader)
         findings.extend(model_result.findings)
@@ -315,6 +317,7 @@ class Workspace:
             scripts=scripts,
             revision_graph=revision_graph,
             replay_result=replayed,
+            unparsed_model_files=tuple(unparsed),
         )
         findings.extend(run_rules(context))
         findings = apply_ignores(findings, sources, env.settings, self.root)
@@ -349,11 +352,20 @@ class Workspace:
         return script
 
     def _parse_model(
-        self, path: Path, sources: dict[Path, str], findings: list[Finding]
+        self,
+        path: Path,
+        sources: dict[Path, str],
+        findings: list[Finding],
+        unparsed: list[Path],
     ) -> model_parser.ModuleSummary | None:
+        """Parse a model file, falling back to its last good parse.
+
+        A file with neither a parse nor a last good one is added to
+        ``unparsed``, which holds back drift findings for the environment.
+        """
         text = self._read_or_report(path, findings)
         if text is None:
-            return self._models.last_good(path)
+            return self._last_good_model(path, unparsed)
         sources[path] = text
         cached = self._models.lookup(path, text)
         if cached is not None:
@@ -362,8 +374,16 @@ class Workspace:
             summary = model_parser.parse_model_module(path, text)
         except SyntaxError as exc:
             findings.append(_syntax_finding(path, exc, "model"))
-            return self._models.last_good(path)
+            return self._last_good_model(path, unparsed)
         self._models.store(path, text, summary)
+        return summary
+
+    def _last_good_model(
+        self, path: Path, unparsed: list[Path]
+    ) -> model_parser.ModuleSummary | None:
+        summary = self._models.last_good(path)
+        if summary is None:
+            unparsed.append(path)
         return summary
 
     def _read_or_report(self, path: Path, findings: list[Finding]) -> str | None:
@@ -389,7 +409,7 @@ def _syntax_finding(path: Path, exc: SyntaxError, kind: str) -> Finding:
     message = (
         f"{path.name}: Python syntax error in {kind} file, as parsed by "
         f"{python}: {exc.msg}; fix it, or if the project needs a newer Python, "
-        "run steward with that Python; steward keeps the last analysis of this "
-        "file until it parses"
+        "run steward with that Python. Until it parses, steward keeps the last "
+        "analysis of this file, or reports no drift when there is none"
     )
     return Finding("STW001", message, Location(path, Span(line, col, line, col + 1)))

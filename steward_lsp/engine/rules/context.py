@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from steward_lsp.engine.config import Settings
 from steward_lsp.engine.graph import RevisionGraph
@@ -23,6 +24,7 @@ class RuleContext:
     scripts: list[RevisionScript]
     revision_graph: RevisionGraph
     replay_result: ReplayResult
+    unparsed_model_files: tuple[Path, ...] = ()
 
     @property
     def dialect(self) -> str | None:

@@ -25,9 +25,15 @@ def check_drift(context: RuleContext) -> list[Finding]:
 
     An environment without model files (env.py sets ``target_metadata =
     None``) has nothing to compare, and Alembic refuses to autogenerate for
-    it, so no drift is reported.
+    it, so no drift is reported. Neither is it while a model file has no
+    parse at all (a syntax error on the first read), because the tables that
+    file declares are unknown.
     """
     if not context.environment.model_files:
+        return []
+    if context.unparsed_model_files:
+        # A model file that never parsed may declare any table, so every
+        # comparison against the models would be a guess.
         return []
     if context.head_uncertain_everywhere():
         return []

@@ -228,3 +228,36 @@ def test_locks_reported_for_postgresql_project(tmp_path: Path) -> None:
         url="postgresql://localhost/app",
     )
     assert findings(tmp_path) == [("0002_change.py", "STW306", 9)]
+
+
+def test_unparsed_model_file_holds_back_drift(tmp_path: Path) -> None:
+    write_project(
+        tmp_path,
+        DOCUMENTS_MODEL.format(length=100, state="draft") + "\nclass Broken(:\n",
+        [("0001", None, CREATE_DOCUMENTS)],
+    )
+
+    found = findings(tmp_path)
+
+    assert [code for _, code, _ in found] == ["STW001"]
+    assert found[0][0] == "models.py"
+
+
+def test_model_file_parsing_again_restores_drift(tmp_path: Path) -> None:
+    write_project(
+        tmp_path,
+        DOCUMENTS_MODEL.format(length=200, state="draft"),
+        [("0001", None, CREATE_DOCUMENTS)],
+    )
+    workspace = Workspace(tmp_path)
+    models = tmp_path / "models.py"
+    text = models.read_text()
+
+    workspace.set_document(models, text + "\nclass Broken(:\n")
+    broken = {f.code for f in workspace.analyze().all_findings()}
+    workspace.set_document(models, text)
+    repaired = {f.code for f in workspace.analyze().all_findings()}
+
+    assert broken == {"STW001"}
+    assert "STW105" in repaired
+    assert "STW001" not in repaired
