@@ -166,7 +166,12 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"steward: error: {problem}", file=sys.stderr)
     if args.format == "text":
-        print(f"steward: {_summary(findings)}", file=sys.stderr)
+        summary = _summary(findings)
+        if problems:
+            count = len(problems)
+            noun = "error" if count == 1 else "errors"
+            summary = f"{summary}; fix the {count} configuration {noun} above"
+        print(f"steward: {summary}", file=sys.stderr)
     if problems:
         return EXIT_USAGE
     failing = [f for f in findings if f.effective_severity() <= Severity.WARNING]

@@ -168,6 +168,7 @@ def test_missing_script_location_folder(clean_project: Path, steward: Runner) ->
     assert result.returncode == 2
     assert "alembic.ini [alembic]: script_location = 'db/migrations'" in result.stderr
     assert "does not exist" in result.stderr
+    assert "fix the 1 configuration error above" in result.stderr
 
 
 def test_missing_alembic_ini_in_flask_layout(
