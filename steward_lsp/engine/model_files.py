@@ -6,7 +6,9 @@ equivalent follows the imports of env.py through the workspace, then the
 module-level imports of each file reached, so a package ``__init__.py`` that
 imports its submodules brings them in. Flask-SQLAlchemy and SQLModel keep a
 global registry that env.py need not import; for those the project folder is
-scanned for model classes when the imports lead nowhere.
+scanned for model classes when the imports lead nowhere. When the imports
+reach a declarative base but no table, the modules subclassing that base are
+added (model_bases.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from steward_lsp.engine.env_script import EnvScript, ImportedModule, collect_imports
 from steward_lsp.engine.file_walk import FolderFilter, python_files
+from steward_lsp.engine.model_bases import declared_bases, scan_subclass_modules
 from steward_lsp.engine.sources import ModuleLoader, SourceError, decode_source
 
 logger = logging.getLogger(__name__)
@@ -106,7 +109,27 @@ def find_model_files(search: ModelSearch) -> tuple[list[Path], list[str]]:
     if not files and script is not None and (script.flask_migrate or script.sqlmodel):
         found = _scan_model_classes(search, flask=script.flask_migrate)
         files = _import_closure(loader, found, search)
+    elif files and not search.models_setting:
+        files = _add_subclass_modules(search, loader, files)
     return files, problems
+
+
+def _add_subclass_modules(
+    search: ModelSearch, loader: ModuleResolver, files: list[Path]
+) -> list[Path]:
+    """Add the modules that subclass a base the reached files declare.
+
+    Only when those files declare no table: the application then imports
+    its model modules at run time, out of reach of env.py's imports.
+    """
+    bases = declared_bases(files, {path: _parse(path) for path in files})
+    if not bases:
+        return files
+    found = scan_subclass_modules(
+        bases, search.source_roots, search.folders, search.skip_folders, loader
+    )
+    logger.debug("%d modules subclass the declarative base", len(found))
+    return _import_closure(loader, [*files, *found], search)
 
 
 def resolve_import(

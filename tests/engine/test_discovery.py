@@ -915,3 +915,68 @@ def test_tool_alembic_beside_ini_without_script_location(tmp_path: Path) -> None
     assert env.script_location == tmp_path.resolve() / "db"
     assert env.config_file == tmp_path.resolve() / "alembic.ini"
     assert env.dialect == "mysql"
+
+
+BASE_ONLY_DB = """\
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+metadata = MetaData()
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Model(Base):
+    __abstract__ = True
+"""
+
+
+def registered_at_run_time(root: Path, env: str) -> None:
+    """Write a project whose application imports its model modules itself."""
+    user = "import db\n\n\nclass User(db.Model):\n    __tablename__ = 'users'\n"
+    org = (
+        "from db import Base as ModelBase\n\n\nclass Org(ModelBase):\n"
+        "    __tablename__ = 'orgs'\n"
+    )
+    project(
+        root,
+        env=env,
+        models={
+            "db.py": BASE_ONLY_DB,
+            "app/__init__.py": "",
+            "app/users/__init__.py": "",
+            "app/users/models.py": user,
+            "app/orgs/__init__.py": "",
+            "app/orgs/models.py": org,
+            "app/forms.py": "class Model:\n    pass\n",
+            "tests/test_models.py": user,
+        },
+    )
+
+
+def test_base_without_tables_scans_subclass_modules(tmp_path: Path) -> None:
+    registered_at_run_time(tmp_path, env_py("import db", "db.metadata"))
+    environments, problems = discover(tmp_path)
+
+    assert problems == []
+    assert relative(only(environments).model_files, tmp_path) == {
+        "db.py",
+        "app/users/models.py",
+        "app/orgs/models.py",
+    }
+
+
+def test_env_py_reaching_tables_is_not_scanned(tmp_path: Path) -> None:
+    registered_at_run_time(
+        tmp_path, env_py("import db\nfrom app.users import models", "db.metadata")
+    )
+    env = only(discover(tmp_path)[0])
+
+    assert relative(env.model_files, tmp_path) == {
+        "db.py",
+        "app/__init__.py",
+        "app/users/__init__.py",
+        "app/users/models.py",
+    }
