@@ -365,7 +365,7 @@ class Workspace:
         """
         text = self._read_or_report(path, findings)
         if text is None:
-            return self._last_good_model(path, unparsed)
+            return self._last_good_model(path, None, unparsed)
         sources[path] = text
         cached = self._models.lookup(path, text)
         if cached is not None:
@@ -374,15 +374,15 @@ class Workspace:
             summary = model_parser.parse_model_module(path, text)
         except SyntaxError as exc:
             findings.append(_syntax_finding(path, exc, "model"))
-            return self._last_good_model(path, unparsed)
+            return self._last_good_model(path, text, unparsed)
         self._models.store(path, text, summary)
         return summary
 
     def _last_good_model(
-        self, path: Path, unparsed: list[Path]
+        self, path: Path, text: str | None, unparsed: list[Path]
     ) -> model_parser.ModuleSummary | None:
         summary = self._models.last_good(path)
-        if summary is None:
+        if summary is None and (text is None or _may_declare_tables(text)):
             unparsed.append(path)
         return summary
 
@@ -399,6 +399,22 @@ class Workspace:
                 )
             )
             return None
+
+
+# Words without which a module declares no table: a file reached only through
+# imports (forms, helpers) that fails to parse then leaves drift checks on.
+_TABLE_MARKERS = (
+    "__tablename__",
+    "__table__",
+    "Table(",
+    "Column(",
+    "mapped_column(",
+    "table=True",
+)
+
+
+def _may_declare_tables(text: str) -> bool:
+    return any(marker in text for marker in _TABLE_MARKERS)
 
 
 def _syntax_finding(path: Path, exc: SyntaxError, kind: str) -> Finding:

@@ -261,3 +261,21 @@ def test_model_file_parsing_again_restores_drift(tmp_path: Path) -> None:
     assert broken == {"STW001"}
     assert "STW105" in repaired
     assert "STW001" not in repaired
+
+
+def test_broken_helper_module_keeps_drift(tmp_path: Path) -> None:
+    # The helper declares no table, so its syntax error cannot hide one.
+    model = DOCUMENTS_MODEL.format(length=200, state="draft")
+    write_project(
+        tmp_path,
+        model.replace("class Document(Base):", "class Document(Stamped, Base):"),
+        [("0001", None, CREATE_DOCUMENTS)],
+    )
+    models = tmp_path / "models.py"
+    models.write_text("from helpers import Stamped\n" + models.read_text())
+    (tmp_path / "helpers.py").write_text("class Stamped:\n    def f(:\n        pass\n")
+
+    codes = {(name, code) for name, code, _ in findings(tmp_path)}
+
+    assert ("helpers.py", "STW001") in codes
+    assert ("models.py", "STW105") in codes
