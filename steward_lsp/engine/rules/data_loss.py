@@ -5,7 +5,11 @@ from __future__ import annotations
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.migration import Operation, RevisionScript
 from steward_lsp.engine.rules.context import RuleContext
-from steward_lsp.engine.rules.inverse import column_name, table_name
+from steward_lsp.engine.rules.inverse import (
+    column_name,
+    operation_data,
+    table_name,
+)
 from steward_lsp.engine.rules.narrowing import narrowing_reason
 from steward_lsp.engine.schema import TypeSpec
 
@@ -30,11 +34,7 @@ def _destroys_data(
     context: RuleContext, script: RevisionScript, op: Operation
 ) -> list[Finding]:
     table = table_name(op)
-    data: dict[str, object] = {
-        "revision": script.revision,
-        "operation": op.name,
-        "table": table,
-    }
+    data = operation_data(script, op)
     if op.name == "drop_table":
         message = (
             f"{op.name} {table} deletes the table and every row in it; downgrade can "

@@ -8,7 +8,7 @@ keys, without regard to order. Operations without an inverse here (``execute``,
 
 from __future__ import annotations
 
-from steward_lsp.engine.migration import Operation
+from steward_lsp.engine.migration import Operation, RevisionScript
 
 OperationKey = tuple[str, ...]
 
@@ -26,6 +26,11 @@ def column_name(op: Operation) -> str | None:
     if op.column is not None:
         return op.column.name
     return op.column_name
+
+
+def operation_data(script: RevisionScript, op: Operation) -> dict[str, object]:
+    """Return the Finding.data keys naming a revision's operation and table."""
+    return {"revision": script.revision, "operation": op.name, "table": table_name(op)}
 
 
 def table_name(op: Operation) -> str | None:

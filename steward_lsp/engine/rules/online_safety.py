@@ -16,6 +16,7 @@ from steward_lsp.engine.rules.inverse import (
     column_name,
     index_name,
     new_column_name,
+    operation_data,
     table_name,
 )
 from steward_lsp.engine.rules.type_rewrite import rewrites_table
@@ -73,11 +74,7 @@ def _long_locks(
     context: RuleContext, script: RevisionScript, op: Operation
 ) -> list[Finding]:
     table = table_name(op)
-    data: dict[str, object] = {
-        "revision": script.revision,
-        "operation": op.name,
-        "table": table,
-    }
+    data = operation_data(script, op)
     if op.name == "create_index" and not _option_set(op, "postgresql_concurrently"):
         message = (
             f"create_index {index_name(op)} on {table} blocks writes to the table "
