@@ -202,8 +202,9 @@ class Workspace:
             self._revisions.forget(path)
             self._environments = None
         elif path.suffix == ".py" and self._environments is not None:
-            # A new revision file is picked up by listing version locations
-            # again; rediscovery is cheap next to parsing.
+            # Each analysis lists the version locations anyway, so this is for
+            # other Python files: one may now be imported by env.py or the
+            # models. NOTE: it reruns discovery on every such save.
             if not any(path in env.revision_files() for env in self._environments):
                 self._environments = None
 
