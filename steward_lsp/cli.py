@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="accepted for clients that pass it; stdio is the only transport",
     )
     serve.set_defaults(run=run_serve)
+
+    from steward_lsp.generator_cli import add_generator_commands
+
+    add_generator_commands(commands)
     return parser
 
 

@@ -55,6 +55,7 @@ class AnalysisOutcome:
     failed: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    result: AnalysisResult | None = None
 
 
 def run_job(job: AnalysisJob) -> AnalysisOutcome:
@@ -80,6 +81,7 @@ def run_job(job: AnalysisJob) -> AnalysisOutcome:
     result = workspace.analyze()
     outcome = _convert(job, result)
     outcome.problems = list(result.problems)
+    outcome.result = result
     if not workspace.environments() and not result.problems:
         outcome.problems.append(
             f"steward found no Alembic environment under {folder.root} "

@@ -29,6 +29,8 @@ def publish_outcome(
     changed, so a keystroke in one file does not resend every file of a
     large project.
     """
+    if outcome.result is not None:
+        folder.last_result = outcome.result
     current: set[str] = set()
     for path, diagnostics in outcome.diagnostics.items():
         uri = outcome.uris[path]

@@ -8,7 +8,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from steward_lsp.engine.analysis import Workspace
+from steward_lsp.engine.analysis import AnalysisResult, Workspace
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,12 @@ class FolderState:
     settings_changed: bool = False
     published: dict[str, PublishedDiagnostics] = field(default_factory=dict)
     shown_problems: set[str] = field(default_factory=set)
+    last_result: AnalysisResult | None = None
+    """The latest analysis whose diagnostics were published, for editor features.
+
+    Its objects are never changed after the analysis, so handlers on the
+    event loop may read it while the worker builds the next one.
+    """
 
     def contains(self, path: Path) -> bool:
         """Tell whether ``path`` lies under this folder's root."""

@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from steward_lsp.engine.analysis import AnalysisResult
 from steward_lsp.server.analysis_job import AnalysisJob, run_job
 from steward_lsp.server.diagnostics import publish_outcome
 from steward_lsp.server.folders import FolderState, OpenDocument, uri_path
@@ -113,6 +114,20 @@ class AnalysisScheduler:
         if folder in self._dirty:
             self._dirty.remove(folder)
         await self._analyze(folder)
+
+    async def latest_result(self, folder: FolderState) -> AnalysisResult | None:
+        """Return the folder's latest analysis, analysing it first if it has none."""
+        if folder.last_result is None:
+            await self.analyze_now(folder)
+        return folder.last_result
+
+    async def run_on_worker(self, function: Callable[[], T]) -> T:
+        """Run ``function`` on the analysis worker, the thread that owns Workspaces.
+
+        Generators read files through the Workspace, so they queue behind
+        the analysis in progress instead of racing it.
+        """
+        return await asyncio.wrap_future(self._worker.submit(function))
 
     def shutdown(self) -> None:
         """Stop the timer and the worker; queued analyses are dropped."""

@@ -1,0 +1,144 @@
+"""The generator subcommands of ``steward``: one per entry of GENERATORS.
+
+Each gets a PATH argument (the workspace, default the current folder), the
+common options, the options its module declares, and ``--check``, which
+writes nothing and exits 1 when a file on disk differs from what the
+command would write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from steward_lsp.engine.generate import (
+    COMMON_OPTIONS,
+    GENERATORS,
+    GenerateError,
+    GenerateRequest,
+    Generator,
+    Option,
+)
+from steward_lsp.engine.generate.output import OverwriteRefused, is_current, write_files
+
+EXIT_CLEAN = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+logger = logging.getLogger(__name__)
+
+
+def add_generator_commands(commands: Any) -> None:
+    """Add one sub-parser per generator to the ``steward`` sub-parsers."""
+    for generator in GENERATORS:
+        try:
+            options = generator.options
+        except ImportError:
+            logger.debug("generator %s is not installed", generator.cli_name)
+            continue
+        parser = commands.add_parser(
+            generator.cli_name,
+            help=generator.title[0].lower() + generator.title[1:],
+            description=f"{generator.title}. Writes new files only, and never "
+            "replaces a file steward did not write. Exit status: 0 on success, "
+            "1 when the command's check failed, 2 on usage errors.",
+        )
+        parser.add_argument(
+            "path",
+            nargs="?",
+            type=Path,
+            default=Path("."),
+            metavar="PATH",
+            help="workspace folder (default: the current folder)",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="write nothing; exit 1 when a file would change",
+        )
+        for option in (*COMMON_OPTIONS, *options):
+            _add_option(parser, option)
+        parser.set_defaults(run=_runner(generator))
+
+
+def _add_option(parser: argparse.ArgumentParser, option: Option) -> None:
+    flags = [f"--{option.name.replace('_', '-')}"]
+    if option.short:
+        flags.insert(0, option.short)
+    if option.kind is bool:
+        parser.add_argument(
+            *flags, dest=option.name, action="store_true", help=option.help
+        )
+        return
+    parser.add_argument(
+        *flags,
+        dest=option.name,
+        type=option.kind,
+        default=option.default,
+        required=option.required,
+        help=option.help,
+    )
+
+
+def _runner(generator: Generator) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        return run_generator(generator, args)
+
+    return run
+
+
+def run_generator(generator: Generator, args: argparse.Namespace) -> int:
+    """Analyse the workspace, run ``generator`` and write or check its files."""
+    from steward_lsp.engine.analysis import Workspace
+
+    root = args.path.resolve()
+    if not root.is_dir():
+        print(f"steward: error: {args.path}: no such folder", file=sys.stderr)
+        return EXIT_USAGE
+    names = {option.name for option in (*COMMON_OPTIONS, *generator.options)}
+    options = {name: getattr(args, name) for name in names}
+
+    result = Workspace(root).analyze()
+    for problem in result.problems:
+        print(f"steward: warning: {problem}", file=sys.stderr)
+    try:
+        generated = generator.run(GenerateRequest(root, result, options))
+    except GenerateError as exc:
+        print(f"steward: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    for note in generated.notes:
+        print(f"steward: {note}", file=sys.stderr)
+    if args.check:
+        stale = [file.path for file in generated.files if not is_current(file)]
+        for path in stale:
+            print(f"steward: {_relative(path, root)} is out of date", file=sys.stderr)
+        if stale:
+            print(
+                f"steward: run `steward {generator.cli_name}` to write "
+                f"{len(stale)} file(s)",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        return EXIT_FAILED if generated.failed else EXIT_CLEAN
+
+    try:
+        written = write_files(generated.files)
+    except OverwriteRefused as exc:
+        print(f"steward: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in written:
+        print(f"wrote {_relative(path, root)}")
+    if generated.summary:
+        print(f"steward: {generated.summary}", file=sys.stderr)
+    return EXIT_FAILED if generated.failed else EXIT_CLEAN
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

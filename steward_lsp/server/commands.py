@@ -1,0 +1,137 @@
+"""``workspace/executeCommand`` for the generators, with progress.
+
+A client runs ``steward.modelState`` and the others with one optional
+argument: an object holding the generator's options (the same names as the
+command-line options, with underscores) and ``uri``, a file or folder of the
+workspace folder to run in (default: the first folder). The generator runs
+on the analysis worker; its files are written to disk by the same code as
+the CLI's, which refuses to replace a file steward did not write. The result
+is an object with ``written`` (file URIs), ``summary``, ``notes`` and
+``failed``; an error is shown to the user and returned as ``error``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from steward_lsp.engine.generate import (
+    GENERATORS,
+    GenerateError,
+    GenerateRequest,
+    Generator,
+)
+from steward_lsp.engine.generate.output import OverwriteRefused, write_files
+from steward_lsp.server.convert import path_uri
+from steward_lsp.server.folders import FolderState
+
+if TYPE_CHECKING:
+    from steward_lsp.server.server import StewardLanguageServer
+
+logger = logging.getLogger(__name__)
+
+
+def register(server: StewardLanguageServer) -> None:
+    """Register one command per generator on ``server``."""
+    for generator in GENERATORS:
+        server.command(generator.command_id)(_handler(generator))
+
+
+def command_ids() -> list[str]:
+    """Return the command ids the server registers, for code actions and tests."""
+    return [generator.command_id for generator in GENERATORS]
+
+
+def _handler(generator: Generator) -> Any:
+    async def run(server: StewardLanguageServer, *arguments: Any) -> dict[str, Any]:
+        try:
+            return await run_command(server, generator, arguments)
+        except Exception as exc:  # noqa: BLE001 - the server outlives a failed command
+            logger.exception("%s failed", generator.command_id)
+            return _error(server, generator, f"internal error: {exc!r}; see the log")
+
+    run.__name__ = f"run_{generator.cli_name.replace('-', '_')}"
+    return run
+
+
+async def run_command(
+    server: StewardLanguageServer, generator: Generator, arguments: tuple[Any, ...]
+) -> dict[str, Any]:
+    """Run ``generator`` for the client and write its files."""
+    options = dict(arguments[0]) if arguments and isinstance(arguments[0], dict) else {}
+    folder = _folder(server, options.pop("uri", None))
+    if folder is None:
+        return _error(server, generator, "open a workspace folder first")
+
+    progress = await _begin_progress(server, generator)
+    try:
+        result = await server.scheduler.latest_result(folder)
+        if result is None:
+            return _error(server, generator, f"the analysis of {folder.root} failed")
+        request = GenerateRequest(folder.root, result, options)
+        try:
+            generated = await server.scheduler.run_on_worker(
+                lambda: generator.run(request)
+            )
+            written = write_files(generated.files)
+        except (GenerateError, OverwriteRefused) as exc:
+            return _error(server, generator, str(exc))
+    finally:
+        _end_progress(server, progress)
+
+    # A new revision changes the drift; the client may not send
+    # didChangeWatchedFiles for files the server wrote.
+    folder.pending_file_changes.extend(written)
+    server.scheduler.schedule(folder)
+    message = generated.summary or f"{generator.title}: wrote {len(written)} file(s)"
+    kind = types.MessageType.Warning if generated.failed else types.MessageType.Info
+    server.window_show_message(types.ShowMessageParams(kind, message))
+    return {
+        "written": [path_uri(path) for path in written],
+        "summary": generated.summary,
+        "notes": generated.notes,
+        "failed": generated.failed,
+    }
+
+
+def _folder(server: StewardLanguageServer, uri: object) -> FolderState | None:
+    if isinstance(uri, str):
+        return server.folders.folder_of_uri(uri)
+    return server.folders.folders[0] if server.folders.folders else None
+
+
+def _error(
+    server: StewardLanguageServer, generator: Generator, text: str
+) -> dict[str, Any]:
+    message = f"steward {generator.cli_name}: {text}"
+    logger.error("%s", message)
+    server.window_show_message(
+        types.ShowMessageParams(types.MessageType.Error, message)
+    )
+    return {"error": message}
+
+
+async def _begin_progress(
+    server: StewardLanguageServer, generator: Generator
+) -> str | None:
+    capabilities = server.client_capabilities.window
+    if capabilities is None or not capabilities.work_done_progress:
+        return None
+    token = f"steward-{generator.cli_name}-{uuid.uuid4().hex[:8]}"
+    try:
+        await server.work_done_progress.create_async(token)
+    except Exception:  # noqa: BLE001 - progress is optional; the command still runs
+        logger.debug("the client refused progress token %s", token, exc_info=True)
+        return None
+    server.work_done_progress.begin(
+        token, types.WorkDoneProgressBegin(title=f"steward: {generator.title}")
+    )
+    return token
+
+
+def _end_progress(server: StewardLanguageServer, token: str | None) -> None:
+    if token is not None:
+        server.work_done_progress.end(token, types.WorkDoneProgressEnd())
