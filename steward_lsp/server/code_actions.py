@@ -57,7 +57,7 @@ def providers_for(code: str) -> list[ActionProvider]:
 def register(server: StewardLanguageServer) -> None:
     """Register the code action handler on ``server``."""
     # Importing the provider modules registers their providers.
-    from steward_lsp.server import ignore_comment  # noqa: F401
+    from steward_lsp.server import generator_actions, ignore_comment  # noqa: F401
 
     server.add_feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -4,8 +4,8 @@ A client runs ``steward.modelState`` and the others with one optional
 argument: an object holding the generator's options (the same names as the
 command-line options, with underscores) and ``uri``, a file or folder of the
 workspace folder to run in (default: the first folder). The generator runs
-on the analysis worker; its files are written to disk by the same code as
-the CLI's, which refuses to replace a file steward did not write. The result
+on the analysis worker. Its files are written to disk by the same code as
+the CLI's, which raises rather than replace a file steward did not write. The result
 is an object with ``written`` (file URIs), ``summary``, ``notes`` and
 ``failed``; an error is shown to the user and returned as ``error``.
 """
@@ -124,7 +124,7 @@ async def _begin_progress(
     try:
         await server.work_done_progress.create_async(token)
     except Exception:  # noqa: BLE001 - progress is optional; the command still runs
-        logger.debug("the client refused progress token %s", token, exc_info=True)
+        logger.debug("creating progress token %s failed", token, exc_info=True)
         return None
     server.work_done_progress.begin(
         token, types.WorkDoneProgressBegin(title=f"steward: {generator.title}")

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 
+import { registerGeneratorCommands } from './generators';
 import { onDidChangePythonInterpreter } from './interpreter';
 import { ServerController } from './server';
 
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             server.restart('restart requested from the command palette'),
         ),
         vscode.commands.registerCommand('steward.showServerLog', () => log.show()),
+        ...registerGeneratorCommands(server),
         vscode.workspace.onDidChangeConfiguration((event) => {
             const changed = RESTART_SETTINGS.find((key) => event.affectsConfiguration(key));
             if (changed) {

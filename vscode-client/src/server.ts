@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import {
+    ExecuteCommandRequest,
     LanguageClient,
     LanguageClientOptions,
     RevealOutputChannelOn,
@@ -41,6 +42,25 @@ export class ServerController implements vscode.Disposable {
     stop(): Promise<void> {
         this.pending = this.pending.then(() => this.stopClient());
         return this.pending;
+    }
+
+    /**
+     * Run one of the server's commands with `options` as its argument, and
+     * return its result; undefined when the server is not running.
+     */
+    async executeServerCommand(command: string, options: object): Promise<unknown> {
+        await this.pending;
+        const client = this.client;
+        if (!client || !client.isRunning()) {
+            void vscode.window.showErrorMessage(
+                'Steward: the language server is not running; run "Steward: Restart Server".',
+            );
+            return undefined;
+        }
+        return client.sendRequest(ExecuteCommandRequest.type, {
+            command,
+            arguments: [options],
+        });
     }
 
     dispose(): void {

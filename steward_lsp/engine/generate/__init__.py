@@ -49,7 +49,7 @@ class Option:
 
 @dataclass
 class GenerateRequest:
-    """What a generator is run on: the analysed workspace and the options."""
+    """The input of a generator: the analysed workspace and the options."""
 
     root: Path
     analysis: AnalysisResult

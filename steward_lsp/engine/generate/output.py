@@ -1,4 +1,4 @@
-"""Generated files: the mark that says steward wrote one, and safe writing.
+"""Generated files: the mark of a file steward wrote, and safe writing.
 
 Every document a generator writes starts with a comment line holding
 :data:`MARK`. A file without it was written by someone else, and no

@@ -1,0 +1,42 @@
+"""Code actions that run a generator: "Author a migration" on drift findings.
+
+The action carries a command rather than an edit, because the generator
+writes a new revision file; the client runs it through
+``workspace/executeCommand`` and the server writes the file.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from steward_lsp.engine.generate import generator_named
+from steward_lsp.server.code_actions import ActionRequest, provider
+
+AUTHOR_MIGRATION = generator_named("author-migration")
+
+DRIFT_CODES = tuple(f"STW10{digit}" for digit in range(1, 10))
+"""Drift a new revision can close: STW101 to STW109 (not STW110, raw SQL)."""
+
+DEFAULT_MESSAGE = "sync models with migrations"
+"""The revision message when the action, not the user, chooses one."""
+
+
+def author_migration(request: ActionRequest) -> list[types.CodeAction]:
+    """Offer to author a revision that brings the chain up to the models."""
+    command = types.Command(
+        title=AUTHOR_MIGRATION.title,
+        command=AUTHOR_MIGRATION.command_id,
+        arguments=[{"uri": request.document.uri, "message": DEFAULT_MESSAGE}],
+    )
+    return [
+        types.CodeAction(
+            title=f"{AUTHOR_MIGRATION.title} (steward author-migration)",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[request.diagnostic],
+            command=command,
+        )
+    ]
+
+
+for _code in DRIFT_CODES:
+    provider(_code)(author_migration)
