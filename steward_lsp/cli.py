@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class CheckTarget:
 
     root: Path
     files: set[Path] | None = field(default=None)
+    live: bool = True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,6 +134,12 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated rule codes or prefixes not to report",
     )
     parser.add_argument(
+        "--no-live",
+        action="store_true",
+        help="do not read the live database even when the database_url_env "
+        "variable (DATABASE_URL by default) is set; STW111 needs it",
+    )
+    parser.add_argument(
         "--output-file",
         metavar="FILE",
         type=Path,
@@ -145,6 +153,8 @@ def run_check(args: argparse.Namespace) -> int:
     ignore = parse_codes(args.ignore, "--ignore")
     cwd = Path.cwd()
     targets = group_targets(args.paths or [Path(".")], cwd)
+    for target in targets:
+        target.live = not args.no_live
 
     findings: list[Finding] = []
     problems: list[str] = []
@@ -215,7 +225,7 @@ def check_with_fallback(target: CheckTarget) -> tuple[list[Finding], list[str]]:
     # files it was chosen for.
     problems = [] if retries and outcome.missed == target.files else outcome.problems
     for root, files in sorted(retries.items()):
-        nested = check_target(CheckTarget(root, files))
+        nested = check_target(CheckTarget(root, files, target.live))
         findings.extend(nested.findings)
         problems.extend(nested.problems)
         for path in sorted(nested.missed):
@@ -237,13 +247,19 @@ def check_target(target: CheckTarget) -> CheckOutcome:
         return CheckOutcome([], [problem])
 
     problems = list(result.problems)
+    findings = result.all_findings()
+    if target.live:
+        from steward_lsp.engine.live import check_workspace
+
+        live = check_workspace(result, target.root, os.environ, workspace.read_text)
+        findings.extend(live.findings)
+        problems.extend(live.problems)
     if not result.environments and not problems:
         problems.append(
             f"no Alembic environment found under {target.root}: add an "
             "alembic.ini with script_location, a [tool.alembic] table in "
             "pyproject.toml, or a migrations/ folder with env.py and alembic.ini"
         )
-    findings = result.all_findings()
     if target.files is None:
         return CheckOutcome(findings, problems)
 

@@ -228,3 +228,32 @@ def _compare_on(
         logger.debug("cannot compare types %s and %s: %s", model_ddl, head_ddl, exc)
         return None
     return TypeComparison(differs, model_ddl, head_ddl)
+
+
+def differing_reflected_type(
+    reflected: TypeEngine[Any], head: TypeSpec | None, dialect_name: str
+) -> tuple[str, str] | None:
+    """Return the DDL of a reflected type and of ``head`` when autogenerate differs.
+
+    The live check compares a column reflected from a database with the
+    head schema; None when they agree or when ``head`` cannot be built.
+    """
+    if head is None:
+        return None
+    head = for_dialect(head, dialect_name)
+    head_type = build_type(head)
+    head_ddl = compile_type(head, dialect_name)
+    if head_type is None or head_ddl is None:
+        return None
+    dialect, impl = _impl_for(dialect_name)
+    try:
+        differs = bool(
+            impl.compare_type(sa.Column("c", reflected), sa.Column("c", head_type))
+        )
+        live_ddl = str(reflected.compile(dialect=dialect))
+    except (sa.exc.SQLAlchemyError, TypeError, AttributeError) as exc:
+        logger.debug(
+            "cannot compare reflected type %r with %s: %s", reflected, head_ddl, exc
+        )
+        return None
+    return (live_ddl, head_ddl) if differs else None

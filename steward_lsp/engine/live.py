@@ -1,0 +1,365 @@
+"""STW111: compare a live database with the head of the chain, read-only.
+
+The database named by the environment variable of the ``database_url_env``
+setting (``DATABASE_URL`` by default) is read, never written: the session is
+opened read-only where the database supports it (PostgreSQL's
+``default_transaction_read_only``, MySQL's ``SET SESSION TRANSACTION READ
+ONLY``, SQLite's ``mode=ro``), only Alembic's ``alembic_version`` table is
+queried and the schema is reflected, and the transaction is rolled back.
+
+Two kinds of finding: each revision the database has not applied, on that
+revision's ``revision = ...`` line, and, when the database is at head, each
+table or column whose live shape differs from the head schema, on the
+revision line that built it. The URL appears in messages without user name
+or password.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.rules.ignores import apply_ignores
+from steward_lsp.engine.rules.scope import VERSION_TABLE
+from steward_lsp.engine.schema import Location, Span, TableDef
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from steward_lsp.engine.analysis import AnalysisResult, EnvironmentAnalysis
+
+logger = logging.getLogger(__name__)
+
+CODE = "STW111"
+CONNECT_TIMEOUT_SECONDS = 10
+STATEMENT_TIMEOUT_MS = 30_000
+
+
+@dataclass
+class LiveCheck:
+    """The findings of one live comparison and the problems that stopped it."""
+
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def display_url(url: str) -> str:
+    """Return ``url`` without user name and password, for messages and logs."""
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "<invalid database URL>"
+    # URL.set() leaves a field unchanged when given None, so a new URL is built.
+    anonymous = URL.create(
+        parsed.drivername,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+    )
+    return anonymous.render_as_string(hide_password=False)
+
+
+def _scrub(text: str, url: str) -> str:
+    """Remove the user name and password of ``url`` from a driver's message."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return text
+    for secret in (parsed.password, parsed.username):
+        if secret:
+            text = text.replace(str(secret), "***")
+    return text.replace(url, display_url(url))
+
+
+def check_workspace(
+    result: AnalysisResult,
+    root: Path,
+    environ: Mapping[str, str],
+    read_text: Callable[[Path], str],
+) -> LiveCheck:
+    """Run the live check of every environment whose URL variable is set.
+
+    With several environments in one workspace only unapplied revisions are
+    reported: their tables share the database, so no one head describes it.
+    Findings pass through the same ignore settings and comments as the
+    static ones; ``read_text`` supplies the text of files with comments.
+    """
+    outcome = LiveCheck()
+    compare_schema = len(result.environments) == 1
+    for environment in result.environments:
+        settings = environment.environment.settings
+        url = environ.get(settings.database_url_env, "").strip()
+        if not url:
+            continue
+        checked = check_live(environment, url, compare_schema=compare_schema)
+        sources: dict[Path, str] = {}
+        for finding in checked.findings:
+            path = finding.location.path
+            if path not in sources and path.suffix == ".py":
+                try:
+                    sources[path] = read_text(path)
+                except Exception:  # noqa: BLE001 - a finding without text keeps no comment
+                    logger.debug("cannot read %s for ignore comments", path)
+        outcome.findings.extend(
+            apply_ignores(checked.findings, sources, settings, root)
+        )
+        outcome.problems.extend(checked.problems)
+    return outcome
+
+
+def check_live(
+    environment: EnvironmentAnalysis, url: str, *, compare_schema: bool = True
+) -> LiveCheck:
+    """Compare the database at ``url`` with ``environment``'s chain."""
+    shown = display_url(url)
+    outcome = LiveCheck()
+    try:
+        with _read_only_connection(url) as connection:
+            current = _current_revisions(connection)
+            _report_unapplied(environment, current, shown, outcome)
+            if compare_schema and not outcome.findings and current:
+                _report_schema(environment, connection, shown, outcome)
+    except Exception as exc:  # noqa: BLE001 - any driver error is a problem to report
+        message = _scrub(f"{type(exc).__name__}: {exc}", url).splitlines()[0]
+        logger.debug("live check of %s failed: %s", shown, message)
+        outcome.problems.append(
+            f"cannot read the live database {shown} for {CODE} ({message}); check "
+            f"that it is reachable, or unset "
+            f"{environment.environment.settings.database_url_env} to skip the check"
+        )
+    return outcome
+
+
+@contextmanager
+def _read_only_connection(url: str) -> Iterator[sa.Connection]:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    connect_args: dict[str, Any] = {}
+    if backend == "postgresql":
+        connect_args = {
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "options": "-c default_transaction_read_only=on "
+            f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+        }
+    elif backend in ("mysql", "mariadb"):
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    elif backend == "sqlite":
+        database = parsed.database or ""
+        if not database or database == ":memory:":
+            raise ValueError("an in-memory SQLite database has no migrations to read")
+        parsed = parsed.set(database=f"file:{database}?mode=ro", query={"uri": "true"})
+
+    engine = sa.create_engine(parsed, connect_args=connect_args, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as connection:
+            if backend in ("mysql", "mariadb"):
+                connection.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
+            try:
+                yield connection
+            finally:
+                connection.rollback()
+    finally:
+        engine.dispose()
+
+
+def _current_revisions(connection: sa.Connection) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext
+
+    # get_current_heads only SELECTs; it returns () when the table is missing.
+    context = MigrationContext.configure(connection)
+    return tuple(context.get_current_heads())
+
+
+def _report_unapplied(
+    environment: EnvironmentAnalysis,
+    current: tuple[str, ...],
+    shown: str,
+    outcome: LiveCheck,
+) -> None:
+    graph = environment.revision_graph
+    unknown = [revision for revision in current if revision not in graph.scripts]
+    for revision in unknown:
+        location = _environment_location(environment)
+        outcome.findings.append(
+            Finding(
+                CODE,
+                f"the live database {shown} is at revision {revision}, which no "
+                "revision file of this chain declares: it was migrated from "
+                "another branch or the file was deleted",
+                location,
+                data={"database": shown, "current": list(current)},
+            )
+        )
+    if unknown:
+        return
+
+    applied = _ancestors(current, graph.parents)
+    where = ", ".join(current) if current else "no revision (alembic_version is empty)"
+    for revision in graph.order:
+        if revision in applied:
+            continue
+        script = graph.scripts[revision]
+        location = script.revision_location or Location(script.path, Span(0, 0, 0, 0))
+        outcome.findings.append(
+            Finding(
+                CODE,
+                f"revision {revision} ({script.message or 'no message'}) is not "
+                f"applied to the live database {shown}, which is at {where}",
+                location,
+                data={
+                    "database": shown,
+                    "revision": revision,
+                    "current": list(current),
+                },
+            )
+        )
+
+
+def _ancestors(
+    revisions: tuple[str, ...], parents: dict[str, tuple[str, ...]]
+) -> set[str]:
+    seen: set[str] = set()
+    stack = list(revisions)
+    while stack:
+        revision = stack.pop()
+        if revision in seen:
+            continue
+        seen.add(revision)
+        stack.extend(parents.get(revision, ()))
+    return seen
+
+
+def _report_schema(
+    environment: EnvironmentAnalysis,
+    connection: sa.Connection,
+    shown: str,
+    outcome: LiveCheck,
+) -> None:
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(connection)
+    live_tables = set(inspector.get_table_names()) - {VERSION_TABLE}
+    head = environment.head_schema
+    dialect = connection.dialect.name
+    head_tables = {
+        table.name: table for table in head.tables.values() if not table.schema
+    }
+
+    for name in sorted(head_tables.keys() - live_tables):
+        table = head_tables[name]
+        if table.uncertain:
+            continue
+        outcome.findings.append(
+            _schema_finding(
+                environment,
+                table,
+                None,
+                f"table {name} exists at head but not in the live database {shown}: "
+                "it was dropped by hand",
+                shown,
+            )
+        )
+    for name in sorted(live_tables - head_tables.keys()):
+        outcome.findings.append(
+            Finding(
+                CODE,
+                f"table {name} exists in the live database {shown} but no revision "
+                "creates it: it was created by hand; add it to a revision or drop it",
+                _environment_location(environment),
+                data={"database": shown, "table": name},
+            )
+        )
+    for name in sorted(live_tables & head_tables.keys()):
+        table = head_tables[name]
+        if table.uncertain:
+            continue
+        reflected = {column["name"]: column for column in inspector.get_columns(name)}
+        _compare_columns(environment, table, reflected, dialect, shown, outcome)
+
+
+def _compare_columns(
+    environment: EnvironmentAnalysis,
+    table: TableDef,
+    reflected: dict[str, Any],
+    dialect: str,
+    shown: str,
+    outcome: LiveCheck,
+) -> None:
+    from steward_lsp.engine.rules.type_compare import differing_reflected_type
+
+    for name in sorted(table.columns.keys() - reflected.keys()):
+        message = (
+            f"column {table.name}.{name} exists at head but not in the live "
+            f"database {shown}: it was dropped by hand"
+        )
+        outcome.findings.append(
+            _schema_finding(environment, table, name, message, shown)
+        )
+    for name in sorted(reflected.keys() - table.columns.keys()):
+        message = (
+            f"column {table.name}.{name} exists in the live database {shown} but "
+            "no revision adds it: it was added by hand"
+        )
+        outcome.findings.append(
+            _schema_finding(environment, table, None, message, shown)
+        )
+    for name in sorted(reflected.keys() & table.columns.keys()):
+        column = table.columns[name]
+        live = reflected[name]
+        if bool(live["nullable"]) != column.nullable and not column.primary_key:
+            wanted = "NULL" if column.nullable else "NOT NULL"
+            found = "NULL" if live["nullable"] else "NOT NULL"
+            message = (
+                f"column {table.name}.{name} is {found} in the live database "
+                f"{shown} but {wanted} at head"
+            )
+            outcome.findings.append(
+                _schema_finding(environment, table, name, message, shown)
+            )
+        differing = differing_reflected_type(live["type"], column.type, dialect)
+        if differing is not None:
+            live_ddl, head_ddl = differing
+            message = (
+                f"column {table.name}.{name} is {live_ddl} in the live "
+                f"database {shown} but {head_ddl} at head"
+            )
+            outcome.findings.append(
+                _schema_finding(environment, table, name, message, shown)
+            )
+
+
+def _schema_finding(
+    environment: EnvironmentAnalysis,
+    table: TableDef,
+    column: str | None,
+    message: str,
+    shown: str,
+) -> Finding:
+    location = None
+    if column is not None and column in table.columns:
+        location = table.columns[column].location
+    location = location or table.location or _environment_location(environment)
+    data: dict[str, object] = {"database": shown, "table": table.name}
+    if column is not None:
+        data["column"] = column
+    return Finding(CODE, message, location, data=data)
+
+
+def _environment_location(environment: EnvironmentAnalysis) -> Location:
+    env = environment.environment
+    path = env.config_file or env.env_py or env.script_location
+    return Location(path, Span(0, 0, 0, 0))

@@ -1,0 +1,168 @@
+"""STW111 through ``steward check``: a live database behind head or changed by hand.
+
+The database is built by Alembic from the repository's own chain, one
+revision short of head, and steward reads it through DATABASE_URL. On
+PostgreSQL, triggers on every table and an event trigger on DDL record any
+write, so the test proves that the check wrote nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+REPO = Path(__file__).resolve().parents[2]
+
+WRITE_LOG = """
+CREATE TABLE steward_write_log (id serial PRIMARY KEY, what text NOT NULL);
+
+CREATE FUNCTION steward_log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO steward_write_log (what) VALUES (tg_tag);
+END $$;
+
+CREATE EVENT TRIGGER steward_ddl ON ddl_command_start
+    EXECUTE FUNCTION steward_log_ddl();
+
+CREATE FUNCTION steward_log_dml() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO steward_write_log (what) VALUES (TG_OP || ' ' || TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+"""
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(REPO / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def head_and_previous(config: Config) -> tuple[str, str]:
+    script = ScriptDirectory.from_config(config)
+    head = script.get_revision("head")
+    assert head is not None
+    previous = head.down_revision
+    assert isinstance(previous, str)
+    return head.revision, previous
+
+
+def steward_check(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "steward_lsp", "check", ".", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_live_sqlite_behind_head(sqlite_url: str) -> None:
+    config = alembic_config(sqlite_url)
+    head, previous = head_and_previous(config)
+    command.upgrade(config, previous)
+
+    completed = steward_check(sqlite_url, "--select", "STW111")
+
+    assert completed.returncode == 1, completed.stderr
+    assert f"revision {head} " in completed.stdout
+    assert f"which is at {previous}" in completed.stdout
+    assert completed.stdout.count("STW111") == 1
+
+
+def test_live_sqlite_at_head_clean(sqlite_url: str) -> None:
+    command.upgrade(alembic_config(sqlite_url), "head")
+
+    completed = steward_check(sqlite_url)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "STW111" not in completed.stdout
+
+
+def test_live_sqlite_column_added_by_hand(sqlite_url: str) -> None:
+    command.upgrade(alembic_config(sqlite_url), "head")
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE tenants ADD COLUMN legacy_code TEXT")
+    engine.dispose()
+
+    completed = steward_check(sqlite_url, "--select", "STW111")
+
+    assert completed.returncode == 1
+    assert "column tenants.legacy_code exists in the live database" in completed.stdout
+
+
+def test_live_unreachable_names_variable() -> None:
+    url = "postgresql+psycopg://reader:hunter2-secret@127.0.0.1:9/none"
+
+    completed = steward_check(url)
+
+    assert completed.returncode == 2
+    assert "cannot read the live database" in completed.stderr
+    assert "unset DATABASE_URL" in completed.stderr
+    assert "hunter2-secret" not in completed.stdout + completed.stderr
+    assert "reader" not in completed.stdout + completed.stderr
+
+
+def test_live_no_live_skips_database() -> None:
+    completed = steward_check("postgresql+psycopg://127.0.0.1:9/none", "--no-live")
+
+    assert completed.returncode == 0, completed.stderr
+    assert "live database" not in completed.stderr
+
+
+def test_live_postgresql_behind_head_writes_nothing(postgresql_url: str) -> None:
+    config = alembic_config(postgresql_url)
+    head, previous = head_and_previous(config)
+    command.upgrade(config, previous)
+    engine = sa.create_engine(postgresql_url, poolclass=sa.NullPool)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(WRITE_LOG)
+        tables = sa.inspect(connection).get_table_names()
+        for table in tables:
+            if table == "steward_write_log":
+                continue
+            connection.exec_driver_sql(
+                f'CREATE TRIGGER "steward_dml_{table}" AFTER INSERT OR UPDATE OR '
+                f'DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT '
+                "EXECUTE FUNCTION steward_log_dml()"
+            )
+        connection.exec_driver_sql("DELETE FROM steward_write_log")
+    # The trust authentication of the test server ignores the password, which
+    # lets the test check that steward never prints one.
+    with_password = postgresql_url.replace("postgres@", "postgres:pg-secret-42@", 1)
+
+    completed = steward_check(with_password, "--select", "STW111")
+
+    assert completed.returncode == 1, completed.stderr
+    assert f"revision {head} " in completed.stdout
+    assert "pg-secret-42" not in completed.stdout + completed.stderr
+    with engine.begin() as connection:
+        writes = connection.exec_driver_sql("SELECT what FROM steward_write_log").all()
+        assert writes == []
+        # The detector itself works: a write of this test is recorded.
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+        recorded = connection.exec_driver_sql("SELECT what FROM steward_write_log")
+        assert recorded.scalars().all() == ["UPDATE alembic_version"]
+    engine.dispose()
+
+
+def test_live_mariadb_behind_head(mariadb_url: str) -> None:
+    config = alembic_config(mariadb_url)
+    head, previous = head_and_previous(config)
+    command.upgrade(config, previous)
+
+    completed = steward_check(mariadb_url, "--select", "STW111")
+
+    assert completed.returncode == 1, completed.stderr
+    assert f"revision {head} " in completed.stdout
