@@ -1,0 +1,248 @@
+"""``steward author-migration``: a new revision for the drift of an environment.
+
+The drift findings (STW101-STW109) become Alembic operations
+(:mod:`author_ops`), rendered by Alembic's renderer into the project's
+``script.py.mako`` at the path of its ``file_template``
+(:mod:`author_render`), with ``down_revision`` the current heads. With
+``--seed`` a backfill stub for the added columns comes along
+(:mod:`author_seed`). Unless ``--no-round-trip`` is given, the new revision
+then runs upgrade, downgrade and upgrade on a scratch database, and the
+report of that run is written too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from steward_lsp.engine.generate import (
+    GenerateError,
+    GenerateRequest,
+    GenerateResult,
+    Option,
+    output_dir,
+    select_environment,
+)
+from steward_lsp.engine.generate.output import GeneratedFile
+
+if TYPE_CHECKING:
+    from steward_lsp.engine.analysis import EnvironmentAnalysis
+    from steward_lsp.engine.generate.author_ops import Plan
+
+COMMAND = "author-migration"
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "message",
+        "the revision message, as for `alembic revision -m`",
+        short="-m",
+        required=True,
+    ),
+    Option("seed", "also write a backfill stub for the added columns", kind=bool),
+    Option(
+        "scratch_url",
+        "SQLAlchemy URL of a database server for the round trip; steward "
+        "creates a scratch database there and drops it (default: the "
+        "scratch_url setting, else a temporary SQLite file)",
+    ),
+    Option(
+        "no_round_trip",
+        "write the revision without running it on a scratch database",
+        kind=bool,
+    ),
+)
+
+NO_DRIFT = "no drift: nothing to author"
+
+# Graph findings that make Alembic itself reject the revision chain.
+_BROKEN_GRAPH_CODES = ("STW402", "STW403", "STW404")
+_ROUND_TRIP_MODULE = "steward_lsp.engine.roundtrip"
+
+
+@dataclass
+class AuthoredRevision:
+    """A rendered revision: its id, file, plan and the heads it follows."""
+
+    revision_id: str
+    file: GeneratedFile
+    plan: Plan
+    down_revision: tuple[str, ...]
+
+
+def generate(request: GenerateRequest) -> GenerateResult:
+    """Return the new revision, and the seed stub and round-trip report."""
+    message = request.option("message")
+    if not message or not str(message).strip():
+        raise GenerateError("a revision message is required: pass -m MESSAGE")
+    analysis = select_environment(request.analysis, request.option("env"))
+    check_authorable(analysis)
+
+    authored = author_revision(analysis, str(message).strip())
+    if authored is None:
+        return GenerateResult(summary=NO_DRIFT, notes=uncertain_notes(analysis))
+    result = GenerateResult(
+        files=[authored.file],
+        summary=f"revision {authored.revision_id} written for the drift of "
+        f"{analysis.environment.name}",
+        notes=[*authored.plan.notes, *uncertain_notes(analysis)],
+    )
+    if len(authored.down_revision) > 1:
+        heads = ", ".join(authored.down_revision)
+        result.notes.append(f"the revision merges the heads {heads}")
+    if request.option("seed", False):
+        result.files.extend(_seed_files(analysis, authored))
+    if request.option("no_round_trip", False):
+        return result
+    _round_trip(request, analysis, authored, result)
+    return result
+
+
+def check_authorable(analysis: EnvironmentAnalysis) -> None:
+    """Raise GenerateError when the drift of ``analysis`` cannot be trusted."""
+    environment = analysis.environment
+    if not environment.model_files:
+        raise GenerateError(
+            f"{environment.name}: steward found no model files for this "
+            "environment (env.py sets no target_metadata it can follow); set "
+            "target_metadata, or list the modules in [tool.steward] models"
+        )
+    blocking = [
+        f for f in analysis.findings if f.code in (*_BROKEN_GRAPH_CODES, "STW001")
+    ]
+    if blocking:
+        listed = "; ".join(
+            f"{f.location.path.name}: {f.code} {f.message}" for f in blocking[:3]
+        )
+        raise GenerateError(
+            f"{environment.name}: fix these first, because Alembic cannot load "
+            f"the revisions or steward cannot read them: {listed}"
+        )
+    everywhere = analysis.replay_result.uncertain_everywhere
+    if everywhere:
+        raise GenerateError(
+            f"{environment.name}: the shape at head is unknown ({everywhere}); "
+            "run `alembic revision --autogenerate` against a database instead"
+        )
+
+
+def author_revision(
+    analysis: EnvironmentAnalysis,
+    message: str,
+    *,
+    revision_id: str | None = None,
+    create_date: Any = None,
+) -> AuthoredRevision | None:
+    """Return the revision file for the drift of ``analysis``, or None if none.
+
+    ``revision_id`` and ``create_date`` default to a new id and now, as
+    Alembic chooses them; tests fix both.
+    """
+    from alembic.operations import ops
+    from alembic.util import rev_id
+
+    from steward_lsp.engine.generate import author_render
+    from steward_lsp.engine.generate.author_drift import (
+        compared_pairs,
+        group_drift,
+        rule_context,
+    )
+    from steward_lsp.engine.generate.author_ops import plan_operations
+
+    context = rule_context(analysis)
+    drifts = group_drift(analysis.findings, compared_pairs(context))
+    if not drifts:
+        return None
+    convention = analysis.model_schema.naming_convention
+    plan = plan_operations(list(drifts.values()), context.dialect, convention)
+    if not plan.operations:
+        raise GenerateError(
+            f"{analysis.environment.name}: the drift needs changes steward "
+            "cannot write: " + "; ".join(plan.notes)
+        )
+    environment = analysis.environment
+    directory = author_render.script_directory(environment)
+    revision = author_render.Revision(
+        revision_id=revision_id or rev_id(),
+        down_revision=tuple(analysis.revision_graph.heads),
+        message=message,
+        create_date=create_date or author_render.create_date(directory),
+    )
+    batch = environment.compare.render_as_batch or context.dialect == "sqlite"
+    body = author_render.render_body(
+        ops.UpgradeOps(plan.operations), context.dialect, render_as_batch=batch
+    )
+    text = author_render.render_revision(environment, revision, body)
+    path = author_render.revision_path(directory, environment, revision)
+    return AuthoredRevision(
+        revision.revision_id,
+        GeneratedFile(path, text, marked=False),
+        plan,
+        revision.down_revision,
+    )
+
+
+def uncertain_notes(analysis: EnvironmentAnalysis) -> list[str]:
+    """Return a note for each compared table whose head shape is uncertain."""
+    from steward_lsp.engine.generate.author_drift import compared_pairs, rule_context
+
+    context = rule_context(analysis)
+    notes = []
+    for pair in compared_pairs(context):
+        tables = [t for t in (pair.model, pair.head) if t is not None]
+        reason = context.replay_result.uncertain_tables.get(pair.key) or next(
+            (t.uncertain for t in tables if t.uncertain), None
+        )
+        if reason:
+            notes.append(
+                f"table {pair.key}: no operations, because its shape at head is "
+                f"uncertain ({reason}); compare it with the model by hand"
+            )
+    return notes
+
+
+def _seed_files(
+    analysis: EnvironmentAnalysis, authored: AuthoredRevision
+) -> list[GeneratedFile]:
+    from steward_lsp.engine.generate.author_seed import seed_stub
+
+    if not authored.plan.added_columns:
+        return []
+    return [seed_stub(analysis.environment, authored.revision_id, authored.plan)]
+
+
+def _round_trip(
+    request: GenerateRequest,
+    analysis: EnvironmentAnalysis,
+    authored: AuthoredRevision,
+    result: GenerateResult,
+) -> None:
+    if importlib.util.find_spec(_ROUND_TRIP_MODULE) is None:
+        result.notes.append(
+            "round trip not run: this steward has no round-trip runner yet"
+        )
+        return
+    roundtrip = importlib.import_module(_ROUND_TRIP_MODULE)
+    from steward_lsp.engine.generate.output import with_mark
+
+    settings = analysis.environment.settings
+    report = roundtrip.run_round_trip(
+        analysis,
+        revisions=[authored.revision_id],
+        scratch_url=request.option("scratch_url") or settings.scratch_url,
+        extra_files=(authored.file,),
+        slo_seconds=settings.rollback_slo,
+    )
+    folder = output_dir(request, analysis) / "migrations"
+    path = folder / f"{authored.revision_id}-test-report.md"
+    title = f"Round trip of revision {authored.revision_id}"
+    result.files.append(
+        with_mark(path, COMMAND, roundtrip.render_report(report, title))
+    )
+    if getattr(report, "failed", False):
+        result.failed = True
+        result.summary = (
+            f"revision {authored.revision_id}: the round trip failed; see "
+            f"{Path(path).name}"
+        )

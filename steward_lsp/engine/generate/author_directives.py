@@ -1,0 +1,120 @@
+"""Operations Alembic has no class for, with their renderers and inverses.
+
+The safety rewrites of the migration author wrap Alembic's own operations:
+a block run outside the transaction (``autocommit_block``), an added column
+backfilled before it becomes NOT NULL, and an operation with a comment above
+it. Each is a :class:`~alembic.operations.ops.MigrateOperation` whose
+``reverse()`` gives the downgrade, and whose renderer is registered on
+Alembic's renderer dispatch, so ``UpgradeOps.reverse()`` and Alembic's
+renderer handle them like any other operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic.autogenerate import renderers
+from alembic.autogenerate.api import AutogenContext
+from alembic.autogenerate.render import render_op
+from alembic.operations import ops
+
+
+class AutocommitBlockOp(ops.MigrateOperation):
+    """Operations run in ``with op.get_context().autocommit_block():``.
+
+    PostgreSQL builds an index concurrently only outside a transaction.
+    """
+
+    def __init__(self, operations: Sequence[ops.MigrateOperation]) -> None:
+        self.ops = list(operations)
+
+    def reverse(self) -> AutocommitBlockOp:
+        return AutocommitBlockOp([op.reverse() for op in reversed(self.ops)])
+
+
+class BackfilledColumnOp(ops.MigrateOperation):
+    """A NOT NULL column added nullable, backfilled, then made NOT NULL.
+
+    ``add`` and ``tighten`` are the table's operations before and after the
+    UPDATE, so that batch mode runs each in its own ``batch_alter_table``.
+    The inverse drops the column.
+    """
+
+    def __init__(
+        self,
+        add: ops.ModifyTableOps,
+        backfill_sql: str,
+        todo: Sequence[str],
+        tighten: ops.ModifyTableOps,
+    ) -> None:
+        self.add = add
+        self.backfill_sql = backfill_sql
+        self.todo = list(todo)
+        self.tighten = tighten
+
+    def reverse(self) -> ops.ModifyTableOps:
+        return self.add.reverse()
+
+
+class CommentedOp(ops.MigrateOperation):
+    """An operation with comment lines above it, in upgrade and downgrade."""
+
+    def __init__(
+        self,
+        comment: Sequence[str],
+        operation: ops.MigrateOperation,
+        reverse_comment: Sequence[str] | None = None,
+    ) -> None:
+        self.comment = list(comment)
+        self.operation = operation
+        self.reverse_comment = (
+            list(reverse_comment) if reverse_comment is not None else self.comment
+        )
+
+    def reverse(self) -> CommentedOp:
+        return CommentedOp(self.reverse_comment, self.operation.reverse(), self.comment)
+
+
+class RenameColumnOp(ops.AlterColumnOp):
+    """An ``alter_column`` with ``new_column_name`` whose inverse renames back.
+
+    Alembic 1.20's ``AlterColumnOp.reverse()`` drops ``modify_name``, so the
+    inverse here swaps the two names itself.
+    """
+
+    def reverse(self) -> ops.AlterColumnOp:
+        inverse = super().reverse()
+        inverse.column_name = self.modify_name or self.column_name
+        inverse.modify_name = self.column_name
+        return inverse
+
+
+@renderers.dispatch_for(AutocommitBlockOp)
+def _render_autocommit_block(
+    autogen_context: AutogenContext, op: AutocommitBlockOp
+) -> list[str]:
+    prefix = autogen_context.opts.get("alembic_module_prefix", "op.")
+    lines = [f"with {prefix}get_context().autocommit_block():"]
+    for inner in op.ops:
+        lines.extend(render_op(autogen_context, inner))
+    # An empty line ends the block for Mako's PythonPrinter.
+    lines.append("")
+    return lines
+
+
+@renderers.dispatch_for(BackfilledColumnOp)
+def _render_backfilled_column(
+    autogen_context: AutogenContext, op: BackfilledColumnOp
+) -> list[str]:
+    lines = render_op(autogen_context, op.add)
+    lines.extend(f"# {line}" for line in op.todo)
+    lines.extend(render_op(autogen_context, ops.ExecuteSQLOp(op.backfill_sql)))
+    lines.extend(render_op(autogen_context, op.tighten))
+    return lines
+
+
+@renderers.dispatch_for(CommentedOp)
+def _render_commented(autogen_context: AutogenContext, op: CommentedOp) -> list[str]:
+    lines = [f"# {line}" for line in op.comment]
+    lines.extend(render_op(autogen_context, op.operation))
+    return lines

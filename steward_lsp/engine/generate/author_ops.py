@@ -1,0 +1,545 @@
+"""Alembic operations for the drift of one environment, with safety rewrites.
+
+The operations are those autogenerate would produce (``CreateTableOp``,
+``AddColumnOp``, ``AlterColumnOp``, ``CreateIndexOp``, ...), built from
+SQLAlchemy objects, in the order that lets each one run: new tables (by
+foreign-key dependency), changes to existing tables, dropped tables. Each
+drop carries the object it drops, so ``UpgradeOps.reverse()`` can re-create
+it in the downgrade. Three rewrites make the upgrade safe on a database
+with rows: see :func:`plan_table_changes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops
+
+from steward_lsp.engine.generate.author_directives import (
+    AutocommitBlockOp,
+    BackfilledColumnOp,
+    CommentedOp,
+    RenameColumnOp,
+)
+from steward_lsp.engine.generate.author_drift import TableDrift
+from steward_lsp.engine.generate.author_schema import (
+    UnbuildableType,
+    build_column,
+    build_table,
+    column_type,
+    foreign_key_name,
+    index_columns,
+    index_name,
+    indexes_of,
+    server_default,
+)
+from steward_lsp.engine.rules.type_compare import compare_types
+from steward_lsp.engine.schema import ColumnDef, ForeignKeyDef, TableDef
+
+
+@dataclass
+class Plan:
+    """The operations of the upgrade and what the user should know about them.
+
+    ``backfilled`` lists ``(table, column)`` of the NOT NULL columns added to
+    existing tables, which the seed stub fills.
+    """
+
+    operations: list[ops.MigrateOperation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    added_columns: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Planner:
+    """Builds the operations of each table's drift for one dialect."""
+
+    dialect: str | None
+    convention: dict[str, str]
+    plan: Plan = field(default_factory=Plan)
+
+    @property
+    def concurrent_indexes(self) -> bool:
+        """Whether index changes on existing tables run concurrently."""
+        return self.dialect == "postgresql"
+
+    def metadata(self) -> sa.MetaData:
+        """Return a MetaData with the models' naming convention."""
+        return sa.MetaData(naming_convention=self.convention)
+
+    def note(self, message: str) -> None:
+        """Add a message for the user."""
+        self.plan.notes.append(message)
+
+
+def plan_operations(
+    drifts: list[TableDrift], dialect: str | None, convention: dict[str, str]
+) -> Plan:
+    """Return the upgrade operations for ``drifts``, in an order that runs."""
+    planner = Planner(dialect, convention)
+    created = [d for d in drifts if d.created and d.pair.model is not None]
+    dropped = [d for d in drifts if d.dropped and d.pair.head is not None]
+    changed = [d for d in drifts if d not in created and d not in dropped]
+    for drift in _by_dependency(created, planner, model_side=True):
+        planner.plan.operations.extend(plan_new_table(drift, planner))
+    for drift in changed:
+        if drift.pair.model is not None and drift.pair.head is not None:
+            planner.plan.operations.extend(plan_table_changes(drift, planner))
+    for drift in reversed(_by_dependency(dropped, planner, model_side=False)):
+        planner.plan.operations.extend(plan_dropped_table(drift, planner))
+    return planner.plan
+
+
+def _by_dependency(
+    drifts: list[TableDrift], planner: Planner, *, model_side: bool
+) -> list[TableDrift]:
+    """Return ``drifts`` ordered so that a referred table comes first."""
+    metadata = planner.metadata()
+    by_name: dict[str, TableDrift] = {}
+    for drift in drifts:
+        table = drift.pair.model if model_side else drift.pair.head
+        assert table is not None
+        try:
+            built = build_table(table, metadata, planner.dialect)
+        except UnbuildableType:
+            by_name[table.key] = drift
+            continue
+        by_name[built.key] = drift
+    ordered = [by_name[t.key] for t in metadata.sorted_tables if t.key in by_name]
+    return ordered + [d for d in by_name.values() if d not in ordered]
+
+
+def plan_new_table(drift: TableDrift, planner: Planner) -> list[ops.MigrateOperation]:
+    """Return ``create_table`` and the indexes of a table the models add."""
+    model = drift.pair.model
+    assert model is not None
+    try:
+        table = build_table(model, planner.metadata(), planner.dialect)
+    except UnbuildableType as exc:
+        planner.note(
+            f"table {model.key}: not created, because steward cannot "
+            f"build the {exc}; write its create_table by hand"
+        )
+        return []
+    operations: list[ops.MigrateOperation] = [ops.CreateTableOp.from_table(table)]
+    for data in drift.indexes:
+        index = _index_op(model, data.get("index"), planner)
+        if index is not None:
+            operations.append(index)
+    return operations
+
+
+def plan_dropped_table(
+    drift: TableDrift, planner: Planner
+) -> list[ops.MigrateOperation]:
+    """Return the index drops and ``drop_table`` of a table no model declares."""
+    head = drift.pair.head
+    assert head is not None
+    try:
+        table = build_table(head, planner.metadata(), planner.dialect)
+    except UnbuildableType as exc:
+        planner.note(
+            f"table {head.key}: not dropped, because steward cannot "
+            f"build the {exc} for the downgrade; drop it by hand"
+        )
+        return []
+    planner.note(
+        f"table {head.key} is dropped with its rows; the downgrade "
+        "re-creates the table but not the rows"
+    )
+    operations: list[ops.MigrateOperation] = []
+    for data in drift.indexes:
+        index = _index_op(head, data.get("index"), planner)
+        if index is not None:
+            operations.append(index.reverse())
+    operations.append(ops.DropTableOp.from_table(table))
+    return operations
+
+
+def plan_table_changes(
+    drift: TableDrift, planner: Planner
+) -> list[ops.MigrateOperation]:
+    """Return the operations that bring an existing table to the model's shape.
+
+    The safety rewrites: a NOT NULL column without a server default is added
+    nullable, backfilled and then made NOT NULL; a dropped column and an
+    added one of the same type become a rename; on PostgreSQL, indexes are
+    built and dropped concurrently in an ``autocommit_block``.
+    """
+    model, head = drift.pair.model, drift.pair.head
+    assert model is not None and head is not None
+    changes = _TableChanges(model, head, planner)
+    changes.constraint_drops(drift.constraints)
+    changes.index_changes(drift.indexes)
+    added, dropped = changes.renames(drift.added_columns, drift.dropped_columns)
+    for name in added:
+        changes.add_column(model.columns[name])
+    for name in dropped:
+        changes.drop_column(head.columns[name])
+    for name, codes in drift.altered_columns.items():
+        changes.alter_column(model.columns[name], head.columns[name], codes)
+    changes.constraint_creates(drift.constraints)
+    return changes.operations()
+
+
+class _TableChanges:
+    """The operations of one existing table, in the groups that run in order."""
+
+    def __init__(self, model: TableDef, head: TableDef, planner: Planner) -> None:
+        self.model = model
+        self.head = head
+        self.planner = planner
+        self.dialect = planner.dialect
+        self.concurrent_drops: list[ops.MigrateOperation] = []
+        self.before: list[ops.MigrateOperation] = []
+        self.backfills: list[ops.MigrateOperation] = []
+        self.after: list[ops.MigrateOperation] = []
+        self.concurrent_creates: list[ops.MigrateOperation] = []
+
+    def operations(self) -> list[ops.MigrateOperation]:
+        found: list[ops.MigrateOperation] = []
+        if self.concurrent_drops:
+            found.append(AutocommitBlockOp(self.concurrent_drops))
+        if self.backfills:
+            found.extend(self._modify(self.before))
+            found.extend(self.backfills)
+            found.extend(self._modify(self.after))
+        else:
+            found.extend(self._modify([*self.before, *self.after]))
+        if self.concurrent_creates:
+            found.append(AutocommitBlockOp(self.concurrent_creates))
+        return found
+
+    def _modify(
+        self, operations: list[ops.MigrateOperation]
+    ) -> list[ops.MigrateOperation]:
+        if not operations:
+            return []
+        return [
+            ops.ModifyTableOps(self.model.name, operations, schema=self.model.schema)
+        ]
+
+    def _skip(self, what: str, exc: UnbuildableType) -> None:
+        self.planner.note(
+            f"{what}: no operation, because steward cannot build the {exc}; "
+            "write this change by hand"
+        )
+
+    # -- columns ------------------------------------------------------------
+
+    def renames(
+        self, added: list[str], dropped: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """Turn unambiguous same-type drop and add pairs into renames.
+
+        Returns the added and dropped columns that remain.
+        """
+        pairs: dict[str, str] = {}
+        for new in added:
+            matches = [old for old in dropped if self._same_type(new, old)]
+            if len(matches) != 1:
+                continue
+            rivals = [n for n in added if self._same_type(n, matches[0])]
+            if len(rivals) == 1:
+                pairs[new] = matches[0]
+        for new, old in pairs.items():
+            self._rename(old, new)
+        return (
+            [name for name in added if name not in pairs],
+            [name for name in dropped if name not in pairs.values()],
+        )
+
+    def _same_type(self, new: str, old: str) -> bool:
+        comparison = compare_types(
+            self.model.columns[new].type, self.head.columns[old].type, self.dialect
+        )
+        return comparison is not None and not comparison.differs
+
+    def _rename(self, old: str, new: str) -> None:
+        head_column = self.head.columns[old]
+        model_column = self.model.columns[new]
+        codes = set()
+        if _nullable(model_column) != _nullable(head_column):
+            codes.add("STW106")
+        if model_column.server_default != head_column.server_default:
+            codes.add("STW109")
+        try:
+            kw = self._alter_arguments(model_column, head_column, codes)
+        except UnbuildableType as exc:
+            self._skip(f"column {self.model.key}.{new}", exc)
+            return
+        rename = RenameColumnOp(
+            self.model.name, old, schema=self.model.schema, modify_name=new, **kw
+        )
+        comment = [
+            f"NOTE: probable rename of {old} to {new}: the model drops {old} and "
+            "adds a column",
+            "of the same type. If they are different columns, replace this with",
+            f"drop_column({old!r}) and add_column({new!r}), which lose the data.",
+        ]
+        self.before.append(CommentedOp(comment, rename, [comment[0]]))
+        self.planner.note(
+            f"column {self.model.key}.{old} is renamed to {new} (probable rename: "
+            "one column dropped and one of the same type added); check it"
+        )
+
+    def add_column(self, column: ColumnDef) -> None:
+        """Add ``column``, backfilled when it is NOT NULL without a default."""
+        table = self.model
+        try:
+            built = build_column(column, self.dialect)
+        except UnbuildableType as exc:
+            self._skip(f"column {table.key}.{column.name}", exc)
+            return
+        self.planner.plan.added_columns.append((table.key, column.name))
+        if _nullable(column) or column.server_default is not None:
+            self.before.append(ops.AddColumnOp(table.name, built, schema=table.schema))
+            return
+        nullable = build_column(column, self.dialect, nullable=True)
+        add = ops.ModifyTableOps(
+            table.name,
+            [ops.AddColumnOp(table.name, nullable, schema=table.schema)],
+            schema=table.schema,
+        )
+        tighten = ops.ModifyTableOps(
+            table.name,
+            [
+                ops.AlterColumnOp(
+                    table.name,
+                    column.name,
+                    schema=table.schema,
+                    existing_type=built.type,
+                    existing_nullable=True,
+                    modify_nullable=False,
+                )
+            ],
+            schema=table.schema,
+        )
+        todo = [
+            f"TODO: backfill {table.key}.{column.name} before it becomes NOT NULL: "
+            "replace NULL in",
+            "this UPDATE with the value existing rows get, or the alter_column "
+            "below fails",
+            "on a table that has rows.",
+        ]
+        self.backfills.append(
+            BackfilledColumnOp(add, self._backfill_sql(column.name), todo, tighten)
+        )
+        self.planner.note(
+            f"column {table.key}.{column.name} is NOT NULL without a server "
+            "default: fill in the backfill UPDATE the revision marks with TODO"
+        )
+
+    def _backfill_sql(self, column: str) -> str:
+        preparer = _dialect(self.dialect).identifier_preparer
+        table = preparer.quote(self.model.name)
+        if self.model.schema:
+            table = f"{preparer.quote_schema(self.model.schema)}.{table}"
+        name = preparer.quote(column)
+        return f"UPDATE {table} SET {name} = NULL WHERE {name} IS NULL"
+
+    def drop_column(self, column: ColumnDef) -> None:
+        """Drop ``column``; the downgrade adds it back, without its data."""
+        table = self.head
+        try:
+            built = build_column(column, self.dialect)
+        except UnbuildableType as exc:
+            self._skip(f"column {table.key}.{column.name}", exc)
+            return
+        self.before.append(
+            ops.DropColumnOp(
+                table.name,
+                column.name,
+                schema=table.schema,
+                _reverse=ops.AddColumnOp(table.name, built, schema=table.schema),
+            )
+        )
+        self.planner.note(
+            f"column {table.key}.{column.name} is dropped with its data; the "
+            "downgrade adds the column back empty"
+        )
+
+    def alter_column(self, model: ColumnDef, head: ColumnDef, codes: set[str]) -> None:
+        """Change the type, nullability or server default of a column."""
+        try:
+            kw = self._alter_arguments(model, head, codes)
+        except UnbuildableType as exc:
+            self._skip(f"column {self.model.key}.{model.name}", exc)
+            return
+        alter = ops.AlterColumnOp(
+            self.model.name, model.name, schema=self.model.schema, **kw
+        )
+        if kw.get("modify_nullable") is False:
+            comment = [
+                f"NOTE: rows where {model.name} IS NULL make this fail; give them "
+                "a value first."
+            ]
+            self.after.append(CommentedOp(comment, alter, []))
+            return
+        self.after.append(alter)
+
+    def _alter_arguments(
+        self, model: ColumnDef, head: ColumnDef, codes: set[str]
+    ) -> dict[str, Any]:
+        existing_type = column_type(head, self.dialect)
+        kw: dict[str, Any] = {
+            "existing_type": existing_type,
+            "existing_nullable": _nullable(head),
+            "existing_server_default": server_default(
+                head.server_default, self.dialect
+            ),
+        }
+        if "STW105" in codes:
+            kw["modify_type"] = column_type(model, self.dialect)
+        if "STW106" in codes:
+            kw["modify_nullable"] = _nullable(model)
+        if "STW109" in codes:
+            kw["modify_server_default"] = server_default(
+                model.server_default, self.dialect
+            )
+        return kw
+
+    # -- indexes and constraints ----------------------------------------------
+
+    def index_changes(self, findings: list[dict[str, Any]]) -> None:
+        """Drop the indexes only the head has, create those only the model has.
+
+        An index both have but with other columns is dropped and created.
+        """
+        for data in findings:
+            name = data.get("index")
+            if "head" in data:
+                self._index(self.head, name, drop=True)
+            if "model" in data:
+                self._index(self.model, name, drop=False)
+
+    def _index(self, table: TableDef, name: object, *, drop: bool) -> None:
+        create = _index_op(table, name, self.planner, self.concurrent_indexes())
+        if create is None:
+            return
+        operation = create.reverse() if drop else create
+        if self.concurrent_indexes():
+            group = self.concurrent_drops if drop else self.concurrent_creates
+        else:
+            group = self.before if drop else self.after
+        group.append(operation)
+
+    def concurrent_indexes(self) -> bool:
+        return self.planner.concurrent_indexes
+
+    def constraint_drops(self, findings: list[dict[str, Any]]) -> None:
+        """Drop the unique, foreign-key and check constraints only the head has."""
+        for data in findings:
+            if "head" in data and self._unnamed_at_head(data):
+                continue
+            if "head" in data or self._check_side(data) == "head":
+                operation = self._constraint_op(self.head, data, "head")
+                if operation is not None:
+                    self.before.append(operation.reverse())
+
+    def constraint_creates(self, findings: list[dict[str, Any]]) -> None:
+        """Create the unique, foreign-key and check constraints only the model has."""
+        for data in findings:
+            if "model" in data or self._check_side(data) == "model":
+                operation = self._constraint_op(self.model, data, "model")
+                if operation is not None:
+                    self.after.append(operation)
+
+    def _unnamed_at_head(self, data: dict[str, Any]) -> bool:
+        shape = data["head"]
+        if not isinstance(shape, dict) or shape.get("name"):
+            return False
+        kind = str(data.get("kind", "constraint")).replace("_", " ")
+        columns = ", ".join(shape.get("columns", []))
+        self.planner.note(
+            f"{kind} on {self.head.key}({columns}) has no name at head, so no "
+            "operation can drop it; drop it by hand with the name the database "
+            "gave it"
+        )
+        return True
+
+    def _check_side(self, data: dict[str, Any]) -> str | None:
+        if data.get("kind") != "check":
+            return None
+        name = data.get("name")
+        if any(check.name == name for check in self.model.checks):
+            return "model"
+        return "head"
+
+    def _constraint_op(
+        self, table: TableDef, data: dict[str, Any], side: str
+    ) -> ops.AddConstraintOp | None:
+        kind = data.get("kind")
+        shape = data.get(side)
+        if kind == "unique" and isinstance(shape, dict):
+            columns = list(shape["columns"])
+            name = shape.get("name") or "_".join(("uq", table.name, *columns))
+            return ops.CreateUniqueConstraintOp(
+                name, table.name, columns, schema=table.schema
+            )
+        if kind == "foreign_key" and isinstance(shape, dict):
+            return _foreign_key_op(table, shape, self.planner.convention)
+        if kind == "check":
+            for check in table.checks:
+                if check.name == data.get("name"):
+                    return ops.CreateCheckConstraintOp(
+                        check.name,
+                        table.name,
+                        sa.text(check.sqltext),
+                        schema=table.schema,
+                    )
+        return None
+
+
+def _index_op(
+    table: TableDef, name: object, planner: Planner, concurrently: bool = False
+) -> ops.CreateIndexOp | None:
+    for index in indexes_of(table, planner.convention):
+        if index.name != name:
+            continue
+        kw = {"postgresql_concurrently": True} if concurrently else {}
+        return ops.CreateIndexOp(
+            index_name(index, table),
+            table.name,
+            index_columns(index),
+            schema=table.schema,
+            unique=index.unique,
+            **kw,
+        )
+    return None
+
+
+def _foreign_key_op(
+    table: TableDef, shape: dict[str, Any], convention: dict[str, str]
+) -> ops.CreateForeignKeyOp:
+    fk = ForeignKeyDef(
+        columns=tuple(shape["columns"]),
+        referred_table=shape["referred_table"],
+        referred_columns=tuple(shape["referred_columns"]),
+        referred_schema=shape.get("referred_schema"),
+        name=shape.get("name"),
+        ondelete=shape.get("ondelete"),
+        onupdate=shape.get("onupdate"),
+    )
+    return ops.CreateForeignKeyOp(
+        foreign_key_name(fk, table.name, convention),
+        table.name,
+        fk.referred_table,
+        list(fk.columns),
+        list(fk.referred_columns),
+        source_schema=table.schema,
+        referent_schema=fk.referred_schema,
+        ondelete=fk.ondelete,
+        onupdate=fk.onupdate,
+    )
+
+
+def _nullable(column: ColumnDef) -> bool:
+    return column.nullable and not column.primary_key
+
+
+def _dialect(name: str | None) -> sa.engine.Dialect:
+    dialect_class = sa.dialects.registry.load(name or "sqlite")
+    return dialect_class()  # type: ignore[no-any-return]
