@@ -13,7 +13,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from steward_lsp import __version__
-from steward_lsp.server import code_actions, commands, documents, lifecycle
+from steward_lsp.server import code_actions, commands, documents, features, lifecycle
 from steward_lsp.server.folders import FolderSet
 from steward_lsp.server.logging_bridge import configure_stderr_logging
 from steward_lsp.server.scheduler import AnalysisScheduler
@@ -109,6 +109,7 @@ def create_server() -> StewardLanguageServer:
     documents.register(server)
     code_actions.register(server)
     commands.register(server)
+    features.register(server)
     return server
 
 

@@ -1,0 +1,107 @@
+"""Document symbols, workspace symbols and code lenses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from steward_lsp.engine.lookup_outline import (
+    OutlineKind,
+    OutlineSymbol,
+    code_lenses,
+    document_symbols,
+    workspace_tables,
+)
+from steward_lsp.server.features.context import (
+    DocumentContext,
+    document_context,
+    lsp_location,
+)
+
+if TYPE_CHECKING:
+    from steward_lsp.server.server import StewardLanguageServer
+
+_SYMBOL_KINDS = {
+    OutlineKind.FUNCTION: types.SymbolKind.Function,
+    OutlineKind.OPERATION: types.SymbolKind.Event,
+    OutlineKind.MODEL: types.SymbolKind.Class,
+    OutlineKind.TABLE: types.SymbolKind.Struct,
+    OutlineKind.COLUMN: types.SymbolKind.Field,
+}
+
+
+def register(server: StewardLanguageServer) -> None:
+    """Register the outline and code lens handlers on ``server``."""
+    server.add_feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, document_symbol)
+    server.add_feature(types.WORKSPACE_SYMBOL, workspace_symbol)
+    server.add_feature(
+        types.TEXT_DOCUMENT_CODE_LENS,
+        code_lens,
+        types.CodeLensOptions(resolve_provider=False),
+    )
+
+
+async def document_symbol(
+    server: StewardLanguageServer, params: types.DocumentSymbolParams
+) -> list[types.DocumentSymbol] | None:
+    """Outline a revision (upgrade, downgrade, their ops) or a model file."""
+    context = await document_context(server, params.text_document.uri)
+    if context is None:
+        return None
+
+    symbols = document_symbols(context.result, context.path)
+    return [_document_symbol(context, symbol) for symbol in symbols]
+
+
+def _document_symbol(
+    context: DocumentContext, symbol: OutlineSymbol
+) -> types.DocumentSymbol:
+    return types.DocumentSymbol(
+        name=symbol.name,
+        kind=_SYMBOL_KINDS[symbol.kind],
+        range=context.range(symbol.span),
+        selection_range=context.range(symbol.selection),
+        detail=symbol.detail or None,
+        children=[_document_symbol(context, child) for child in symbol.children],
+    )
+
+
+async def workspace_symbol(
+    server: StewardLanguageServer, params: types.WorkspaceSymbolParams
+) -> list[types.WorkspaceSymbol]:
+    """Return the tables of every folder whose name matches the query."""
+    symbols: list[types.WorkspaceSymbol] = []
+    for folder in list(server.folders.folders):
+        result = await server.scheduler.latest_result(folder)
+        if result is None:
+            continue
+        for table in workspace_tables(result, params.query):
+            symbols.append(
+                types.WorkspaceSymbol(
+                    name=table.name,
+                    kind=types.SymbolKind.Struct,
+                    location=lsp_location(server, table.location),
+                    container_name=table.container,
+                )
+            )
+    return symbols
+
+
+async def code_lens(
+    server: StewardLanguageServer, params: types.CodeLensParams
+) -> list[types.CodeLens] | None:
+    """Show pending drift on model classes and the chain position of revisions."""
+    context = await document_context(server, params.text_document.uri)
+    if context is None:
+        return None
+
+    lenses: list[types.CodeLens] = []
+    for lens in code_lenses(context.result, context.path):
+        command = types.Command(
+            title=lens.title,
+            command=lens.command or "",
+            arguments=[{"uri": context.uri}] if lens.command else None,
+        )
+        lenses.append(types.CodeLens(range=context.range(lens.span), command=command))
+    return lenses
