@@ -22,6 +22,7 @@ from steward_lsp.engine.config import ConfigError, Settings, load_pyproject_sett
 from steward_lsp.engine.findings import Finding, Severity
 from steward_lsp.engine.migration import RevisionScript
 from steward_lsp.engine.project import Environment
+from steward_lsp.engine.queries import DataAccessScanner, FileScan, ProjectQueries
 from steward_lsp.engine.rules import RuleContext, apply_ignores, run_rules
 from steward_lsp.engine.schema import Location, SchemaState, Span
 from steward_lsp.engine.sources import ModuleLoader, SourceError, decode_source
@@ -136,6 +137,7 @@ class EnvironmentAnalysis:
     revision_graph: graph.RevisionGraph
     replay_result: replay.ReplayResult
     findings: list[Finding] = field(default_factory=list)
+    queries: ProjectQueries = field(default_factory=ProjectQueries)
 
 
 @dataclass
@@ -175,6 +177,7 @@ class Workspace:
         self._resolved: dict[Path, Path] = {}
         self._models: ParseCache[model_parser.ModuleSummary] = ParseCache()
         self._revisions: ParseCache[RevisionScript] = ParseCache()
+        self._queries = DataAccessScanner(ParseCache[FileScan]())
         self._environments: list[Environment] | None = None
         self._problems: list[str] = []
         self.settings = Settings()
@@ -309,6 +312,7 @@ class Workspace:
             naming_convention=model_result.schema.naming_convention,
         )
         findings.extend(replayed.findings)
+        queries = self._queries.scan(env, self.root, self.read_text, sources)
 
         context = RuleContext(
             environment=env,
@@ -319,6 +323,7 @@ class Workspace:
             revision_graph=revision_graph,
             replay_result=replayed,
             unparsed_model_files=tuple(unparsed),
+            queries=queries,
         )
         findings.extend(run_rules(context))
         findings = apply_ignores(findings, sources, env.settings, self.root)
@@ -331,6 +336,7 @@ class Workspace:
             revision_graph=revision_graph,
             replay_result=replayed,
             findings=findings,
+            queries=queries,
         )
         return analysis, set(sources)
 

@@ -14,6 +14,7 @@ from steward_lsp.engine.rules.ignores import apply_ignores
 from steward_lsp.engine.rules.indexes import check_indexes
 from steward_lsp.engine.rules.ledger import check_ledger
 from steward_lsp.engine.rules.online_safety import check_online_safety
+from steward_lsp.engine.rules.query_indexes import check_query_indexes
 from steward_lsp.engine.rules.safety import check_reversibility
 
 __all__ = ["RuleContext", "apply_ignores", "run_rules"]
@@ -25,6 +26,7 @@ RuleFamily = Callable[[RuleContext], list[Finding]]
 RULE_FAMILIES: tuple[RuleFamily, ...] = (
     check_drift,
     check_indexes,
+    check_query_indexes,
     check_reversibility,
     check_data_loss,
     check_online_safety,

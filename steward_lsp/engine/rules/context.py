@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from steward_lsp.engine.config import Settings
 from steward_lsp.engine.graph import RevisionGraph
 from steward_lsp.engine.migration import RevisionScript
 from steward_lsp.engine.project import Environment
+from steward_lsp.engine.queries.uses import ProjectQueries
 from steward_lsp.engine.replay import ReplayResult
 from steward_lsp.engine.schema import SchemaState
 
@@ -25,6 +26,7 @@ class RuleContext:
     revision_graph: RevisionGraph
     replay_result: ReplayResult
     unparsed_model_files: tuple[Path, ...] = ()
+    queries: ProjectQueries = field(default_factory=ProjectQueries)
 
     @property
     def dialect(self) -> str | None:

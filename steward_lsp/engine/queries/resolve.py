@@ -1,0 +1,215 @@
+"""Map the scanned query uses to tables and columns of a model schema.
+
+Class names become tables through ``TableDef.class_name``; attribute names
+become column names through the column-name overrides the scan read
+(``id = mapped_column("filing_id")``). A use whose class or attribute maps
+to no column (a relationship, a hybrid property, a class of another
+environment) is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from steward_lsp.engine.queries.uses import (
+    ColumnUse,
+    ProjectQueries,
+    RelationshipDecl,
+    RelationshipLoad,
+    UseKind,
+)
+from steward_lsp.engine.rules.naming import convention_name
+from steward_lsp.engine.rules.table_shape import is_covered, leading_columns
+from steward_lsp.engine.schema import ForeignKeyDef, Location, SchemaState, TableDef
+
+
+@dataclass(frozen=True)
+class IndexNeed:
+    """Columns of one table that a query site looks up, and whether one serves.
+
+    ``relationship`` is ``Class.attribute`` when the lookup comes from
+    loading a relationship, whose foreign-key columns the join uses.
+    """
+
+    table: TableDef
+    columns: tuple[str, ...]
+    kind: UseKind
+    location: Location
+    covered: bool
+    relationship: str | None = None
+
+
+def index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed]:
+    """Return every lookup of ``queries`` on ``schema``'s tables, in scan order.
+
+    A filter or an ordering is served together with the other filters of
+    the same query on the same table: ``where(status == ...)`` with
+    ``order_by(created_at)`` is served by an index on (status, created_at).
+    """
+    resolver = _Resolver(queries, schema)
+    resolved = [
+        (use, found)
+        for use in queries.uses
+        if (found := resolver.column_use(use)) is not None
+    ]
+    filtered: dict[tuple[object, ...], set[str]] = {}
+    for use, (table, columns, kind) in resolved:
+        if kind is UseKind.FILTER and use.query is not None:
+            key = (use.location.path, use.query, table.key)
+            filtered.setdefault(key, set()).update(columns)
+    needs: list[IndexNeed] = []
+    for use, (table, columns, kind) in resolved:
+        together: set[str] = set()
+        if kind in (UseKind.FILTER, UseKind.ORDER) and use.query is not None:
+            together = filtered.get((use.location.path, use.query, table.key), set())
+        needs.append(resolver.need(table, columns, kind, use.location, together))
+    for load in queries.loads:
+        needs.extend(resolver.relationship_load(load))
+    return needs
+
+
+def suggested_index_name(
+    schema: SchemaState, table: TableDef, columns: tuple[str, ...]
+) -> str:
+    """Return the name the project's naming convention gives an index on ``columns``.
+
+    Falls back to ``ix_<table>_<columns>`` when the convention needs a
+    token that an unnamed index cannot fill.
+    """
+    name = convention_name(schema.naming_convention, "ix", table.name, columns)
+    return name or f"ix_{table.name}_{'_'.join(columns)}"
+
+
+class _Resolver:
+    def __init__(self, queries: ProjectQueries, schema: SchemaState) -> None:
+        self.queries = queries
+        self.schema = schema
+        self.classes: dict[str, TableDef] = {}
+        for table in schema.tables.values():
+            if table.class_name and not table.uncertain:
+                self.classes.setdefault(table.class_name, table)
+        self._covering: dict[str, list[tuple[str, ...]]] = {}
+
+    def column_use(
+        self, use: ColumnUse
+    ) -> tuple[TableDef, tuple[str, ...], UseKind] | None:
+        """Return the table, columns and kind of ``use``, None when unmapped."""
+        table = self.table_of(use.entity)
+        if table is None:
+            return None
+        if use.attribute is None:
+            if not table.primary_key:
+                return None
+            return table, table.primary_key, use.kind
+        column = self.column_of(use.entity, table, use.attribute)
+        if column is None:
+            return None
+        kind = use.kind
+        if kind is UseKind.JOIN and not self._is_model_column(use.partner):
+            kind = UseKind.FILTER
+        return table, (column,), kind
+
+    def relationship_load(self, load: RelationshipLoad) -> list[IndexNeed]:
+        """Return the foreign-key lookups that loading a relationship makes.
+
+        From the parent of a one-to-many, the load filters the child's
+        foreign key; through an association table, it filters the
+        association's foreign key to the parent. A many-to-one load looks
+        up the referred key, usually the primary key.
+        """
+        decl = self.queries.relationships.get((load.entity, load.attribute))
+        source = self.table_of(load.entity)
+        if decl is None or source is None or decl.target is None:
+            return []
+        target = self.table_of(decl.target)
+        if target is None:
+            return []
+        label = f"{load.entity}.{load.attribute}"
+        lookups: list[tuple[TableDef, tuple[str, ...]]] = []
+        through = self._association(decl)
+        if through is not None:
+            lookups += [(through, fk.columns) for fk in _referring(through, source)]
+        else:
+            lookups += [(target, fk.columns) for fk in _referring(target, source)]
+            lookups += [
+                (target, fk.referred_columns) for fk in _referring(source, target)
+            ]
+        return [
+            self.need(table, columns, UseKind.JOIN, load.location, relationship=label)
+            for table, columns in lookups
+            if columns
+        ]
+
+    def need(
+        self,
+        table: TableDef,
+        columns: tuple[str, ...],
+        kind: UseKind,
+        location: Location,
+        together: set[str] | frozenset[str] = frozenset(),
+        relationship: str | None = None,
+    ) -> IndexNeed:
+        covering = self._covering.get(table.key)
+        if covering is None:
+            covering = leading_columns(table, self.schema.naming_convention)
+            self._covering[table.key] = covering
+        covered = is_covered(columns, covering) or (
+            len(columns) == 1 and _served_with(columns[0], together, covering)
+        )
+        return IndexNeed(table, columns, kind, location, covered, relationship)
+
+    def table_of(self, entity: str) -> TableDef | None:
+        class_name, _, attribute = entity.partition(".")
+        if not attribute:
+            return self.classes.get(class_name)
+        decl = self.queries.relationships.get((class_name, attribute))
+        if decl is None or decl.target is None:
+            return None
+        return self.classes.get(decl.target)
+
+    def column_of(self, entity: str, table: TableDef, attribute: str) -> str | None:
+        class_name = table.class_name or entity
+        names = self.queries.column_names.get(class_name, {})
+        column = names.get(attribute, attribute)
+        return column if column in table.columns else None
+
+    def _is_model_column(self, partner: tuple[str, str] | None) -> bool:
+        if partner is None:
+            return False
+        table = self.table_of(partner[0])
+        if table is None:
+            return False
+        return self.column_of(partner[0], table, partner[1]) is not None
+
+    def _association(self, decl: RelationshipDecl) -> TableDef | None:
+        if decl.secondary is None:
+            return None
+        # TODO: a secondary given as a Table variable is found only when the
+        # variable and the table share a name.
+        name = decl.secondary.rsplit(".", 1)[-1]
+        return self.schema.tables.get(decl.secondary) or next(
+            (t for t in self.schema.tables.values() if t.name == name), None
+        )
+
+
+def _referring(holder: TableDef, referred: TableDef) -> list[ForeignKeyDef]:
+    return [
+        fk
+        for fk in holder.all_foreign_keys()
+        if fk.referred_table == referred.name and fk.columns
+    ]
+
+
+def _served_with(
+    column: str, filtered: set[str] | frozenset[str], covering: list[tuple[str, ...]]
+) -> bool:
+    """Tell whether an index has ``column`` right after columns all in ``filtered``."""
+    for entry in covering:
+        for position, name in enumerate(entry):
+            if name == column:
+                if set(entry[:position]) <= filtered:
+                    return True
+                break
+            if name not in filtered:
+                break
+    return False

@@ -1,0 +1,502 @@
+"""The data-access scan on real query snippets, and STW203 through steward check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from steward_lsp.engine.analysis import ParseCache, Workspace
+from steward_lsp.engine.queries import FileScan, UseKind, project, scan_source
+
+Use = tuple[str, str, str | None, int]
+
+
+def scan(source: str) -> FileScan:
+    text = textwrap.dedent(source)
+    return scan_source(Path("/project/app/queries.py"), text)
+
+
+def uses(source: str) -> set[Use]:
+    """Return (kind, entity, attribute, 1-based line) of each column use."""
+    return {
+        (use.kind.value, use.entity, use.attribute, use.location.span.start_line + 1)
+        for use in scan(source).uses
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            """\
+            stmt = select(Notarization).where(Notarization.status == "submitted")
+            """,
+            {("filter", "Notarization", "status", 1)},
+            id="select-where",
+        ),
+        pytest.param(
+            """\
+            stmt = select(Anchor).where(
+                and_(
+                    Anchor.chain_id == chain,
+                    or_(Anchor.memo.is_(None), ~Anchor.spent),
+                )
+            )
+            """,
+            {
+                ("filter", "Anchor", "chain_id", 3),
+                ("filter", "Anchor", "memo", 4),
+                ("filter", "Anchor", "spent", 4),
+            },
+            id="and-or-not",
+        ),
+        pytest.param(
+            """\
+            rows = session.query(Anchor).filter(Anchor.tx_hash.in_(hashes)).all()
+            """,
+            {("filter", "Anchor", "tx_hash", 1)},
+            id="session-query-filter",
+        ),
+        pytest.param(
+            """\
+            anchor = session.query(Anchor).filter_by(tx_hash=tx, chain_id=chain).one()
+            """,
+            {("filter", "Anchor", "tx_hash", 1), ("filter", "Anchor", "chain_id", 1)},
+            id="session-query-filter-by",
+        ),
+        pytest.param(
+            """\
+            stmt = select(Anchor).join(Receipt, Anchor.receipt_id == Receipt.id)
+            stmt = stmt.filter_by(note="late")
+            """,
+            {
+                ("join", "Anchor", "receipt_id", 1),
+                ("join", "Receipt", "id", 1),
+                ("filter", "Receipt", "note", 2),
+            },
+            id="join-then-filter-by-on-joined",
+        ),
+        pytest.param(
+            """\
+            stmt = select(Document).order_by(
+                Document.created_at.desc(), desc(Document.id)
+            )
+            """,
+            {("order", "Document", "created_at", 2), ("order", "Document", "id", 2)},
+            id="order-by-desc",
+        ),
+        pytest.param(
+            """\
+            user = User.query.filter_by(email=email).first_or_404()
+            page = User.query.order_by(User.joined_at.desc().nulls_last()).all()
+            """,
+            {("filter", "User", "email", 1), ("order", "User", "joined_at", 2)},
+            id="flask-model-query",
+        ),
+        pytest.param(
+            """\
+            one = session.get(Document, document_id)
+            two = Document.query.get_or_404(document_id)
+            three = db.session.query(Document).get(document_id)
+            config = settings.get("key", None)
+            """,
+            {
+                ("get", "Document", None, 1),
+                ("get", "Document", None, 2),
+                ("get", "Document", None, 3),
+            },
+            id="primary-key-get",
+        ),
+        pytest.param(
+            """\
+            older = aliased(Anchor)
+            stmt = select(older).where(older.memo == memo)
+            """,
+            {("filter", "Anchor", "memo", 2)},
+            id="aliased-entity",
+        ),
+        pytest.param(
+            """\
+            def f(session):
+                stmt = select(Tenant).where(Tenant.region == region)
+                return session.scalars(stmt.filter_by(slug=slug))
+            """,
+            {("filter", "Tenant", "region", 2), ("filter", "Tenant", "slug", 3)},
+            id="statement-bound-to-a-name",
+        ),
+        pytest.param(
+            """\
+            total = select(func.count()).select_from(Anchor).filter_by(memo=memo)
+            """,
+            {("filter", "Anchor", "memo", 1)},
+            id="select-from-filter-by",
+        ),
+    ],
+)
+def test_scan_records_column_uses(source: str, expected: set[Use]) -> None:
+    assert uses(source) == expected
+
+
+def test_scan_ignores_file_without_queries() -> None:
+    found = scan("import os\n\nprint(os.environ['HOME'])\n")
+
+    assert found.is_empty()
+
+
+def test_scan_rejects_syntax_error() -> None:
+    with pytest.raises(SyntaxError):
+        scan("stmt = select(A).where(A.x ==\n")
+
+
+def test_scan_joins_share_query_key() -> None:
+    found = scan(
+        """\
+        stmt = (
+            select(Notarization)
+            .where(Notarization.status == "pending")
+            .order_by(Notarization.created_at)
+        )
+        other = select(Notarization).order_by(Notarization.created_at)
+        """
+    )
+    first, second, third = sorted(found.uses, key=lambda u: u.location.span)
+
+    assert first.query == second.query
+    assert third.query != first.query
+
+
+def test_scan_relationship_loads() -> None:
+    found = scan(
+        """\
+        stmt = (
+            select(Tenant)
+            .options(selectinload(Tenant.notarizations).joinedload(Notarization.anchors))
+            .join(Tenant.invoices)
+            .where(Tenant.owners.any(Owner.email == email))
+        )
+        """
+    )
+    loads = {(load.entity, load.attribute) for load in found.loads}
+
+    assert loads == {
+        ("Tenant", "notarizations"),
+        ("Notarization", "anchors"),
+        ("Tenant", "invoices"),
+        ("Tenant", "owners"),
+    }
+    assert {(u.entity, u.attribute) for u in found.uses} == {("Owner", "email")}
+
+
+def test_scan_relationship_declarations() -> None:
+    found = scan(
+        """\
+        class Tenant(Base):
+            __tablename__ = "tenants"
+            id = mapped_column("tenant_id", primary_key=True)
+            slug = Column(String(40))
+            notarizations: Mapped[list["Notarization"]] = relationship(
+                back_populates="tenant"
+            )
+            owner: Mapped[Optional["Owner"]] = relationship()
+            tags = relationship("app.models.Tag", secondary="tenant_tags")
+        """
+    )
+    declared = {(d.attribute, d.target, d.secondary) for d in found.relationships}
+
+    assert declared == {
+        ("notarizations", "Notarization", None),
+        ("owner", "Owner", None),
+        ("tags", "Tag", "tenant_tags"),
+    }
+    assert found.column_names == {"Tenant": {"id": "tenant_id"}}
+
+
+def test_scan_engine_pool_options() -> None:
+    found = scan(
+        """\
+        engine = create_engine(
+            "postgresql+psycopg://app@db/app", pool_size=10, pool_pre_ping=True
+        )
+        lazy = sqlalchemy.ext.asyncio.create_async_engine(url, poolclass=NullPool)
+        """
+    )
+    first, second = found.engines
+
+    assert first.function == "create_engine"
+    assert first.url == "postgresql+psycopg://app@db/app"
+    assert first.options == {"pool_size": "10", "pool_pre_ping": "True"}
+    assert first.location.span.start_line == 0
+    assert second.function == "create_async_engine"
+    assert second.url is None
+    assert second.options == {"poolclass": "NullPool"}
+
+
+def test_scan_join_partner_outside_models() -> None:
+    found = scan(
+        """\
+        stmt = select(Document).where(Document.owner_id == current_user.id)
+        """
+    )
+    owner = next(u for u in found.uses if u.attribute == "owner_id")
+
+    assert owner.kind is UseKind.JOIN
+    assert owner.partner == ("current_user", "id")
+
+
+# -- STW203 through the analysis and the CLI ------------------------------
+
+ALEMBIC_INI = """\
+[alembic]
+script_location = migrations
+sqlalchemy.url = sqlite:///app.sqlite
+"""
+
+ENV_PY = """\
+from alembic import context
+
+from app.models import Base
+
+target_metadata = Base.metadata
+"""
+
+MODELS_PY = """\
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (Index("ix_accounts_region_created", "region", "created"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle: Mapped[str] = mapped_column(String(320), unique=True)
+    region: Mapped[str] = mapped_column(String(20))
+    created: Mapped[int] = mapped_column()
+    nickname: Mapped[str] = mapped_column("nick", String(40))
+
+    keys: Mapped[list["ApiKey"]] = relationship()
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    label: Mapped[str] = mapped_column(String(40))
+"""
+
+REVISION = '''\
+"""create accounts and api keys"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade():
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("handle", sa.String(320), nullable=False),
+        sa.Column("region", sa.String(20), nullable=False),
+        sa.Column("created", sa.Integer(), nullable=False),
+        sa.Column("nick", sa.String(40), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("handle"),
+    )
+    op.create_index("ix_accounts_region_created", "accounts", ["region", "created"])
+    op.create_table(
+        "api_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(40), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_api_keys_account_id", "api_keys", ["account_id"])
+
+
+def downgrade():
+    op.drop_table("api_keys")
+    op.drop_table("accounts")
+'''
+
+QUERIES_PY = """\
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.models import Account, ApiKey
+
+
+def by_handle(session, handle):
+    return session.scalars(select(Account).where(Account.handle == handle)).first()
+
+
+def in_region(session, region):
+    stmt = select(Account).where(Account.region == region).order_by(Account.created)
+    return session.scalars(stmt).all()
+
+
+def by_created(session):
+    return session.scalars(select(Account).order_by(Account.created)).all()
+
+
+def by_nickname(session, nickname):
+    return session.query(Account).filter_by(nickname=nickname).all()
+
+
+def by_label(session, label):
+    query = session.query(ApiKey)
+    return query.filter(ApiKey.label == label).all()  # steward: ignore[STW203] tiny
+
+
+def with_keys(session):
+    return session.scalars(select(Account).options(selectinload(Account.keys))).all()
+"""
+
+
+@pytest.fixture
+def query_project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    files = {
+        "alembic.ini": ALEMBIC_INI,
+        "migrations/env.py": ENV_PY,
+        "migrations/versions/0001_create.py": REVISION,
+        "app/__init__.py": "",
+        "app/models.py": MODELS_PY,
+        "app/queries.py": QUERIES_PY,
+        "tests/test_queries.py": "q = session.query(Account).filter_by(region=1)\n",
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def run_check(root: Path) -> list[dict[str, object]]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "steward_lsp", "check", ".", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    findings: list[dict[str, object]] = json.loads(completed.stdout)
+    return findings
+
+
+def test_check_reports_unindexed_query_columns(query_project: Path) -> None:
+    findings = run_check(query_project)
+    reported = {(f["path"], f["line"], f["code"]) for f in findings}
+
+    assert reported == {
+        ("app/queries.py", 17, "STW203"),
+        ("app/queries.py", 21, "STW203"),
+    }
+
+
+def test_check_stw203_severity(query_project: Path) -> None:
+    findings = run_check(query_project)
+    nickname = next(f for f in findings if f["line"] == 21)
+
+    assert nickname["severity"] == "information"
+
+
+def test_stw203_data_names_index(query_project: Path) -> None:
+    result = Workspace(query_project).analyze()
+    nickname = next(
+        f
+        for f in result.all_findings()
+        if f.code == "STW203" and f.location.span.start_line == 20
+    )
+
+    assert nickname.data == {
+        "table": "accounts",
+        "column": "nick",
+        "columns": ["nick"],
+        "use": "filter",
+        "index": {"name": "ix_accounts_nick", "columns": ["nick"]},
+    }
+
+
+def test_edited_buffer_changes_findings(query_project: Path) -> None:
+    workspace = Workspace(query_project)
+    workspace.analyze()
+    queries_py = (query_project / "app" / "queries.py").resolve()
+    edited = QUERIES_PY.replace("Account.created)).all()", "Account.handle)).all()")
+
+    workspace.set_document(queries_py, edited)
+    result = workspace.analyze()
+    lines = {
+        f.location.span.start_line + 1
+        for f in result.findings[queries_py]
+        if f.code == "STW203"
+    }
+
+    assert lines == {21}
+
+
+def test_loaded_relationship_uses_foreign_key(query_project: Path) -> None:
+    models = query_project / "app" / "models.py"
+    models.write_text(MODELS_PY.replace(", index=True)", ")"), encoding="utf-8")
+    findings = run_check(query_project)
+    loads = [f for f in findings if f["code"] == "STW203" and f["line"] == 30]
+
+    assert len(loads) == 1
+    assert "loading Account.keys joins on api_keys.account_id" in str(
+        loads[0]["message"]
+    )
+
+
+def test_scanner_rescans_only_changed_file(
+    query_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanned: list[Path] = []
+
+    def counting_scan(path: Path, text: str) -> FileScan:
+        scanned.append(path)
+        return scan_source(path, text)
+
+    monkeypatch.setattr(project, "scan_source", counting_scan)
+    workspace = Workspace(query_project)
+    environment = workspace.environments()[0]
+    scanner = project.DataAccessScanner(ParseCache[FileScan]())
+    texts = {
+        path: path.read_text(encoding="utf-8")
+        for path in scanner.files(environment, query_project)
+    }
+    scanner.scan(environment, query_project, texts.__getitem__, {})
+    first_pass = len(scanned)
+    queries_py = (query_project / "app" / "queries.py").resolve()
+    texts[queries_py] += "\n# edited\n"
+    scanned.clear()
+
+    merged = scanner.scan(environment, query_project, texts.__getitem__, {})
+
+    assert first_pass == len(texts)
+    assert scanned == [queries_py]
+    assert merged.uses
+
+
+def test_scanner_skips_tests_and_revisions(query_project: Path) -> None:
+    environment = Workspace(query_project).environments()[0]
+    scanner = project.DataAccessScanner(ParseCache[FileScan]())
+    names = {
+        path.relative_to(query_project.resolve()).as_posix()
+        for path in scanner.files(environment, query_project)
+    }
+
+    assert names == {"app/__init__.py", "app/models.py", "app/queries.py"}
