@@ -37,7 +37,11 @@ logger = logging.getLogger(__name__)
 def register(server: StewardLanguageServer) -> None:
     """Register one command per generator on ``server``."""
     for generator in GENERATORS:
-        server.command(generator.command_id)(_handler(generator))
+        handler = _handler(generator)
+        # pygls evaluates the handler's annotations to find the server
+        # parameter, and the server class is imported here for type checking only.
+        handler.__annotations__["server"] = type(server)
+        server.command(generator.command_id)(handler)
 
 
 def command_ids() -> list[str]:
