@@ -3,6 +3,8 @@
 A provider receives one steward diagnostic in context and returns the code
 actions that fix or silence it. Register one with :func:`provider`: for one
 rule code (``@provider("STW201")``) or, with no code, for every diagnostic.
+A document provider (:func:`document_provider`) returns actions on the whole
+document, such as "fix all"; it runs only when the client requests kinds.
 """
 
 from __future__ import annotations
@@ -31,12 +33,17 @@ class ActionRequest:
     diagnostic: types.Diagnostic
     document: TextDocument
     params: types.CodeActionParams
+    server: StewardLanguageServer
 
 
 ActionProvider = Callable[[ActionRequest], list[types.CodeAction]]
+DocumentProvider = Callable[
+    ["StewardLanguageServer", TextDocument], list[types.CodeAction]
+]
 
 _ANY_CODE = ""
 _providers: dict[str, list[ActionProvider]] = {}
+_document_providers: list[DocumentProvider] = []
 
 
 def provider(code: str | None = None) -> Callable[[ActionProvider], ActionProvider]:
@@ -49,6 +56,12 @@ def provider(code: str | None = None) -> Callable[[ActionProvider], ActionProvid
     return register_provider
 
 
+def document_provider(function: DocumentProvider) -> DocumentProvider:
+    """Register the decorated function for actions on a whole document."""
+    _document_providers.append(function)
+    return function
+
+
 def providers_for(code: str) -> list[ActionProvider]:
     """Return the providers of ``code``: its own, then those for every code."""
     return [*_providers.get(code, []), *_providers.get(_ANY_CODE, [])]
@@ -57,12 +70,14 @@ def providers_for(code: str) -> list[ActionProvider]:
 def register(server: StewardLanguageServer) -> None:
     """Register the code action handler on ``server``."""
     # Importing the provider modules registers their providers.
-    from steward_lsp.server import generator_actions, ignore_comment  # noqa: F401
+    from steward_lsp.server import fixes, generator_actions, ignore_comment  # noqa: F401
 
     server.add_feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         code_action,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, fixes.FIX_ALL_KIND]
+        ),
     )
 
 
@@ -77,7 +92,7 @@ def code_action(
         if code is None:
             continue
 
-        request = ActionRequest(code, diagnostic, document, params)
+        request = ActionRequest(code, diagnostic, document, params, server)
         for action_provider in providers_for(code):
             try:
                 found = action_provider(request)
@@ -91,6 +106,28 @@ def code_action(
                 continue
             actions.extend(a for a in found if _kind_requested(a, params.context.only))
 
+    if params.context.only:
+        actions.extend(_document_actions(server, document, params.context.only))
+    return actions
+
+
+def _document_actions(
+    server: StewardLanguageServer,
+    document: TextDocument,
+    only: Sequence[types.CodeActionKind | str],
+) -> list[types.CodeAction]:
+    actions: list[types.CodeAction] = []
+    for action_provider in _document_providers:
+        try:
+            found = action_provider(server, document)
+        except Exception:  # noqa: BLE001 - one provider must not hide the others
+            logger.exception(
+                "document action provider %s failed in %s",
+                action_provider.__name__,
+                document.uri,
+            )
+            continue
+        actions.extend(a for a in found if _kind_requested(a, only))
     return actions
 
 
