@@ -330,3 +330,26 @@ def test_defects_fixed_in_engine(tmp_path: Path) -> None:
 
     assert {code for code, _ in fixed} == FIXED_CODES
     assert left == _counts(result.all_findings()) - fixed
+
+
+def test_composite_foreign_key_index() -> None:
+    text = (
+        "class Entry(Base):\n"
+        '    __tablename__ = "entries"\n'
+        "    __table_args__ = (\n"
+        '        ForeignKeyConstraint(["doc_id", "rev"], ["docs.id", "docs.rev"]),\n'
+        '        Index("ix_entries_created_at", "created_at"),\n'
+        "    )\n"
+    )
+    finding = _finding(
+        "STW202",
+        text,
+        "ForeignKeyConstraint",
+        table="entries",
+        columns=["doc_id", "rev"],
+    )
+
+    fix, fixed = _fixed(finding, text)
+
+    assert '        Index("ix_entries_doc_id_rev", "doc_id", "rev"),\n    )\n' in fixed
+    assert fix.safe
