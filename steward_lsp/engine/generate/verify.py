@@ -1,0 +1,165 @@
+"""``steward verify-migrations``: every revision up, down and up on a scratch database.
+
+Runs :func:`steward_lsp.engine.roundtrip.run_round_trip` on one
+environment and writes ``migrations/<revision>-test-report.md`` under the
+output folder for each revision tested. The command fails when a step
+failed, a downgrade took longer than the ``rollback_slo`` setting, or the
+run stopped before every revision was tested.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from steward_lsp.engine.generate import (
+    GenerateError,
+    GenerateRequest,
+    GenerateResult,
+    Option,
+    output_dir,
+    select_environment,
+)
+from steward_lsp.engine.generate.output import with_mark
+
+if TYPE_CHECKING:
+    from steward_lsp.engine.analysis import EnvironmentAnalysis
+    from steward_lsp.engine.roundtrip import RoundTripReport, StepResult
+
+COMMAND = "verify-migrations"
+REPORT_SUFFIX = "-test-report.md"
+DEFAULT_TIMEOUT_SECONDS = 300.0
+_REASON_CHARS = 100
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "scratch_url",
+        "SQLAlchemy URL of a PostgreSQL or MySQL/MariaDB server; steward "
+        "creates a scratch database there and drops it after the run "
+        "(default: the scratch_url setting, else a temporary SQLite file)",
+    ),
+    Option(
+        "revision",
+        "test only this revision (an id or a unique prefix); default: every "
+        "revision from base to the heads",
+    ),
+    Option(
+        "no_seed",
+        "do not insert a row into every table before each revision",
+        kind=bool,
+    ),
+    Option(
+        "timeout",
+        "seconds the whole run may take before it is stopped "
+        f"(default: {DEFAULT_TIMEOUT_SECONDS:g})",
+        kind=float,
+    ),
+)
+
+
+def generate(request: GenerateRequest) -> GenerateResult:
+    """Round-trip the revisions and return one report per revision tested."""
+    from steward_lsp.engine.roundtrip import RoundTripError, run_round_trip
+
+    analysis = select_environment(request.analysis, request.option("env"))
+    settings = analysis.environment.settings
+    revision = request.option("revision")
+    try:
+        report = run_round_trip(
+            analysis.environment,
+            revisions=None if revision is None else [_resolve(analysis, revision)],
+            scratch_url=request.option("scratch_url") or settings.scratch_url,
+            slo_seconds=settings.rollback_slo,
+            seed=not request.option("no_seed", False),
+            timeout=request.option("timeout", DEFAULT_TIMEOUT_SECONDS),
+        )
+    except RoundTripError as exc:
+        raise GenerateError(str(exc)) from exc
+
+    folder = output_dir(request, analysis) / "migrations"
+    tested = report.revisions()
+    files = []
+    for rev in tested:
+        body = _revision_report(analysis, report, rev)
+        files.append(with_mark(folder / f"{rev}{REPORT_SUFFIX}", COMMAND, body))
+    return GenerateResult(
+        files=files,
+        summary=summarize(report),
+        notes=_general_notes(report, tested),
+        failed=not report.passed,
+    )
+
+
+def _resolve(analysis: EnvironmentAnalysis, name: str) -> str:
+    """Return the revision id that ``name`` is, or is the unique prefix of."""
+    known = list(analysis.revision_graph.scripts)
+    if name in known:
+        return name
+    matches = [rev for rev in known if rev.startswith(name)]
+    if len(matches) == 1:
+        return matches[0]
+    environment = analysis.environment.name
+    if matches:
+        raise GenerateError(
+            f"revision {name!r} is ambiguous in {environment}: it starts "
+            f"{', '.join(sorted(matches))}; give more characters"
+        )
+    raise GenerateError(
+        f"no revision {name!r} in {environment}; run `alembic history` there "
+        "for the revision ids"
+    )
+
+
+def _revision_report(
+    analysis: EnvironmentAnalysis, report: RoundTripReport, rev: str
+) -> str:
+    from steward_lsp.engine.roundtrip import RoundTripReport, render_report
+
+    steps = [step for step in report.steps if step.revision == rev]
+    notes = [note for note in report.notes if rev in note]
+    part = RoundTripReport(
+        steps=steps,
+        database=report.database,
+        slo_seconds=report.slo_seconds,
+        passed=all(step.ok for step in steps),
+        notes=notes,
+    )
+    script = analysis.revision_graph.scripts.get(rev)
+    title = f"Round trip of revision {rev}"
+    if script is not None and script.message:
+        title += f": {script.message}"
+    return render_report(part, title)
+
+
+def _general_notes(report: RoundTripReport, tested: list[str]) -> list[str]:
+    """Return the notes that name no tested revision, which no report file holds."""
+    return [n for n in report.notes if not any(rev in n for rev in tested)]
+
+
+def summarize(report: RoundTripReport) -> str:
+    """Return one line: revisions tested, passed, failed, and why each failed.
+
+    For example ``12 revisions: 11 passed, 1 failed (abc123: downgrade took
+    7.2 s, over the rollback SLO of 5 s)``.
+    """
+    tested = report.revisions()
+    reasons = []
+    for rev in tested:
+        failed = [step for step in report.steps if step.revision == rev and not step.ok]
+        if failed:
+            reasons.append(f"{rev}: {_reason(failed[0])}")
+    passed = len(tested) - len(reasons)
+    line = f"{len(tested)} revision(s): {passed} passed, {len(reasons)} failed"
+    if reasons:
+        line += f" ({'; '.join(reasons)})"
+    if not report.passed and not reasons:
+        line += "; the run stopped early, see the notes"
+    return line
+
+
+def _reason(step: StepResult) -> str:
+    text = " ".join((step.error or "").split())
+    if not text.startswith(step.step):
+        text = f"{step.step} failed: {text}"
+    if len(text) > _REASON_CHARS:
+        text = text[: _REASON_CHARS - 3] + "..."
+    return text

@@ -1,0 +1,427 @@
+"""The round trip: every revision upgraded, downgraded and upgraded again.
+
+:func:`run_round_trip` copies an environment's revision files into a
+temporary script folder beside an env.py of steward's own, creates a scratch
+database and runs :mod:`steward_lsp.engine.roundtrip_worker` in a
+subprocess, with the project's interpreter and source roots and a timeout.
+The project's own env.py never runs: it may read a production
+``DATABASE_URL``. Before each revision the worker seeds one row into every
+table, so the upgrade meets populated tables as it would in production.
+After the downgrade it compares the schema and the seeded rows with what
+they were before the upgrade, through Alembic's ``compare_metadata``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import steward_lsp
+from steward_lsp.engine.alembic_config import dialect_from_url
+from steward_lsp.engine.generate.output import GeneratedFile
+from steward_lsp.engine.project import Environment
+from steward_lsp.engine.roundtrip_scratch import ScratchError, scratch_database
+
+if TYPE_CHECKING:
+    from steward_lsp.engine.analysis import EnvironmentAnalysis
+
+logger = logging.getLogger(__name__)
+
+WORKER_MODULE = "steward_lsp.engine.roundtrip_worker"
+_ENV_PY = f"from {WORKER_MODULE} import run_environment\n\nrun_environment()\n"
+_STDERR_TAIL_CHARS = 2000
+
+
+class RoundTripError(Exception):
+    """The round trip cannot start; the message names the setting to fix."""
+
+
+@dataclass
+class StepResult:
+    """One step of one revision: ``upgrade``, ``downgrade`` or ``upgrade again``.
+
+    ``seconds`` is the wall-clock time of the Alembic command, env.py
+    included. ``error`` contains the exception, the schema difference or the
+    rollback SLO the step failed on.
+    """
+
+    step: str
+    revision: str
+    seconds: float
+    ok: bool
+    error: str | None = None
+
+
+@dataclass
+class RoundTripReport:
+    """The steps of a round trip, in order, and whether all of them passed.
+
+    ``database`` is the scratch database's URL without its password.
+    ``notes`` are what the steps do not show: tables that could not be
+    seeded, revisions not tested, an Alembic error that stopped the run.
+    """
+
+    steps: list[StepResult]
+    database: str
+    slo_seconds: float
+    passed: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a step failed or the run stopped early."""
+        return not self.passed
+
+    def failures(self) -> list[StepResult]:
+        """Return the steps that failed."""
+        return [step for step in self.steps if not step.ok]
+
+    def revisions(self) -> list[str]:
+        """Return the revisions tested, in the order they ran."""
+        return list(dict.fromkeys(step.revision for step in self.steps))
+
+
+def run_round_trip(
+    environment: Environment | EnvironmentAnalysis,
+    *,
+    revisions: Sequence[str] | None = None,
+    scratch_url: str | None = None,
+    extra_files: Sequence[GeneratedFile] = (),
+    slo_seconds: float = 5.0,
+    seed: bool = True,
+    timeout: float = 300.0,
+) -> RoundTripReport:
+    """Round-trip the revisions of ``environment`` on a scratch database.
+
+    Parameters
+    ----------
+    environment:
+        The Alembic environment whose revision files run, or its analysis.
+    revisions:
+        Revision ids (or anything Alembic resolves, such as a unique
+        prefix) to test; each is tested alone after upgrading to its
+        parents. None tests every revision from base to the heads.
+    scratch_url:
+        A PostgreSQL or MySQL/MariaDB server URL on which a database is
+        created for the run and dropped after it; None uses a temporary
+        SQLite file.
+    extra_files:
+        Revision files not written yet, run as if they were in the
+        versions folder; one with the path of an existing file replaces it.
+    slo_seconds:
+        The rollback SLO: a downgrade that takes longer fails.
+    seed:
+        Insert one row into every table before each revision.
+    timeout:
+        Seconds the whole run may take; the worker is stopped after it.
+
+    Returns
+    -------
+    RoundTripReport
+        A revision that raises is a failed step, never an exception.
+
+    Raises
+    ------
+    RoundTripError
+        When the scratch database cannot be created or the interpreter of
+        the ``python`` setting does not exist.
+    """
+    if not isinstance(environment, Environment):
+        environment = environment.environment
+    python = _interpreter(environment)
+    with tempfile.TemporaryDirectory(prefix="steward-roundtrip-") as temp:
+        folder = Path(temp)
+        originals = _copy_scripts(environment, extra_files, folder / "scripts")
+        spec = {
+            "script_location": str(folder / "scripts"),
+            "revisions": None if revisions is None else list(revisions),
+            "seed": seed,
+            "render_as_batch": environment.compare.render_as_batch,
+            "results": str(folder / "results.jsonl"),
+        }
+        try:
+            with scratch_database(scratch_url, folder) as scratch:
+                spec["url"] = scratch.url
+                run = _run_worker(environment, python, spec, folder, timeout)
+        except ScratchError as exc:
+            raise RoundTripError(str(exc)) from exc
+        run.notes.extend(scratch.notes)
+
+    report = _report(run, scratch.display, slo_seconds, timeout)
+    _restore_paths(report, originals)
+    report.notes.extend(_dialect_notes(environment, scratch_url))
+    return report
+
+
+def _dialect_notes(environment: Environment, scratch_url: str | None) -> list[str]:
+    """Say when the scratch database is not of the dialect the project targets."""
+    if environment.dialect is None:
+        return []
+    backend = "sqlite" if scratch_url is None else dialect_from_url(scratch_url)
+    if backend == environment.dialect:
+        return []
+    return [
+        f"the project targets {environment.dialect} but this run used {backend}, "
+        f"so behaviour that differs between them was not tested; set scratch_url "
+        f"to a {environment.dialect} server to test it"
+    ]
+
+
+def _interpreter(environment: Environment) -> str:
+    """Return the ``python`` setting's interpreter, else steward's own."""
+    configured = environment.settings.python
+    if not configured:
+        return sys.executable
+    candidate = Path(configured).expanduser()
+    if not candidate.is_absolute() and len(candidate.parts) > 1:
+        candidate = environment.root / candidate
+    found = shutil.which(str(candidate))
+    if found is None:
+        raise RoundTripError(
+            f"the python setting {configured!r} names no interpreter that can "
+            "run; set it to the project's Python (a path or a command on PATH) "
+            "or leave it unset to use steward's own"
+        )
+    return found
+
+
+def _copy_scripts(
+    environment: Environment, extra_files: Sequence[GeneratedFile], target: Path
+) -> dict[Path, Path]:
+    """Build the temporary script folder; return its revision files' originals."""
+    versions = target / "versions"
+    versions.mkdir(parents=True)
+    target.joinpath("env.py").write_text(_ENV_PY, encoding="utf-8")
+    template = environment.script_location / "script.py.mako"
+    if template.is_file():
+        shutil.copyfile(template, target / "script.py.mako")
+
+    sources = {path: path.read_bytes() for path in environment.revision_files()}
+    for file in extra_files:
+        sources[file.path] = file.text.encode("utf-8")
+
+    # Every version location goes into one flat folder, which every Alembic
+    # version reads without recursive_version_locations.
+    originals: dict[Path, Path] = {}
+    for original, content in sources.items():
+        copy = versions / original.name
+        if copy.exists():
+            copy = versions / f"{len(originals)}_{original.name}"
+        copy.write_bytes(content)
+        originals[copy] = original
+    return originals
+
+
+@dataclass
+class _WorkerRun:
+    records: list[dict[str, Any]]
+    notes: list[str]
+    timed_out: bool
+
+
+def _run_worker(
+    environment: Environment,
+    python: str,
+    spec: dict[str, Any],
+    folder: Path,
+    timeout: float,
+) -> _WorkerRun:
+    """Run the worker on ``spec`` and return the records it wrote."""
+    spec_file = folder / "spec.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    spec_file.chmod(0o600)
+    command = [python, "-m", WORKER_MODULE, str(spec_file)]
+    logger.info("round trip of %s: %s", environment.name, " ".join(command))
+    process = subprocess.Popen(
+        command,
+        cwd=environment.root,
+        env=_worker_environment(environment),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    timed_out = False
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        logger.error("round trip of %s timed out after %s s", environment.name, timeout)
+        _, stderr = _stop(process)
+    except BaseException:
+        # An interrupted caller must not leave the worker running on the
+        # scratch database it is about to drop.
+        _stop(process)
+        raise
+
+    records = _read_records(Path(spec["results"]))
+    notes = []
+    finished = any(r["kind"] in ("done", "fatal") for r in records)
+    if not finished and not timed_out:
+        logger.error(
+            "round-trip worker of %s exited with status %s: %s",
+            environment.name,
+            process.returncode,
+            stderr[-_STDERR_TAIL_CHARS:],
+        )
+        notes.append(
+            f"the round-trip worker ({python}) exited with status "
+            f"{process.returncode} before it finished: {stderr[-_STDERR_TAIL_CHARS:]}"
+        )
+    return _WorkerRun(records, notes, timed_out)
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """Kill the worker and every process it started; return its output."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    return process.communicate()
+
+
+def _worker_environment(environment: Environment) -> dict[str, str]:
+    """Return the worker's environment variables: source roots on PYTHONPATH.
+
+    The variable that contains the live database URL is removed, so a revision
+    file that reads it on its own finds nothing.
+    """
+    variables = dict(os.environ)
+    variables.pop(environment.settings.database_url_env, None)
+    steward_root = Path(steward_lsp.__file__).resolve().parent.parent
+    paths = [str(root) for root in environment.source_roots] + [str(steward_root)]
+    if variables.get("PYTHONPATH"):
+        paths.append(variables["PYTHONPATH"])
+    variables["PYTHONPATH"] = os.pathsep.join(paths)
+    return variables
+
+
+def _read_records(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            # A line cut short when the worker was killed mid-write.
+            continue
+    return records
+
+
+def _report(
+    run: _WorkerRun, database: str, slo_seconds: float, timeout: float
+) -> RoundTripReport:
+    """Turn the worker's records into a report, applying the rollback SLO."""
+    steps: list[StepResult] = []
+    notes = list(run.notes)
+    started: dict[str, Any] | None = None
+    fatal = False
+    for record in run.records:
+        kind = record["kind"]
+        if kind == "start":
+            started = record
+        elif kind == "step":
+            started = None
+            steps.append(_step_result(record, slo_seconds))
+        elif kind == "note":
+            notes.append(record["text"])
+        elif kind == "fatal":
+            fatal = True
+            notes.append(f"the round trip stopped: {record['text']}")
+    if run.timed_out:
+        notes.append(f"the round trip timed out after {timeout:g} s")
+        if started is not None:
+            steps.append(
+                StepResult(
+                    started["step"],
+                    started["revision"],
+                    timeout,
+                    ok=False,
+                    error=f"still running when the {timeout:g} s timeout ended it",
+                )
+            )
+    if not steps and not fatal and not notes:
+        notes.append("the environment has no revisions to test")
+    passed = not (fatal or run.timed_out or run.notes) and all(s.ok for s in steps)
+    return RoundTripReport(steps, database, slo_seconds, passed, notes)
+
+
+def _step_result(record: dict[str, Any], slo_seconds: float) -> StepResult:
+    result = StepResult(
+        record["step"], record["revision"], record["seconds"], record["ok"]
+    )
+    result.error = record.get("error")
+    if result.ok and result.step == "downgrade" and result.seconds > slo_seconds:
+        result.ok = False
+        result.error = (
+            f"downgrade took {result.seconds:.1f} s, over the rollback SLO "
+            f"of {slo_seconds:g} s"
+        )
+    return result
+
+
+def _restore_paths(report: RoundTripReport, originals: dict[Path, Path]) -> None:
+    """Name the project's revision files, not their temporary copies, in errors."""
+
+    def restore(text: str) -> str:
+        for copy, original in originals.items():
+            text = text.replace(str(copy), str(original))
+        return text
+
+    for step in report.steps:
+        if step.error:
+            step.error = restore(step.error)
+    report.notes = [restore(note) for note in report.notes]
+
+
+def render_report(report: RoundTripReport, title: str) -> str:
+    """Return the Markdown body of a round-trip report (without the mark line)."""
+    outcome = "passed" if report.passed else "failed"
+    lines = [
+        f"# {title}",
+        "",
+        f"Round trip on {report.database}: for each revision, one row seeded "
+        "into every table, then upgrade, downgrade (checked against the schema "
+        "and rows from before the upgrade) and upgrade again. Rollback SLO: "
+        f"{report.slo_seconds:g} s.",
+        "",
+        f"**Result: {outcome}.**",
+        "",
+    ]
+    if report.steps:
+        lines += [
+            "| revision | step | seconds | result |",
+            "| --- | --- | ---: | --- |",
+        ]
+        lines += [
+            f"| `{step.revision}` | {step.step} | {step.seconds:.3f} | "
+            f"{'ok' if step.ok else 'failed'} |"
+            for step in report.steps
+        ]
+        lines.append("")
+    failures = report.failures()
+    if failures:
+        lines += ["## Failures", ""]
+        lines += [f"- `{step.revision}` {step.step}: {step.error}" for step in failures]
+        lines.append("")
+    if report.notes:
+        lines += ["## Notes", ""]
+        lines += [f"- {note}" for note in report.notes]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _one_line(text: str | None) -> str:
+    """Fold an error's lines (SQLAlchemy puts the SQL on its own) into one."""
+    return " ".join((text or "").split())

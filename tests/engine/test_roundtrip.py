@@ -1,0 +1,422 @@
+"""The round trip on real SQLite, PostgreSQL and MariaDB databases.
+
+Alembic runs the revisions; its ScriptDirectory gives the expected order.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from steward_lsp.engine.config import Settings
+from steward_lsp.engine.discovery import discover_environments
+from steward_lsp.engine.generate.output import GeneratedFile
+from steward_lsp.engine.project import Environment
+from steward_lsp.engine.roundtrip import (
+    RoundTripError,
+    RoundTripReport,
+    render_report,
+    run_round_trip,
+)
+from steward_lsp.engine.roundtrip_scratch import SCRATCH_PREFIX
+
+REPO = Path(__file__).resolve().parents[2]
+STEPS = ["upgrade", "downgrade", "upgrade again"]
+
+ADD_PLAN = "op.add_column('accounts', sa.Column('plan', sa.String(20)))"
+DROP_PLAN = "op.drop_column('accounts', 'plan')"
+
+ALEMBIC_INI = """\
+[alembic]
+script_location = %(here)s/migrations
+sqlalchemy.url = sqlite:///%(here)s/production.sqlite
+"""
+
+# A project env.py that must never run: it would write a marker file.
+ENV_PY = """\
+from pathlib import Path
+
+Path(__file__).with_name("env-py-ran").write_text("yes")
+raise RuntimeError("the project's env.py ran")
+"""
+
+CREATE_ACCOUNTS = """\
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def upgrade():
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("email", sa.String(120), nullable=False, unique=True),
+        sa.Column("fax", sa.String(32), nullable=True),
+    )
+
+
+def downgrade():
+    op.drop_table("accounts")
+"""
+
+
+def revision(rev: str, down: str, upgrade: str, downgrade: str) -> str:
+    """Return the text of a revision file with these bodies (lines unindented)."""
+    return (
+        f"revision = {rev!r}\n"
+        f"down_revision = {down!r}\n"
+        "branch_labels = None\n"
+        "depends_on = None\n\n"
+        "import sqlalchemy as sa\n"
+        "from alembic import op\n\n\n"
+        f"def upgrade():\n{textwrap.indent(upgrade, '    ')}\n\n\n"
+        f"def downgrade():\n{textwrap.indent(downgrade, '    ')}\n"
+    )
+
+
+def write_project(root: Path, revisions: dict[str, str]) -> Environment:
+    """Write a project with ``revisions`` (file name to text); return its env."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "alembic.ini").write_text(ALEMBIC_INI)
+    versions = root / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text(ENV_PY)
+    for name, text in revisions.items():
+        (versions / name).write_text(text)
+    return environment_at(root, "migrations")
+
+
+def accounts_then(root: Path, upgrade: str, downgrade: str) -> Environment:
+    """Write a project: accounts (0001), then 0002 with these bodies."""
+    second = revision("0002", "0001", upgrade, downgrade)
+    return write_project(
+        root, {"0001_accounts.py": CREATE_ACCOUNTS, "0002_change.py": second}
+    )
+
+
+def environment_at(root: Path, name: str, **settings: object) -> Environment:
+    """Return the environment ``name`` discovered under ``root``."""
+    found, problems = discover_environments(root, Settings(**settings))  # type: ignore[arg-type]
+    by_name = {environment.name: environment for environment in found}
+    assert name in by_name, (problems, list(by_name))
+    return by_name[name]
+
+
+def alembic_order(environment: Environment) -> list[str]:
+    """Return Alembic's own order of the revisions, base first."""
+    config = Config()
+    config.set_main_option("script_location", str(environment.script_location))
+    config.set_main_option(
+        "version_locations",
+        " ".join(str(folder) for folder in environment.version_locations),
+    )
+    config.set_main_option("path_separator", "space")
+    script = ScriptDirectory.from_config(config)
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def step_table(report: RoundTripReport) -> list[tuple[str, str, bool]]:
+    return [(step.revision, step.step, step.ok) for step in report.steps]
+
+
+def failure(report: RoundTripReport, rev: str, step: str) -> str:
+    """Return the error of the failed ``step`` of ``rev``."""
+    found = [s for s in report.steps if s.revision == rev and s.step == step]
+    assert found, step_table(report)
+    assert not found[0].ok, step_table(report)
+    assert found[0].error is not None
+    return found[0].error
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Environment:
+    """The reference chain of ``migrations/`` at the repository root."""
+    return environment_at(REPO, "migrations", exclude=["tests", "examples/defects"])
+
+
+def test_bundled_chain_sqlite(bundled: Environment) -> None:
+    report = run_round_trip(bundled)
+
+    expected = [(rev, step, True) for rev in alembic_order(bundled) for step in STEPS]
+    assert step_table(report) == expected
+    assert report.passed
+    assert report.database == "a temporary SQLite file"
+    assert report.notes == []
+
+
+def test_bundled_chain_postgresql(bundled: Environment, postgresql_url: str) -> None:
+    report = run_round_trip(bundled, scratch_url=postgresql_url)
+
+    expected = [(rev, step, True) for rev in alembic_order(bundled) for step in STEPS]
+    assert step_table(report) == expected
+    assert report.passed
+    assert SCRATCH_PREFIX in report.database
+    assert_scratch_dropped(postgresql_url, report)
+    assert sa.inspect(sa.create_engine(postgresql_url)).get_table_names() == []
+
+
+def test_bundled_chain_mariadb(bundled: Environment, mariadb_url: str) -> None:
+    report = run_round_trip(bundled, scratch_url=mariadb_url)
+
+    assert report.revisions() == alembic_order(bundled)
+    upgrades = [s for s in report.steps if s.step != "downgrade"]
+    assert all(step.ok for step in upgrades), step_table(report)
+    # MariaDB will not drop an index a foreign key needs, which the chain's
+    # downgrades do before they drop the table (error 1553).
+    failed = report.failures()
+    assert failed
+    for step in failed:
+        assert step.step == "downgrade"
+        assert "needed in a foreign key constraint" in (step.error or "")
+    assert not report.passed
+    assert_scratch_dropped(mariadb_url, report)
+
+
+def assert_scratch_dropped(server_url: str, report: RoundTripReport) -> None:
+    """Check that the report's scratch database no longer exists on the server."""
+    name = report.database.rsplit("/", 1)[1]
+    assert name.startswith(SCRATCH_PREFIX)
+    engine = sa.create_engine(server_url, poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            query = "SELECT datname FROM pg_database WHERE datname = :name"
+        else:
+            query = "SELECT schema_name FROM information_schema.schemata "
+            query += "WHERE schema_name = :name"
+        rows = connection.execute(sa.text(query), {"name": name}).all()
+    engine.dispose()
+    assert rows == []
+
+
+@pytest.fixture
+def defects(tmp_path: Path) -> Environment:
+    """A copy of the defect example's chain, trimmed until Alembic can run it.
+
+    Left out: the duplicate revision id, the merge of a missing revision with
+    the two heads after it, and the PostgreSQL-only INHERIT revision.
+    """
+    root = tmp_path / "defects"
+    shutil.copytree(REPO / "examples" / "defects", root)
+    versions = root / "migrations" / "versions"
+    for name in (
+        "a0289fc8eedc_mark_release_1_4_copy.py",
+        "6af08d4cbf35_merge_lost_branch.py",
+        "a7e35c6a5aae_add_account_locale.py",
+        "fa007e9ea8ef_add_receipt_issued_at.py",
+        "719b2bc0fc89_inherit_audit_columns.py",
+    ):
+        (versions / name).unlink()
+    receipt = versions / "6a5c73b51595_add_receipt_note.py"
+    text = receipt.read_text()
+    assert "'719b2bc0fc89'" in text
+    receipt.write_text(text.replace("'719b2bc0fc89'", "'0f2189ed6378'"))
+    return environment_at(root, "migrations", exclude=["cycle", "postgres"])
+
+
+def test_not_null_add_fails_on_seeded_table(defects: Environment) -> None:
+    report = run_round_trip(defects)
+
+    error = failure(report, "07289875daf2", "upgrade")
+    assert "NOT NULL" in error
+    assert "07289875daf2_add_account_verified.py" in error
+    assert str(defects.script_location) in error
+    assert not report.passed
+    assert any("stopped after 07289875daf2" in note for note in report.notes)
+
+
+def test_not_null_add_passes_unseeded(defects: Environment) -> None:
+    report = run_round_trip(defects, revisions=["07289875daf2"], seed=False)
+
+    assert step_table(report) == [("07289875daf2", step, True) for step in STEPS]
+
+
+def test_defects_postgres_chain(tmp_path: Path, postgresql_url: str) -> None:
+    root = tmp_path / "postgres"
+    shutil.copytree(REPO / "examples" / "defects" / "postgres", root)
+    environment = environment_at(root, "migrations")
+
+    report = run_round_trip(environment, scratch_url=postgresql_url)
+
+    expected = [(rev, s, True) for rev in alembic_order(environment) for s in STEPS]
+    assert step_table(report) == expected
+    assert report.notes == []
+    assert_scratch_dropped(postgresql_url, report)
+
+
+def test_raising_downgrade_fails_step(tmp_path: Path) -> None:
+    environment = accounts_then(
+        tmp_path, ADD_PLAN, "raise RuntimeError('plan cannot be removed')"
+    )
+
+    report = run_round_trip(environment)
+
+    error = failure(report, "0002", "downgrade")
+    assert error.startswith("RuntimeError: plan cannot be removed")
+    assert str(tmp_path / "migrations" / "versions" / "0002_change.py") in error
+    # The failed downgrade left the database at 0002, so no second upgrade.
+    assert [s.step for s in report.steps if s.revision == "0002"] == [
+        "upgrade",
+        "downgrade",
+    ]
+    assert not report.passed
+    assert not (tmp_path / "migrations" / "env-py-ran").exists()
+    assert not (tmp_path / "production.sqlite").exists()
+
+
+def test_empty_downgrade_leaves_column(tmp_path: Path) -> None:
+    environment = accounts_then(tmp_path, ADD_PLAN, "pass")
+
+    report = run_round_trip(environment)
+
+    assert "column accounts.plan was left behind" in failure(
+        report, "0002", "downgrade"
+    )
+    # Alembic itself then fails to add the column a second time.
+    assert "plan" in failure(report, "0002", "upgrade again")
+
+
+def test_lossy_round_trip_names_rows(tmp_path: Path) -> None:
+    environment = accounts_then(
+        tmp_path,
+        "op.drop_column('accounts', 'fax')",
+        "op.add_column('accounts', sa.Column('fax', sa.String(32)))",
+    )
+
+    report = run_round_trip(environment)
+
+    error = failure(report, "0002", "downgrade")
+    assert "table accounts: 1 of 1 rows seeded before the upgrade" in error
+    assert "fax='s" in error
+    assert step_table(report)[:3] == [("0001", step, True) for step in STEPS]
+
+
+def test_downgrade_repeating_upgrade_fails(tmp_path: Path) -> None:
+    environment = accounts_then(tmp_path, ADD_PLAN, ADD_PLAN)
+
+    report = run_round_trip(environment)
+
+    assert "duplicate column name: plan" in failure(report, "0002", "downgrade")
+
+
+def test_slo_exceeded_fails_downgrade(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+
+    report = run_round_trip(environment, slo_seconds=0.0)
+
+    error = failure(report, "0001", "downgrade")
+    assert error.startswith("downgrade took ")
+    assert error.endswith("over the rollback SLO of 0 s")
+    assert [s.ok for s in report.steps] == [True, False, True]
+
+
+def test_extra_file_runs_unwritten_revision(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+    unwritten = environment.version_locations[0] / "0002_plan.py"
+    text = revision(
+        "0002",
+        "0001",
+        ADD_PLAN,
+        DROP_PLAN,
+    )
+
+    report = run_round_trip(
+        environment, revisions=["0002"], extra_files=[GeneratedFile(unwritten, text)]
+    )
+
+    assert step_table(report) == [("0002", step, True) for step in STEPS]
+    assert not unwritten.exists()
+
+
+def test_revision_on_branch_runs_alone(tmp_path: Path) -> None:
+    environment = accounts_then(tmp_path, ADD_PLAN, DROP_PLAN)
+    tags = revision(
+        "0003",
+        "0001",
+        "op.create_table('tags', sa.Column('id', sa.Integer, primary_key=True))",
+        "op.drop_table('tags')",
+    )
+    (environment.version_locations[0] / "0003_tags.py").write_text(tags)
+
+    report = run_round_trip(environment)
+
+    assert report.revisions() == alembic_order(environment)
+    assert report.passed, step_table(report)
+
+
+def test_timeout_stops_worker(tmp_path: Path) -> None:
+    environment = accounts_then(tmp_path, "import time\ntime.sleep(60)", "pass")
+
+    report = run_round_trip(environment, timeout=5.0)
+
+    assert "5 s timeout" in failure(report, "0002", "upgrade")
+    assert "the round trip timed out after 5 s" in report.notes
+    assert not report.passed
+
+
+def test_graph_error_is_note(tmp_path: Path) -> None:
+    environment = write_project(
+        tmp_path,
+        {
+            "0001_accounts.py": CREATE_ACCOUNTS,
+            "0002_orphan.py": revision("0002", "9999", "pass", "pass"),
+        },
+    )
+
+    report = run_round_trip(environment)
+
+    assert report.steps == []
+    assert not report.passed
+    assert len(report.notes) == 1
+    assert "9999" in report.notes[0]
+
+
+def test_sqlite_scratch_url_rejected(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+
+    with pytest.raises(RoundTripError, match="PostgreSQL or MySQL/MariaDB server"):
+        run_round_trip(environment, scratch_url="sqlite:///elsewhere.db")
+
+
+def test_missing_interpreter_rejected(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+    environment.settings.python = str(tmp_path / "no-such-python")
+
+    with pytest.raises(RoundTripError, match="python setting"):
+        run_round_trip(environment)
+
+
+def test_dialect_mismatch_noted(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+    environment.dialect = "postgresql"
+
+    report = run_round_trip(environment)
+
+    assert report.passed
+    assert report.notes == [
+        "the project targets postgresql but this run used sqlite, so behaviour "
+        "that differs between them was not tested; set scratch_url to a "
+        "postgresql server to test it"
+    ]
+
+
+def test_render_report_lists_failures(tmp_path: Path) -> None:
+    environment = accounts_then(tmp_path, "pass", "raise RuntimeError('no way back')")
+    report = run_round_trip(environment)
+
+    text = render_report(report, "Round trip of the test chain")
+
+    lines = text.splitlines()
+    assert lines[0] == "# Round trip of the test chain"
+    assert "**Result: failed.**" in lines
+    assert any(line.startswith("| `0002` | downgrade | ") for line in lines)
+    assert lines[-1].startswith("- `0002` downgrade: RuntimeError: no way back")
