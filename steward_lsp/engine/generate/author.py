@@ -227,13 +227,18 @@ def _round_trip(
     from steward_lsp.engine.generate.output import with_mark
 
     settings = analysis.environment.settings
-    report = roundtrip.run_round_trip(
-        analysis,
-        revisions=[authored.revision_id],
-        scratch_url=request.option("scratch_url") or settings.scratch_url,
-        extra_files=(authored.file,),
-        slo_seconds=settings.rollback_slo,
-    )
+    try:
+        report = roundtrip.run_round_trip(
+            analysis,
+            revisions=[authored.revision_id],
+            scratch_url=request.option("scratch_url") or settings.scratch_url,
+            extra_files=(authored.file,),
+            slo_seconds=settings.rollback_slo,
+        )
+    except roundtrip.RoundTripError as exc:
+        result.notes.append(f"round trip not run: {exc}")
+        result.failed = True
+        return
     folder = output_dir(request, analysis) / "migrations"
     path = folder / f"{authored.revision_id}-test-report.md"
     title = f"Round trip of revision {authored.revision_id}"

@@ -172,7 +172,7 @@ def plan_table_changes(
     assert model is not None and head is not None
     changes = _TableChanges(model, head, planner)
     changes.constraint_drops(drift.constraints)
-    changes.index_changes(drift.indexes)
+    changes.index_drops(drift.indexes)
     added, dropped = changes.renames(drift.added_columns, drift.dropped_columns)
     for name in added:
         changes.add_column(model.columns[name])
@@ -180,6 +180,7 @@ def plan_table_changes(
         changes.drop_column(head.columns[name])
     for name, codes in drift.altered_columns.items():
         changes.alter_column(model.columns[name], head.columns[name], codes)
+    changes.index_creates(drift.indexes)
     changes.constraint_creates(drift.constraints)
     return changes.operations()
 
@@ -274,12 +275,13 @@ class _TableChanges:
             self.model.name, old, schema=self.model.schema, modify_name=new, **kw
         )
         comment = [
-            f"NOTE: probable rename of {old} to {new}: the model drops {old} and "
-            "adds a column",
-            "of the same type. If they are different columns, replace this with",
-            f"drop_column({old!r}) and add_column({new!r}), which lose the data.",
+            f"NOTE: probable rename of {old} to {new}, because the model drops",
+            f"{old} and adds a column of the same type. If they are different",
+            f"columns, use drop_column({old!r}) and add_column({new!r}) instead,",
+            "which lose the data.",
         ]
-        self.before.append(CommentedOp(comment, rename, [comment[0]]))
+        undo = [f"NOTE: undoes the probable rename of {old} to {new}."]
+        self.before.append(CommentedOp(comment, rename, undo))
         self.planner.note(
             f"column {self.model.key}.{old} is renamed to {new} (probable rename: "
             "one column dropped and one of the same type added); check it"
@@ -318,11 +320,9 @@ class _TableChanges:
             schema=table.schema,
         )
         todo = [
-            f"TODO: backfill {table.key}.{column.name} before it becomes NOT NULL: "
-            "replace NULL in",
-            "this UPDATE with the value existing rows get, or the alter_column "
-            "below fails",
-            "on a table that has rows.",
+            f"TODO: backfill {table.key}.{column.name} before it becomes NOT NULL.",
+            "Replace NULL in this UPDATE with the value existing rows get, or",
+            "the alter_column below fails on a table that has rows.",
         ]
         self.backfills.append(
             BackfilledColumnOp(add, self._backfill_sql(column.name), todo, tighten)
@@ -403,17 +403,17 @@ class _TableChanges:
 
     # -- indexes and constraints ----------------------------------------------
 
-    def index_changes(self, findings: list[dict[str, Any]]) -> None:
-        """Drop the indexes only the head has, create those only the model has.
-
-        An index both have but with other columns is dropped and created.
-        """
+    def index_drops(self, findings: list[dict[str, Any]]) -> None:
+        """Drop the indexes the head has and the model lacks or has otherwise."""
         for data in findings:
-            name = data.get("index")
             if "head" in data:
-                self._index(self.head, name, drop=True)
+                self._index(self.head, data.get("index"), drop=True)
+
+    def index_creates(self, findings: list[dict[str, Any]]) -> None:
+        """Create the indexes the model has and the head lacks or has otherwise."""
+        for data in findings:
             if "model" in data:
-                self._index(self.model, name, drop=False)
+                self._index(self.model, data.get("index"), drop=False)
 
     def _index(self, table: TableDef, name: object, *, drop: bool) -> None:
         create = _index_op(table, name, self.planner, self.concurrent_indexes())
