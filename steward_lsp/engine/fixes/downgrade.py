@@ -12,14 +12,18 @@ import ast
 
 from alembic.operations import ops
 
-from steward_lsp.engine.fixes.inverse_ops import inverse_operations, render_operations
+from steward_lsp.engine.fixes.inverse_ops import (
+    InverseContext,
+    inverse_operations,
+    render_operations,
+)
 from steward_lsp.engine.fixes.registry import Fix, FixRequest, TextEdit, fixer
 from steward_lsp.engine.fixes.source import SourceFile, module_alias
 from steward_lsp.engine.migration import Operation, RevisionScript
 from steward_lsp.engine.revision_parser import parse_revision
 from steward_lsp.engine.rules.inverse import forward_key, inverse_key
 from steward_lsp.engine.rules.reversal import unreversed_operations
-from steward_lsp.engine.schema import SchemaState, Span
+from steward_lsp.engine.schema import Span
 
 _UNKNOWN_INVERSE = {"execute", "bulk_insert"}
 
@@ -32,11 +36,9 @@ def write_downgrade(request: FixRequest) -> Fix | None:
     upgrade = script.upgrade
     if upgrade.opaque or any(op.name in _UNKNOWN_INVERSE for op in upgrade.operations):
         return None
-    convention = (
-        request.analysis.model_schema.naming_convention if request.analysis else {}
-    )
-    needed = unreversed_operations(upgrade.operations, [], convention)
-    lines = _render(source, list(reversed(needed)), _schema_before(request, script))
+    context = _context(request, script)
+    needed = unreversed_operations(upgrade.operations, [], context.convention)
+    lines = _render(source, list(reversed(needed)), context)
     if not lines:
         return None
 
@@ -73,7 +75,7 @@ def add_inverse(request: FixRequest) -> Fix | None:
     downgrade = _functions(source).get("downgrade")
     if position is None or downgrade is None:
         return None
-    lines = _render(source, [upgrade[position]], _schema_before(request, script))
+    lines = _render(source, [upgrade[position]], _context(request, script))
     if not lines:
         return None
 
@@ -81,19 +83,27 @@ def add_inverse(request: FixRequest) -> Fix | None:
     return Fix(f"Add {lines[0].rstrip('(,')} to downgrade()", (edit,), safe=True)
 
 
-def _schema_before(request: FixRequest, script: RevisionScript) -> SchemaState | None:
-    if request.analysis is None or script.revision is None:
-        return None
-    return request.analysis.replay_result.schema_before.get(script.revision)
+def _context(request: FixRequest, script: RevisionScript) -> InverseContext:
+    analysis = request.analysis
+    if analysis is None:
+        return InverseContext(None)
+    before = None
+    if script.revision is not None:
+        before = analysis.replay_result.schema_before.get(script.revision)
+    return InverseContext(
+        before,
+        analysis.environment.dialect,
+        analysis.model_schema.naming_convention,
+    )
 
 
 def _render(
-    source: SourceFile, operations: list[Operation], before: SchemaState | None
+    source: SourceFile, operations: list[Operation], context: InverseContext
 ) -> list[str]:
     """Return the lines of the inverses of ``operations``; none when one is unknown."""
     inverses: list[ops.MigrateOperation] = []
     for op in operations:
-        found = inverse_operations(op, before)
+        found = inverse_operations(op, context)
         if found is None:
             return []
         inverses.extend(found)

@@ -2,27 +2,34 @@
 
 What an operation creates is undone through the Alembic operation's own
 ``reverse()``. What it drops or changes is restored from the schema before
-the revision, as replay recorded it; without that shape (a table whose
-columns replay could not follow, a type it cannot build) there is no inverse.
+the revision, as replay recorded it, with the SQLAlchemy objects the
+migration author builds. Without that shape (a table whose columns replay
+could not follow, a type steward cannot build) there is no inverse.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import render_python_code
 from alembic.operations import ops
 
-from steward_lsp.engine.migration import Operation
-from steward_lsp.engine.rules.inverse import (
-    column_name,
-    constraint_name,
+from steward_lsp.engine.generate.author_schema import (
+    UnbuildableType,
+    build_column,
+    build_table,
+    column_type,
+    index_columns,
     index_name,
-    new_column_name,
+    indexes_of,
+    server_default,
 )
-from steward_lsp.engine.rules.type_compare import build_type
-from steward_lsp.engine.schema import ColumnDef, IndexDef, SchemaState, TableDef
+from steward_lsp.engine.migration import Operation
+from steward_lsp.engine.rules import inverse
+from steward_lsp.engine.rules.table_shape import IndexShape
+from steward_lsp.engine.schema import SchemaState, TableDef
 
 _CONSTRAINT_TYPES = {
     "create_unique_constraint": "unique",
@@ -33,8 +40,24 @@ _CONSTRAINT_TYPES = {
 _ALTERED = ("nullable", "type_", "server_default", "comment")
 
 
+@dataclass(frozen=True)
+class InverseContext:
+    """The schema before the revision, and how the environment builds it."""
+
+    before: SchemaState | None
+    dialect: str | None = None
+    convention: dict[str, str] = field(default_factory=dict)
+
+    def table(self, op: Operation, name: str) -> TableDef | None:
+        """Return the table ``name`` as it was before the revision, if known."""
+        if self.before is None:
+            return None
+        table = self.before.get(name, op.schema)
+        return None if table is None or table.uncertain else table
+
+
 def inverse_operations(
-    op: Operation, before: SchemaState | None
+    op: Operation, context: InverseContext
 ) -> list[ops.MigrateOperation] | None:
     """Return the Alembic operations that undo ``op``, or None when unknown."""
     if not op.understood:
@@ -42,12 +65,36 @@ def inverse_operations(
     table = op.table or (op.table_def.name if op.table_def else None)
     if table is None:
         return None
-    found = _inverse(op, table, before)
+    try:
+        found = _inverse(op, table, context)
+    except UnbuildableType:
+        return None
     if found is None:
         return None
     if op.batch:
         return [ops.ModifyTableOps(table, found, schema=op.schema)]
     return found
+
+
+def _merge_batches(
+    operations: list[ops.MigrateOperation],
+) -> list[ops.MigrateOperation]:
+    """Return ``operations`` with neighbouring batches on one table as one batch."""
+    merged: list[ops.MigrateOperation] = []
+    for operation in operations:
+        last = merged[-1] if merged else None
+        if (
+            isinstance(operation, ops.ModifyTableOps)
+            and isinstance(last, ops.ModifyTableOps)
+            and (last.table_name, last.schema)
+            == (operation.table_name, operation.schema)
+        ):
+            merged[-1] = ops.ModifyTableOps(
+                last.table_name, [*last.ops, *operation.ops], schema=last.schema
+            )
+            continue
+        merged.append(operation)
+    return merged
 
 
 def render_operations(
@@ -58,7 +105,7 @@ def render_operations(
     Batch operations render as ``with op.batch_alter_table(...)`` blocks.
     """
     code = render_python_code(
-        ops.UpgradeOps(ops=operations),
+        ops.UpgradeOps(ops=_merge_batches(operations)),
         sqlalchemy_module_prefix=sa_prefix,
         alembic_module_prefix=op_prefix,
         render_as_batch=True,
@@ -74,81 +121,78 @@ def render_operations(
 
 
 def _inverse(
-    op: Operation, table: str, before: SchemaState | None
+    op: Operation, table: str, context: InverseContext
 ) -> list[ops.MigrateOperation] | None:
-    schema = op.schema
     created = _reverse_of_create(op, table)
     if created is not None:
         return [created]
     if op.name == "rename_table" and op.new_name:
-        return [ops.RenameTableOp(op.new_name, table, schema=schema)]
+        return [ops.RenameTableOp(op.new_name, table, schema=op.schema)]
     if op.name == "alter_column":
-        return _inverse_alter(op, table, before)
+        return _inverse_alter(op, table, context)
 
-    old_table = before.get(table, schema) if before is not None else None
-    if old_table is None or old_table.uncertain:
+    old_table = context.table(op, table)
+    if old_table is None:
         return None
     if op.name == "drop_table":
-        return _recreate_table(old_table)
+        return _recreate_table(old_table, context)
     if op.name == "drop_column":
         old_column = old_table.columns.get(op.column_name or "")
-        column = _sa_column(old_column) if old_column is not None else None
-        if column is None:
+        if old_column is None:
             return None
-        return [ops.AddColumnOp(table, column, schema=schema)]
+        column = build_column(old_column, context.dialect)
+        return [ops.AddColumnOp(table, column, schema=op.schema)]
     if op.name == "drop_index":
-        name = index_name(op)
-        old_index = next((i for i in old_table.indexes if i.name == name), None)
-        return [_create_index(old_table, old_index)] if old_index else None
+        name = inverse.index_name(op)
+        shapes = indexes_of(old_table, context.convention)
+        shape = next((index for index in shapes if index.name == name), None)
+        return [_create_index(old_table, shape)] if shape is not None else None
     return None
 
 
 def _reverse_of_create(op: Operation, table: str) -> ops.MigrateOperation | None:
     schema = op.schema
+    column = inverse.column_name(op)
+    index = inverse.index_name(op)
+    constraint = inverse.constraint_name(op)
     if op.name == "create_table":
         return ops.CreateTableOp(table, [], schema=schema).reverse()
-    if op.name == "add_column" and column_name(op):
-        column = sa.Column(column_name(op), sa.types.NULLTYPE)
-        return ops.AddColumnOp(table, column, schema=schema).reverse()
-    if op.name == "create_index" and index_name(op):
+    if op.name == "add_column" and column:
+        added = sa.Column(column, sa.types.NULLTYPE)
+        return ops.AddColumnOp(table, added, schema=schema).reverse()
+    if op.name == "create_index" and index:
         columns = list(op.index.expressions) if op.index else []
-        return ops.CreateIndexOp(
-            index_name(op), table, columns, schema=schema
-        ).reverse()
-    name = constraint_name(op)
-    if op.name in _CONSTRAINT_TYPES and name:
-        return ops.DropConstraintOp(
-            name, table, type_=_CONSTRAINT_TYPES[op.name], schema=schema
-        )
+        return ops.CreateIndexOp(index, table, columns, schema=schema).reverse()
+    if op.name in _CONSTRAINT_TYPES and constraint:
+        kind = _CONSTRAINT_TYPES[op.name]
+        return ops.DropConstraintOp(constraint, table, type_=kind, schema=schema)
     return None
 
 
 def _inverse_alter(
-    op: Operation, table: str, before: SchemaState | None
+    op: Operation, table: str, context: InverseContext
 ) -> list[ops.MigrateOperation] | None:
     """Return the alter_column that restores the name and definition ``op`` changed."""
-    column = column_name(op)
+    column = inverse.column_name(op)
     if column is None:
         return None
-    renamed = new_column_name(op)
-    changed = [key for key in _ALTERED if key in op.params]
-    if renamed and not changed:
+    renamed = inverse.new_column_name(op)
+    if renamed and not any(key in op.params for key in _ALTERED):
         return [ops.AlterColumnOp(table, renamed, modify_name=column, schema=op.schema)]
 
-    old_table = before.get(table, op.schema) if before is not None else None
+    old_table = context.table(op, table)
     old = old_table.columns.get(column) if old_table is not None else None
-    if old is None or old_table is None or old_table.uncertain:
+    if old is None:
         return None
-    old_type = build_type(old.type) if old.type is not None else None
-    if old_type is None:
-        return None
+    old_type = column_type(old, context.dialect)
+    old_default = server_default(old.server_default, context.dialect)
     modify: dict[str, Any] = {}
     if "nullable" in op.params:
         modify["modify_nullable"] = old.nullable
     if "type_" in op.params:
         modify["modify_type"] = old_type
     if "server_default" in op.params:
-        modify["modify_server_default"] = _server_default(old.server_default) or False
+        modify["modify_server_default"] = old_default or False
     if "comment" in op.params:
         modify["modify_comment"] = old.comment or False
     if renamed:
@@ -160,76 +204,32 @@ def _inverse_alter(
             schema=op.schema,
             existing_type=old_type,
             existing_nullable=old.nullable,
-            existing_server_default=_server_default(old.server_default),
+            existing_server_default=old_default,
             **modify,
         )
     ]
 
 
-def _server_default(text: str | None) -> sa.TextClause | None:
-    return sa.text(text) if text is not None else None
-
-
-def _sa_column(column: ColumnDef) -> sa.Column[Any] | None:
-    type_ = build_type(column.type) if column.type is not None else None
-    if type_ is None:
+def _recreate_table(
+    table: TableDef, context: InverseContext
+) -> list[ops.MigrateOperation] | None:
+    metadata = sa.MetaData(naming_convention=context.convention)
+    try:
+        built = build_table(table, metadata, context.dialect)
+    except UnbuildableType:
         return None
-    return sa.Column(
-        column.name,
-        type_,
-        nullable=column.nullable,
-        server_default=_server_default(column.server_default),
-        comment=column.comment,
-        unique=column.unique or None,
+    created: list[ops.MigrateOperation] = [ops.CreateTableOp.from_table(built)]
+    created.extend(
+        _create_index(table, index) for index in indexes_of(table, context.convention)
     )
-
-
-def _recreate_table(table: TableDef) -> list[ops.MigrateOperation] | None:
-    items: list[Any] = []
-    for column in table.columns.values():
-        built = _sa_column(column)
-        if built is None:
-            return None
-        items.append(built)
-    if table.primary_key:
-        items.append(
-            sa.PrimaryKeyConstraint(*table.primary_key, name=table.primary_key_name)
-        )
-    for fk in table.all_foreign_keys():
-        referred = ".".join(filter(None, [fk.referred_schema, fk.referred_table]))
-        items.append(
-            sa.ForeignKeyConstraint(
-                list(fk.columns),
-                [f"{referred}.{column}" for column in fk.referred_columns],
-                name=fk.name,
-                ondelete=fk.ondelete,
-                onupdate=fk.onupdate,
-            )
-        )
-    for unique in table.uniques:
-        items.append(sa.UniqueConstraint(*unique.columns, name=unique.name))
-    for check in table.checks:
-        items.append(sa.CheckConstraint(check.sqltext, name=check.name))
-
-    created: list[ops.MigrateOperation] = [
-        ops.CreateTableOp(table.name, items, schema=table.schema)
-    ]
-    for index in table.indexes:
-        if not index.name:
-            return None
-        created.append(_create_index(table, index))
     return created
 
 
-def _create_index(table: TableDef, index: IndexDef) -> ops.CreateIndexOp:
-    columns: list[Any] = [
-        expression if _is_column(table, expression) else sa.text(expression)
-        for expression in index.expressions
-    ]
+def _create_index(table: TableDef, index: IndexShape) -> ops.CreateIndexOp:
     return ops.CreateIndexOp(
-        index.name, table.name, columns, schema=table.schema, unique=index.unique
+        index_name(index, table),
+        table.name,
+        index_columns(index),
+        schema=table.schema,
+        unique=index.unique,
     )
-
-
-def _is_column(table: TableDef, expression: str) -> bool:
-    return expression in table.columns
