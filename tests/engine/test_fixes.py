@@ -353,3 +353,48 @@ def test_composite_foreign_key_index() -> None:
 
     assert '        Index("ix_entries_doc_id_rev", "doc_id", "rev"),\n    )\n' in fixed
     assert fix.safe
+
+
+def test_crlf_line_ends_kept() -> None:
+    text = REVISION.replace("\n", "\r\n")
+    finding = _finding("STW306", text, "op.create_index", operation="create_index")
+
+    _, fixed = _fixed(finding, text)
+
+    assert "autocommit_block():\r\n        op.create_index(" in fixed
+    assert "\n" not in fixed.replace("\r\n", "")
+
+
+def test_non_ascii_columns_counted_in_code_points() -> None:
+    text = "größe_tx_hash: Mapped[str] = mapped_column(String(66))  # ümlaut 🙂\n"
+    finding = _finding("STW201", text, "größe", table="t", column="größe_tx_hash")
+
+    _, fixed = _fixed(finding, text)
+
+    assert fixed == (
+        "größe_tx_hash: Mapped[str] = mapped_column(String(66), index=True)"
+        "  # ümlaut 🙂\n"
+    )
+
+
+def test_server_default_from_model(tmp_path: Path) -> None:
+    root = _copy("defects", tmp_path)
+    models = root / "notary_defects" / "models.py"
+    models.write_text(
+        models.read_text(encoding="utf-8").replace(
+            "verified: Mapped[bool] = mapped_column(Boolean)",
+            'verified: Mapped[bool] = mapped_column(Boolean, server_default="1")',
+        ),
+        encoding="utf-8",
+    )
+    result = Workspace(root).analyze()
+    environment = next(
+        e for e in result.environments if any(f.code == "STW304" for f in e.findings)
+    )
+    finding = next(f for f in environment.findings if f.code == "STW304")
+    text = finding.location.path.read_text(encoding="utf-8")
+
+    fix = fix_for(FixRequest(finding, text, environment))
+
+    assert fix is not None
+    assert "server_default=sa.text(\"'1'\"))" in apply_edits(text, fix.edits)

@@ -9,6 +9,7 @@ finding, or None when its code has none or the file does not allow one.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from steward_lsp.engine.fixes import (  # noqa: F401 - importing registers the fixes
     concurrently,
@@ -34,7 +35,7 @@ def fix_for(request: FixRequest) -> Fix | None:
     if function is None:
         return None
     try:
-        return function(request)
+        fix = function(request)
     except SyntaxError:
         logger.debug(
             "no %s fix: %s does not parse",
@@ -42,3 +43,10 @@ def fix_for(request: FixRequest) -> Fix | None:
             request.finding.location.path,
         )
         return None
+    if fix is None or "\r\n" not in request.text:
+        return fix
+    # The fixes write "\n"; a file with Windows line ends keeps them.
+    edits = tuple(
+        TextEdit(edit.span, edit.new_text.replace("\n", "\r\n")) for edit in fix.edits
+    )
+    return replace(fix, edits=edits)
