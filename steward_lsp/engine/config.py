@@ -114,15 +114,21 @@ class Settings:
     python: str | None = field(
         default=None,
         metadata=_doc(
-            "Interpreter for the deep engine; the server's own when unset. "
-            "Not used yet."
+            "Python interpreter that runs the project's revision files on a "
+            "scratch database (verify-migrations, the round trip of "
+            "author-migration, the deep engine): a path, relative to the "
+            "folder of alembic.ini, or a command on PATH. It needs SQLAlchemy and "
+            "Alembic installed. Steward's own interpreter when unset."
         ),
     )
     scratch_url: str | None = field(
         default=None,
         metadata=_doc(
-            "Server URL on which scratch databases are created and dropped; "
-            "a temporary SQLite file when unset. Not used yet."
+            "SQLAlchemy URL of a PostgreSQL or MySQL/MariaDB server on which "
+            "steward creates a scratch database for each run (named "
+            "steward_scratch_ and a random suffix) and drops it after; a "
+            "temporary SQLite file when unset. "
+            "The database named in the URL is only connected to, never written."
         ),
     )
     database_url_env: str = field(
@@ -139,7 +145,11 @@ class Settings:
     )
     rollback_slo: float = field(
         default=5.0,
-        metadata=_doc("Maximum time a downgrade may take, in seconds. Not used yet."),
+        metadata=_doc(
+            "Maximum time a downgrade may take in the round trip on the "
+            "scratch database, in seconds; a slower downgrade fails "
+            "verify-migrations."
+        ),
     )
 
 

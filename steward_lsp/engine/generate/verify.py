@@ -77,14 +77,15 @@ def generate(request: GenerateRequest) -> GenerateResult:
 
     folder = output_dir(request, analysis) / "migrations"
     tested = report.revisions()
+    general = _general_notes(report, tested)
     files = []
     for rev in tested:
-        body = _revision_report(analysis, report, rev)
+        body = _revision_report(analysis, report, rev, general)
         files.append(with_mark(folder / f"{rev}{REPORT_SUFFIX}", COMMAND, body))
     return GenerateResult(
         files=files,
         summary=summarize(report),
-        notes=_general_notes(report, tested),
+        notes=general,
         failed=not report.passed,
     )
 
@@ -100,7 +101,7 @@ def _resolve(analysis: EnvironmentAnalysis, name: str) -> str:
     environment = analysis.environment.name
     if matches:
         raise GenerateError(
-            f"revision {name!r} is ambiguous in {environment}: it starts "
+            f"revision {name!r} is ambiguous in {environment}: it is a prefix of "
             f"{', '.join(sorted(matches))}; give more characters"
         )
     raise GenerateError(
@@ -110,12 +111,16 @@ def _resolve(analysis: EnvironmentAnalysis, name: str) -> str:
 
 
 def _revision_report(
-    analysis: EnvironmentAnalysis, report: RoundTripReport, rev: str
+    analysis: EnvironmentAnalysis,
+    report: RoundTripReport,
+    rev: str,
+    general: list[str],
 ) -> str:
+    """Render the part of ``report`` about ``rev``, with the ``general`` notes."""
     from steward_lsp.engine.roundtrip import RoundTripReport, render_report
 
     steps = [step for step in report.steps if step.revision == rev]
-    notes = [note for note in report.notes if rev in note]
+    notes = [note for note in report.notes if rev in note] + general
     part = RoundTripReport(
         steps=steps,
         database=report.database,
@@ -131,14 +136,14 @@ def _revision_report(
 
 
 def _general_notes(report: RoundTripReport, tested: list[str]) -> list[str]:
-    """Return the notes that name no tested revision, which no report file holds."""
+    """Return the notes that name no tested revision: the run's, not one revision's."""
     return [n for n in report.notes if not any(rev in n for rev in tested)]
 
 
 def summarize(report: RoundTripReport) -> str:
     """Return one line: revisions tested, passed, failed, and why each failed.
 
-    For example ``12 revisions: 11 passed, 1 failed (abc123: downgrade took
+    For example ``12 revision(s): 11 passed, 1 failed (abc123: downgrade took
     7.2 s, over the rollback SLO of 5 s)``.
     """
     tested = report.revisions()

@@ -1,0 +1,153 @@
+"""``steward verify-migrations`` as a subprocess, on real scratch databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from cli_project import Runner, write_files
+
+from steward_lsp.engine.generate.output import MARK
+
+REPORTS = Path("docs") / "migrations"
+
+# A NOT NULL column without a server default: fine on an empty table, an
+# error on the seeded one.
+NOT_NULL_REVISION = '''\
+"""add account plan"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("accounts", sa.Column("plan", sa.String(20), nullable=False))
+
+
+def downgrade():
+    op.drop_column("accounts", "plan")
+'''
+
+
+def report_text(root: Path, rev: str) -> str:
+    return (root / REPORTS / f"{rev}-test-report.md").read_text(encoding="utf-8")
+
+
+def test_verify_writes_report(steward: Runner, clean_project: Path) -> None:
+    result = steward("verify-migrations", cwd=clean_project)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["wrote docs/migrations/0001-test-report.md"]
+    assert "1 revision(s): 1 passed, 0 failed" in result.stderr
+    text = report_text(clean_project, "0001")
+    assert MARK in text.splitlines()[0]
+    assert "# Round trip of revision 0001: create accounts" in text
+    assert "**Result: passed.**" in text
+    assert "| `0001` | downgrade | " in text
+    # alembic.ini names a PostgreSQL database that this run must not touch.
+    assert "the project targets postgresql but this run used sqlite" in text
+
+
+def test_verify_failure_exits_1(steward: Runner, clean_project: Path) -> None:
+    write_files(clean_project, {"migrations/versions/0002_plan.py": NOT_NULL_REVISION})
+
+    result = steward("verify-migrations", cwd=clean_project)
+
+    assert result.returncode == 1, result.stderr
+    assert "2 revision(s): 1 passed, 1 failed (0002: upgrade failed:" in result.stderr
+    text = report_text(clean_project, "0002")
+    assert "**Result: failed.**" in text
+    assert "NOT NULL" in text
+    assert "**Result: passed.**" in report_text(clean_project, "0001")
+
+
+def test_verify_no_seed_passes(steward: Runner, clean_project: Path) -> None:
+    write_files(clean_project, {"migrations/versions/0002_plan.py": NOT_NULL_REVISION})
+
+    result = steward(
+        "verify-migrations", "--revision", "0002", "--no-seed", cwd=clean_project
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["wrote docs/migrations/0002-test-report.md"]
+    assert not (clean_project / REPORTS / "0001-test-report.md").exists()
+
+
+def test_verify_unknown_revision_exits_2(steward: Runner, clean_project: Path) -> None:
+    result = steward("verify-migrations", "--revision", "beef", cwd=clean_project)
+
+    assert result.returncode == 2
+    assert "no revision 'beef' in migrations" in result.stderr
+    assert not (clean_project / REPORTS).exists()
+
+
+def test_verify_refuses_unmarked_report(steward: Runner, clean_project: Path) -> None:
+    mine = clean_project / REPORTS / "0001-test-report.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# my own notes\n", encoding="utf-8")
+
+    result = steward("verify-migrations", cwd=clean_project)
+
+    assert result.returncode == 2
+    assert "steward did not write it" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "# my own notes\n"
+
+
+def test_verify_rollback_slo_setting(steward: Runner, clean_project: Path) -> None:
+    write_files(clean_project, {"pyproject.toml": "[tool.steward]\nrollback_slo = 0\n"})
+
+    result = steward("verify-migrations", cwd=clean_project)
+
+    assert result.returncode == 1, result.stderr
+    assert "over the rollback SLO of 0 s" in result.stderr
+    assert "Rollback SLO: 0 s." in report_text(clean_project, "0001")
+
+
+def test_verify_postgresql_scratch_url(
+    steward: Runner, clean_project: Path, postgresql_url: str
+) -> None:
+    write_files(clean_project, {"migrations/versions/0002_plan.py": NOT_NULL_REVISION})
+
+    result = steward(
+        "verify-migrations", "--scratch-url", postgresql_url, cwd=clean_project
+    )
+
+    assert result.returncode == 1, result.stderr
+    text = report_text(clean_project, "0002")
+    assert "NotNullViolation" in text
+    assert_no_scratch_left(postgresql_url, text)
+
+
+def test_verify_mariadb_scratch_setting(
+    steward: Runner, clean_project: Path, mariadb_url: str
+) -> None:
+    setting = f'[tool.steward]\nscratch_url = "{mariadb_url}"\n'
+    write_files(clean_project, {"pyproject.toml": setting})
+
+    result = steward("verify-migrations", cwd=clean_project)
+
+    assert result.returncode == 0, result.stderr
+    text = report_text(clean_project, "0001")
+    assert "mysql+pymysql://root:***@127.0.0.1:3306/steward_scratch_" in text
+    assert_no_scratch_left(mariadb_url, text)
+
+
+def assert_no_scratch_left(server_url: str, report: str) -> None:
+    """Check that the scratch database named in ``report`` was dropped."""
+    start = report.index("steward_scratch_")
+    name = report[start : start + len("steward_scratch_") + 12]
+    engine = sa.create_engine(server_url, poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        names = set(
+            sa.inspect(connection).get_schema_names()
+            if engine.dialect.name != "postgresql"
+            else connection.execute(sa.text("SELECT datname FROM pg_database"))
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert name not in names
