@@ -398,3 +398,14 @@ def test_server_default_from_model(tmp_path: Path) -> None:
 
     assert fix is not None
     assert "server_default=sa.text(\"'1'\"))" in apply_edits(text, fix.edits)
+
+
+def test_downgrade_skipped_for_dialect_guard() -> None:
+    text = REVISION.replace(
+        '    op.create_index("ix_t_code", "t", ["code"])\n',
+        '    if op.get_bind().dialect.name == "postgresql":\n'
+        '        op.create_index("ix_t_code", "t", ["code"])\n',
+    )
+    finding = _finding("STW301", text, 'revision = "0002"')
+
+    assert fix_for(FixRequest(finding, text)) is None

@@ -59,8 +59,12 @@ class InverseContext:
 def inverse_operations(
     op: Operation, context: InverseContext
 ) -> list[ops.MigrateOperation] | None:
-    """Return the Alembic operations that undo ``op``, or None when unknown."""
-    if not op.understood:
+    """Return the Alembic operations that undo ``op``, or None when unknown.
+
+    An operation under a dialect test (``if dialect == "postgresql":``) has
+    none here, because the rendered inverse would run on every dialect.
+    """
+    if not op.understood or op.dialect_guards:
         return None
     table = op.table or (op.table_def.name if op.table_def else None)
     if table is None:

@@ -28,6 +28,8 @@ def classify_column(request: FixRequest) -> Fix | None:
     source = SourceFile(request.text)
     call = column_call(source, request.finding.location.span)
     if call is None or is_sqlmodel_field(call):
+        # NOTE: SQLModel's Field() takes no info=; such a column gets no fix
+        # unless it passes sa_column=Column(...).
         return None
     entries = {"pii": pii, "retention": RETENTION_PLACEHOLDER}
     edit = _info_edit(source, call, entries)
