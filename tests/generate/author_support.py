@@ -24,9 +24,9 @@ DEFECTS = REPO_ROOT / "examples" / "defects"
 PROBE = HERE / "alembic_probe.py"
 DRIFT_CODES = {f"STW{number}" for number in range(101, 110)}
 
-# The defect example's chain is broken on purpose; these edits make Alembic
-# load and run it: one of two files with the same revision id goes, the
-# merge loses the revision that does not exist, and PostgreSQL-only SQL runs
+# The defect example's chain is broken on purpose, and these edits make
+# Alembic load and run it. One of two files with the same revision id goes.
+# The merge loses the revision that does not exist. PostgreSQL-only SQL runs
 # on PostgreSQL only.
 _DEFECT_REPAIRS = {
     "migrations/versions/6af08d4cbf35_merge_lost_branch.py": (

@@ -1,10 +1,10 @@
 """``steward author-migration`` end to end, with Alembic as the judge.
 
-Each test copies a project, runs the CLI as a subprocess, applies the new
-revision with Alembic on a fresh SQLite file or PostgreSQL database, and
-checks that Alembic's ``compare_metadata`` against the project's models is
-empty, that the downgrade returns the database to the previous heads and
-shape, and that ``steward check`` reports no drift afterwards.
+Each test copies a project, runs the CLI as a subprocess and applies the
+new revision with Alembic on a fresh SQLite file or PostgreSQL database.
+Alembic's ``compare_metadata`` against the project's models must then be
+empty. The downgrade must return the database to the previous heads and
+shape, and ``steward check`` must report no drift afterwards.
 """
 
 from __future__ import annotations
@@ -145,8 +145,8 @@ def test_defects_revision_sqlite(tmp_path: Path, sqlite_url: str) -> None:
         "author-migration", "-m", "sync models", "--env", "migrations", cwd=project
     )
 
-    # The round trip fails, and says why: the downgrade cannot bring back
-    # the rows of the table and column the models dropped.
+    # The round trip fails, and its report names the cause: the downgrade
+    # cannot bring back the rows of the table and column the models dropped.
     assert completed.returncode == 1, completed.stderr
     written = written_paths(completed, project)
     revision = next(p for p in written if "versions" in p.parts)
@@ -186,7 +186,7 @@ def test_defects_revision_postgresql(tmp_path: Path, postgresql_url: str) -> Non
 
     assert completed.returncode == 0, completed.stderr
     # On PostgreSQL the raw ALTER TABLE ... INHERIT runs, so the analysis
-    # leaves both tables it names alone and says so.
+    # leaves both tables it names alone, and a note names each.
     assert "table audit_log: no operations" in completed.stderr
     assert "table audit_base: no operations" in completed.stderr
     revision = written_paths(completed, project)[0]

@@ -1,7 +1,7 @@
 """Golden files of the revisions author-migration renders.
 
-Each fixture project under ``author_projects`` is analysed on a dialect and
-its revision rendered with a fixed revision id and date; the text must
+Each fixture project under ``author_projects`` is analysed on a dialect, and
+its revision is rendered with a fixed revision id and date. The text must
 equal ``golden/author/<project>-<dialect>.py.txt``. After a deliberate
 change to the rendering, regenerate the files with::
 

@@ -1,8 +1,8 @@
 """The drift findings of one environment, grouped by table for the author.
 
-The migration author does not compare the schemas again: it reads the
+The migration author does not compare the schemas again. It reads the
 STW101-STW109 findings that the drift rules reported (after the user's
-ignores) and the ``data`` each carries, and looks up the model and head
+ignores) with the ``data`` each carries. Then it looks up the model and head
 definitions of the tables they name.
 """
 

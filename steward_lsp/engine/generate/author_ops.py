@@ -113,48 +113,46 @@ def _by_dependency(
 
 def plan_new_table(drift: TableDrift, planner: Planner) -> list[ops.MigrateOperation]:
     """Return ``create_table`` and the indexes of a table the models add."""
-    model = drift.pair.model
-    assert model is not None
-    try:
-        table = build_table(model, planner.metadata(), planner.dialect)
-    except UnbuildableType as exc:
-        planner.note(
-            f"table {model.key}: not created, because steward cannot "
-            f"build the {exc}; write its create_table by hand"
-        )
-        return []
-    operations: list[ops.MigrateOperation] = [ops.CreateTableOp.from_table(table)]
-    for data in drift.indexes:
-        index = _index_op(model, data.get("index"), planner)
-        if index is not None:
-            operations.append(index)
-    return operations
+    assert drift.pair.model is not None
+    return _create_table(drift.pair.model, drift, planner, "not created")
 
 
 def plan_dropped_table(
     drift: TableDrift, planner: Planner
 ) -> list[ops.MigrateOperation]:
-    """Return the index drops and ``drop_table`` of a table no model declares."""
+    """Return the index drops and ``drop_table`` of a table no model declares.
+
+    They are the inverse of creating the table as it is at head, so the
+    downgrade re-creates it.
+    """
     head = drift.pair.head
     assert head is not None
-    try:
-        table = build_table(head, planner.metadata(), planner.dialect)
-    except UnbuildableType as exc:
-        planner.note(
-            f"table {head.key}: not dropped, because steward cannot "
-            f"build the {exc} for the downgrade; drop it by hand"
-        )
+    creates = _create_table(head, drift, planner, "not dropped")
+    if not creates:
         return []
     planner.note(
         f"table {head.key} is dropped with its rows; the downgrade "
         "re-creates the table but not the rows"
     )
-    operations: list[ops.MigrateOperation] = []
+    return [operation.reverse() for operation in reversed(creates)]
+
+
+def _create_table(
+    table: TableDef, drift: TableDrift, planner: Planner, skipped: str
+) -> list[ops.MigrateOperation]:
+    try:
+        built = build_table(table, planner.metadata(), planner.dialect)
+    except UnbuildableType as exc:
+        planner.note(
+            f"table {table.key}: {skipped}, because steward cannot build the "
+            f"{exc}; write this change by hand"
+        )
+        return []
+    operations: list[ops.MigrateOperation] = [ops.CreateTableOp.from_table(built)]
     for data in drift.indexes:
-        index = _index_op(head, data.get("index"), planner)
+        index = _index_op(table, data.get("index"), planner)
         if index is not None:
-            operations.append(index.reverse())
-    operations.append(ops.DropTableOp.from_table(table))
+            operations.append(index)
     return operations
 
 
@@ -163,10 +161,10 @@ def plan_table_changes(
 ) -> list[ops.MigrateOperation]:
     """Return the operations that bring an existing table to the model's shape.
 
-    The safety rewrites: a NOT NULL column without a server default is added
-    nullable, backfilled and then made NOT NULL; a dropped column and an
-    added one of the same type become a rename; on PostgreSQL, indexes are
-    built and dropped concurrently in an ``autocommit_block``.
+    Three safety rewrites apply. A NOT NULL column without a server default
+    is added nullable, backfilled and then made NOT NULL. A dropped column
+    and an added one of the same type become a rename. On PostgreSQL,
+    indexes are built and dropped concurrently in an ``autocommit_block``.
     """
     model, head = drift.pair.model, drift.pair.head
     assert model is not None and head is not None

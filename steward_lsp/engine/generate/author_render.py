@@ -32,7 +32,7 @@ TEMPLATE_NAME = "script.py.mako"
 
 @dataclass(frozen=True)
 class Revision:
-    """What identifies a new revision: id, parents, message and date."""
+    """The identity of a new revision: id, parents, message and date."""
 
     revision_id: str
     down_revision: tuple[str, ...]
