@@ -130,18 +130,22 @@ def position_of(text: str, fragment: str, offset: int = 0) -> types.Position:
     return types.Position(line=line, character=column + offset)
 
 
+CURSOR = "<cursor>"
+"""The marker of the cursor in a buffer written by a test."""
+
+
 @dataclass(frozen=True)
 class Buffer:
-    """A document text and the cursor at its ``|`` marker."""
+    """A document text and the cursor at its :data:`CURSOR` marker."""
 
     text: str
     cursor: types.Position
 
 
 def with_cursor(marked: str) -> Buffer:
-    """Split ``marked`` at its one ``|`` into the text and the cursor position."""
-    assert marked.count("|") == 1, "mark the cursor with one |"
-    before, after = marked.split("|")
+    """Split ``marked`` at its one :data:`CURSOR` into the text and the cursor."""
+    assert marked.count(CURSOR) == 1, f"mark the cursor with one {CURSOR}"
+    before, after = marked.split(CURSOR)
     lines = before.split("\n")
     cursor = types.Position(line=len(lines) - 1, character=len(lines[-1]))
     return Buffer(before + after, cursor)
