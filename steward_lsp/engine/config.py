@@ -134,7 +134,8 @@ class Settings:
     database_url_env: str = field(
         default="DATABASE_URL",
         metadata=_doc(
-            "Environment variable holding the live database URL. Not used yet."
+            "Environment variable holding the live database URL, which the "
+            "STW111 check and the EXPLAIN plans of optimize-db read."
         ),
     )
     output_dir: str = field(
