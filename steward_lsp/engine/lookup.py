@@ -212,10 +212,16 @@ def references(
     environment = symbol.environment
     paths = [script.path for script in environment.scripts]
     paths.extend(sorted(model_files(environment) - set(paths)))
+    # Only a file that contains the name, or the model's class name for
+    # relationship() targets, is parsed.
+    model = symbol.model_table()
+    words = {symbol.table.rsplit(".", 1)[-1]}
+    if model is not None and model.class_name and symbol.column is None:
+        words.add(model.class_name)
     found: list[Location] = []
     for path in paths:
         text = read_text(path)
-        if text is None:
+        if text is None or not any(word in text for word in words):
             continue
         for occurrence in find_names(text):
             if _refers_to(occurrence, symbol):
