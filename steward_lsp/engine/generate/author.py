@@ -154,8 +154,12 @@ def author_revision(
     drifts = group_drift(analysis.findings, compared_pairs(context))
     if not drifts:
         return None
-    convention = analysis.model_schema.naming_convention
-    plan = plan_operations(list(drifts.values()), context.dialect, convention)
+    plan = plan_operations(
+        list(drifts.values()),
+        context.dialect,
+        analysis.model_schema,
+        analysis.head_schema,
+    )
     if not plan.operations:
         raise GenerateError(
             f"{analysis.environment.name}: the drift needs changes steward "

@@ -12,6 +12,7 @@ renderer handle them like any other operation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from alembic.autogenerate import renderers
 from alembic.autogenerate.api import AutogenContext
@@ -118,3 +119,36 @@ def _render_commented(autogen_context: AutogenContext, op: CommentedOp) -> list[
     lines = [f"# {line}" for line in op.comment]
     lines.extend(render_op(autogen_context, op.operation))
     return lines
+
+
+class EnumTypeOp(ops.MigrateOperation):
+    """Creates or drops a PostgreSQL ENUM type that a column needs.
+
+    ``create_table`` creates the types of its columns itself, so the create
+    that goes with a new table is ``implicit`` and renders nothing. Its
+    inverse, after ``drop_table``, drops the type, which ``drop_table``
+    leaves behind. ``add_column`` creates no type, so the create before it
+    is rendered.
+    """
+
+    def __init__(self, enum: Any, *, create: bool, implicit: bool) -> None:
+        self.enum = enum
+        self.create = create
+        self.implicit = implicit
+
+    def reverse(self) -> EnumTypeOp:
+        return EnumTypeOp(self.enum, create=not self.create, implicit=self.implicit)
+
+
+@renderers.dispatch_for(EnumTypeOp)
+def _render_enum_type(autogen_context: AutogenContext, op: EnumTypeOp) -> list[str]:
+    if op.create and op.implicit:
+        return []
+    prefix = autogen_context.opts.get("alembic_module_prefix", "op.")
+    schema = f", schema={op.enum.schema!r}" if op.enum.schema else ""
+    if op.create:
+        values = "".join(f"{value!r}, " for value in op.enum.enums)
+        enum = f"sa.Enum({values}name={op.enum.name!r}{schema})"
+        return [f"{enum}.create({prefix}get_bind(), checkfirst=True)"]
+    enum = f"sa.Enum(name={op.enum.name!r}{schema})"
+    return [f"{enum}.drop({prefix}get_bind(), checkfirst=True)"]

@@ -21,6 +21,7 @@ from steward_lsp.engine.generate.author_directives import (
     AutocommitBlockOp,
     BackfilledColumnOp,
     CommentedOp,
+    EnumTypeOp,
     RenameColumnOp,
 )
 from steward_lsp.engine.generate.author_drift import TableDrift
@@ -36,7 +37,13 @@ from steward_lsp.engine.generate.author_schema import (
     server_default,
 )
 from steward_lsp.engine.rules.type_compare import compare_types
-from steward_lsp.engine.schema import ColumnDef, ForeignKeyDef, TableDef
+from steward_lsp.engine.schema import (
+    ColumnDef,
+    ForeignKeyDef,
+    SchemaState,
+    TableDef,
+    table_key,
+)
 
 
 @dataclass
@@ -54,10 +61,18 @@ class Plan:
 
 @dataclass
 class Planner:
-    """Builds the operations of each table's drift for one dialect."""
+    """Builds the operations of each table's drift for one dialect.
+
+    ``model_enums`` and ``head_enums`` name the ENUM types that columns of
+    each side use, so that a type is created only when head lacks it and
+    dropped only when the models no longer use it.
+    """
 
     dialect: str | None
     convention: dict[str, str]
+    model_enums: set[str] = field(default_factory=set)
+    head_enums: set[str] = field(default_factory=set)
+    enums_done: set[str] = field(default_factory=set)
     plan: Plan = field(default_factory=Plan)
 
     @property
@@ -73,48 +88,95 @@ class Planner:
         """Add a message for the user."""
         self.plan.notes.append(message)
 
+    def enum_types(
+        self, columns: list[ColumnDef], *, implicit: bool, kept: set[str]
+    ) -> list[ops.MigrateOperation]:
+        """Return the creates of the PostgreSQL ENUM types ``columns`` use.
+
+        Types in ``kept`` exist before and after the revision, so they get
+        none. A caller that removes the columns reverses the creates into
+        drops.
+        """
+        if self.dialect != "postgresql":
+            return []
+        found: list[ops.MigrateOperation] = []
+        for column in columns:
+            name = _enum_name(column)
+            if name is None or name in kept or name in self.enums_done:
+                continue
+            self.enums_done.add(name)
+            enum = column_type(column, self.dialect)
+            found.append(EnumTypeOp(enum, create=True, implicit=implicit))
+        return found
+
 
 def plan_operations(
-    drifts: list[TableDrift], dialect: str | None, convention: dict[str, str]
+    drifts: list[TableDrift],
+    dialect: str | None,
+    model_schema: SchemaState,
+    head_schema: SchemaState,
 ) -> Plan:
     """Return the upgrade operations for ``drifts``, in an order that runs."""
-    planner = Planner(dialect, convention)
+    planner = Planner(
+        dialect,
+        model_schema.naming_convention,
+        model_enums=_enum_names(model_schema),
+        head_enums=_enum_names(head_schema),
+    )
     created = [d for d in drifts if d.created and d.pair.model is not None]
     dropped = [d for d in drifts if d.dropped and d.pair.head is not None]
     changed = [d for d in drifts if d not in created and d not in dropped]
-    for drift in _by_dependency(created, planner, model_side=True):
+    for drift in _by_dependency(created, model_side=True):
         planner.plan.operations.extend(plan_new_table(drift, planner))
     for drift in changed:
         if drift.pair.model is not None and drift.pair.head is not None:
             planner.plan.operations.extend(plan_table_changes(drift, planner))
-    for drift in reversed(_by_dependency(dropped, planner, model_side=False)):
+    for drift in reversed(_by_dependency(dropped, model_side=False)):
         planner.plan.operations.extend(plan_dropped_table(drift, planner))
     return planner.plan
 
 
-def _by_dependency(
-    drifts: list[TableDrift], planner: Planner, *, model_side: bool
-) -> list[TableDrift]:
-    """Return ``drifts`` ordered so that a referred table comes first."""
-    metadata = planner.metadata()
-    by_name: dict[str, TableDrift] = {}
+def _by_dependency(drifts: list[TableDrift], *, model_side: bool) -> list[TableDrift]:
+    """Return ``drifts`` ordered so that a referred table comes first.
+
+    Tables in a cycle of foreign keys keep their order, after the others.
+    """
+    tables = {}
     for drift in drifts:
         table = drift.pair.model if model_side else drift.pair.head
         assert table is not None
-        try:
-            built = build_table(table, metadata, planner.dialect)
-        except UnbuildableType:
-            by_name[table.key] = drift
-            continue
-        by_name[built.key] = drift
-    ordered = [by_name[t.key] for t in metadata.sorted_tables if t.key in by_name]
-    return ordered + [d for d in by_name.values() if d not in ordered]
+        tables[table.key] = (drift, table)
+    ordered: list[str] = []
+    remaining = list(tables)
+    while remaining:
+        ready = [
+            key
+            for key in remaining
+            if all(
+                referred in ordered or referred == key or referred not in tables
+                for referred in _referred_keys(tables[key][1])
+            )
+        ]
+        if not ready:
+            ordered.extend(remaining)
+            break
+        ordered.extend(ready)
+        remaining = [key for key in remaining if key not in ready]
+    return [tables[key][0] for key in ordered]
+
+
+def _referred_keys(table: TableDef) -> set[str]:
+    return {
+        table_key(fk.referred_table, fk.referred_schema)
+        for fk in table.all_foreign_keys()
+    }
 
 
 def plan_new_table(drift: TableDrift, planner: Planner) -> list[ops.MigrateOperation]:
     """Return ``create_table`` and the indexes of a table the models add."""
     assert drift.pair.model is not None
-    return _create_table(drift.pair.model, drift, planner, "not created")
+    model = drift.pair.model
+    return _create_table(model, drift, planner, "not created", planner.head_enums)
 
 
 def plan_dropped_table(
@@ -127,7 +189,7 @@ def plan_dropped_table(
     """
     head = drift.pair.head
     assert head is not None
-    creates = _create_table(head, drift, planner, "not dropped")
+    creates = _create_table(head, drift, planner, "not dropped", planner.model_enums)
     if not creates:
         return []
     planner.note(
@@ -138,7 +200,11 @@ def plan_dropped_table(
 
 
 def _create_table(
-    table: TableDef, drift: TableDrift, planner: Planner, skipped: str
+    table: TableDef,
+    drift: TableDrift,
+    planner: Planner,
+    skipped: str,
+    kept_enums: set[str],
 ) -> list[ops.MigrateOperation]:
     try:
         built = build_table(table, planner.metadata(), planner.dialect)
@@ -148,7 +214,9 @@ def _create_table(
             f"{exc}; write this change by hand"
         )
         return []
-    operations: list[ops.MigrateOperation] = [ops.CreateTableOp.from_table(built)]
+    columns = list(table.columns.values())
+    operations = planner.enum_types(columns, implicit=True, kept=kept_enums)
+    operations.append(ops.CreateTableOp.from_table(built))
     for data in drift.indexes:
         index = _index_op(table, data.get("index"), planner)
         if index is not None:
@@ -191,14 +259,18 @@ class _TableChanges:
         self.head = head
         self.planner = planner
         self.dialect = planner.dialect
+        self.type_creates: list[ops.MigrateOperation] = []
         self.concurrent_drops: list[ops.MigrateOperation] = []
         self.before: list[ops.MigrateOperation] = []
         self.backfills: list[ops.MigrateOperation] = []
         self.after: list[ops.MigrateOperation] = []
         self.concurrent_creates: list[ops.MigrateOperation] = []
+        self.type_drops: list[ops.MigrateOperation] = []
 
     def operations(self) -> list[ops.MigrateOperation]:
-        found: list[ops.MigrateOperation] = []
+        # ENUM types go outside the table's batch block, which may defer
+        # the column operations to its end.
+        found: list[ops.MigrateOperation] = list(self.type_creates)
         if self.concurrent_drops:
             found.append(AutocommitBlockOp(self.concurrent_drops))
         if self.backfills:
@@ -209,6 +281,7 @@ class _TableChanges:
             found.extend(self._modify([*self.before, *self.after]))
         if self.concurrent_creates:
             found.append(AutocommitBlockOp(self.concurrent_creates))
+        found.extend(self.type_drops)
         return found
 
     def _modify(
@@ -294,6 +367,11 @@ class _TableChanges:
             self._skip(f"column {table.key}.{column.name}", exc)
             return
         self.planner.plan.added_columns.append((table.key, column.name))
+        self.type_creates.extend(
+            self.planner.enum_types(
+                [column], implicit=False, kept=self.planner.head_enums
+            )
+        )
         if _nullable(column) or column.server_default is not None:
             self.before.append(ops.AddColumnOp(table.name, built, schema=table.schema))
             return
@@ -354,6 +432,10 @@ class _TableChanges:
                 _reverse=ops.AddColumnOp(table.name, built, schema=table.schema),
             )
         )
+        creates = self.planner.enum_types(
+            [column], implicit=False, kept=self.planner.model_enums
+        )
+        self.type_drops.extend(create.reverse() for create in reversed(creates))
         self.planner.note(
             f"column {table.key}.{column.name} is dropped with its data; the "
             "downgrade adds the column back empty"
@@ -541,3 +623,23 @@ def _nullable(column: ColumnDef) -> bool:
 def _dialect(name: str | None) -> sa.engine.Dialect:
     dialect_class = sa.dialects.registry.load(name or "sqlite")
     return dialect_class()  # type: ignore[no-any-return]
+
+
+def _enum_name(column: ColumnDef) -> str | None:
+    """Return the name of the native ENUM type of ``column``, if it has one."""
+    spec = column.type
+    if spec is None or spec.name.rpartition(".")[2].lower() != "enum":
+        return None
+    if spec.kwarg("native_enum", True) is False:
+        return None
+    name = spec.kwarg("name")
+    return name if isinstance(name, str) else None
+
+
+def _enum_names(schema: SchemaState) -> set[str]:
+    return {
+        name
+        for table in schema.tables.values()
+        for column in table.columns.values()
+        if (name := _enum_name(column)) is not None
+    }

@@ -27,6 +27,7 @@ from steward_lsp.engine.schema import ColumnDef, ForeignKeyDef, TableDef
 # Server defaults written as Python calls, which are no SQL text.
 _PYTHON_DEFAULT_PREFIXES = ("sa.", "sqlalchemy.", "func.", "expression.")
 _PYTHON_DEFAULT_CALLS = ("true()", "false()")
+_NOW_CALLS = ("now()", "func.now()", "sa.func.now()", "sqlalchemy.func.now()")
 
 
 class UnbuildableType(Exception):
@@ -74,6 +75,10 @@ def server_default(text: str | None, dialect: str | None) -> Any:
     if text is None:
         return None
     value = text.strip()
+    if value.lower() in _NOW_CALLS:
+        # Alembic compiles func.now() for the dialect: CURRENT_TIMESTAMP on
+        # SQLite, which has no now() function.
+        return sa.func.now()
     if value.startswith(_PYTHON_DEFAULT_PREFIXES) or value in _PYTHON_DEFAULT_CALLS:
         value = normalize_server_default(value, dialect) or value
     if len(value) >= 2 and value[0] == value[-1] == "'" and "'" not in value[1:-1]:

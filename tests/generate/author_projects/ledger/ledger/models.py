@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, MetaData, String
+import enum
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -12,6 +14,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class AnchorKind(enum.Enum):
+    """How an anchor proves a document."""
+
+    proof = "proof"
+    timestamp = "timestamp"
 
 
 class Base(DeclarativeBase):
@@ -39,3 +48,16 @@ class Anchor(Base):
     chain_id: Mapped[int] = mapped_column(ForeignKey("chains.id"), index=True)
     tx_hash: Mapped[str] = mapped_column(String(66))
     status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    kind: Mapped[AnchorKind | None] = mapped_column(
+        Enum(AnchorKind, name="anchor_kind")
+    )
+
+
+class Audit(Base):
+    """A new table whose column has a new ENUM type."""
+
+    __tablename__ = "audits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    anchor_id: Mapped[int] = mapped_column(ForeignKey("anchors.id"))
+    action: Mapped[AnchorKind] = mapped_column(Enum(AnchorKind, name="audit_action"))
