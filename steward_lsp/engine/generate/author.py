@@ -12,7 +12,6 @@ report of that run is written too.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +57,6 @@ NO_DRIFT = "no drift: nothing to author"
 
 # Graph findings that make Alembic itself reject the revision chain.
 _BROKEN_GRAPH_CODES = ("STW402", "STW403", "STW404")
-_ROUND_TRIP_MODULE = "steward_lsp.engine.roundtrip"
 
 
 @dataclass
@@ -66,6 +64,7 @@ class AuthoredRevision:
     """A rendered revision: its id, file, plan and the heads it follows."""
 
     revision_id: str
+    message: str
     file: GeneratedFile
     plan: Plan
     down_revision: tuple[str, ...]
@@ -181,6 +180,7 @@ def author_revision(
     path = author_render.revision_path(directory, environment, revision)
     return AuthoredRevision(
         revision.revision_id,
+        message,
         GeneratedFile(path, text, marked=False),
         plan,
         revision.down_revision,
@@ -222,12 +222,7 @@ def _round_trip(
     authored: AuthoredRevision,
     result: GenerateResult,
 ) -> None:
-    if importlib.util.find_spec(_ROUND_TRIP_MODULE) is None:
-        result.notes.append(
-            "round trip not run: this steward has no round-trip runner yet"
-        )
-        return
-    roundtrip = importlib.import_module(_ROUND_TRIP_MODULE)
+    from steward_lsp.engine import roundtrip
     from steward_lsp.engine.generate.output import with_mark
 
     settings = analysis.environment.settings
@@ -245,11 +240,11 @@ def _round_trip(
         return
     folder = output_dir(request, analysis) / "migrations"
     path = folder / f"{authored.revision_id}-test-report.md"
-    title = f"Round trip of revision {authored.revision_id}"
+    title = f"Round trip of revision {authored.revision_id} ({authored.message})"
     result.files.append(
         with_mark(path, COMMAND, roundtrip.render_report(report, title))
     )
-    if getattr(report, "failed", False):
+    if report.failed:
         result.failed = True
         result.summary = (
             f"revision {authored.revision_id}: the round trip failed; see "

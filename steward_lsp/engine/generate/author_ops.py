@@ -579,7 +579,8 @@ def _index_op(
     for index in indexes_of(table, planner.convention):
         if index.name != name:
             continue
-        kw = {"postgresql_concurrently": True} if concurrently else {}
+        kw: dict[str, Any] = {"postgresql_concurrently": True} if concurrently else {}
+        kw.update(_index_options(table, index.name, planner))
         return ops.CreateIndexOp(
             index_name(index, table),
             table.name,
@@ -589,6 +590,32 @@ def _index_op(
             **kw,
         )
     return None
+
+
+def _index_options(
+    table: TableDef, name: str | None, planner: Planner
+) -> dict[str, Any]:
+    """Return the dialect options of index ``name`` that can be written.
+
+    The parser keeps a ``*_where`` option as SQL text and a string option
+    (``postgresql_using='gin'``) as the string. Any other value is source
+    text, which a note asks the user to copy.
+    """
+    written: dict[str, Any] = {}
+    for index in table.indexes:
+        if index.name != name:
+            continue
+        for option, value in index.dialect_options.items():
+            if option.endswith("_where"):
+                written[option] = sa.text(value)
+            elif option.endswith("_using"):
+                written[option] = value
+            else:
+                planner.note(
+                    f"index {name} on {table.key}: option {option}={value} is "
+                    "not written; add it to the create_index by hand"
+                )
+    return written
 
 
 def _foreign_key_op(

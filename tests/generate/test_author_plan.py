@@ -1,0 +1,214 @@
+"""What author-migration writes for particular drift, run in-process.
+
+Each test gives the shop project other models (and sometimes another
+revision), runs the generator without the round trip and checks the
+operations in the revision text and the notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from author_support import PROJECTS, copy_project
+
+from steward_lsp.engine.analysis import Workspace
+from steward_lsp.engine.generate import GenerateError, GenerateRequest, GenerateResult
+from steward_lsp.engine.generate.author import NO_DRIFT, generate
+
+HEADER = """\
+from __future__ import annotations
+
+from sqlalchemy import Index, String, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class LegacyToken(Base):
+    __tablename__ = "legacy_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))
+
+"""
+
+# The accounts table as the shop's revision builds it.
+HEAD_ACCOUNTS = """
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255))
+    display: Mapped[str] = mapped_column(String(100))
+    nickname: Mapped[str | None] = mapped_column(String(40))
+"""
+
+RAW_SQL_REVISION = '''\
+"""touch accounts by hand"""
+from alembic import op
+
+revision = "77aa00bb11cc"
+down_revision = "1f0c8e2a9b3d"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("ALTER TABLE accounts INHERIT legacy_tokens")
+
+
+def downgrade():
+    pass
+'''
+
+
+def _run(
+    tmp_path: Path, models: str, url: str = "sqlite:///shop.db", **options: Any
+) -> tuple[GenerateResult, str]:
+    root = copy_project(PROJECTS / "shop", tmp_path / "shop", url)
+    (root / "shop" / "models.py").write_text(HEADER + models)
+    for name, text in options.pop("revisions", {}).items():
+        (root / "migrations" / "versions" / name).write_text(text)
+    analysis = Workspace(root).analyze()
+    request = GenerateRequest(
+        root, analysis, {"message": "change", "no_round_trip": True, **options}
+    )
+    result = generate(request)
+    text = result.files[0].text if result.files else ""
+    return result, text
+
+
+def _accounts(*lines: str) -> str:
+    body = "\n".join(f"    {line}" for line in lines)
+    return (
+        '\nclass Account(Base):\n    __tablename__ = "accounts"\n\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n" + body + "\n"
+    )
+
+
+def test_no_drift_gives_no_files(tmp_path: Path) -> None:
+    result, _ = _run(tmp_path, HEAD_ACCOUNTS)
+
+    assert result.files == []
+    assert result.summary == NO_DRIFT
+    assert result.failed is False
+
+
+def test_two_renames_of_distinct_types(tmp_path: Path) -> None:
+    models = _accounts(
+        "contact: Mapped[str] = mapped_column(String(255))",
+        "title: Mapped[str] = mapped_column(String(100))",
+        "nickname: Mapped[str | None] = mapped_column(String(40))",
+    )
+
+    result, text = _run(tmp_path, models)
+
+    assert "batch_op.alter_column('email'" in text
+    assert "new_column_name='contact'" in text
+    assert "batch_op.alter_column('display'" in text
+    assert "new_column_name='title'" in text
+    assert "batch_op.drop_column" not in text.split("def downgrade")[0]
+    assert sum("probable rename" in note for note in result.notes) == 2
+
+
+def test_ambiguous_rename_drops_and_adds(tmp_path: Path) -> None:
+    models = _accounts(
+        "email: Mapped[str] = mapped_column(String(255))",
+        "first: Mapped[str | None] = mapped_column(String(100))",
+        "second: Mapped[str | None] = mapped_column(String(100))",
+        "nickname: Mapped[str | None] = mapped_column(String(40))",
+    )
+
+    result, text = _run(tmp_path, models)
+
+    upgrade = text.split("def downgrade")[0]
+    assert "new_column_name" not in upgrade
+    assert "batch_op.drop_column('display')" in upgrade
+    assert "batch_op.add_column(sa.Column('first'" in upgrade
+    assert "batch_op.add_column(sa.Column('second'" in upgrade
+
+
+def test_unbuildable_type_noted(tmp_path: Path) -> None:
+    models = "from shop.money import Money\n" + _accounts(
+        "email: Mapped[str] = mapped_column(String(255))",
+        "display: Mapped[str] = mapped_column(String(100))",
+        "nickname: Mapped[str | None] = mapped_column(String(40))",
+        "price: Mapped[int | None] = mapped_column(Money())",
+        "note: Mapped[str | None] = mapped_column(String(80))",
+    )
+
+    result, text = _run(tmp_path, models)
+
+    assert "'price'" not in text
+    assert "batch_op.add_column(sa.Column('note'" in text
+    assert any(
+        "accounts.price" in note and "write this change by hand" in note
+        for note in result.notes
+    )
+
+
+def test_partial_index_keeps_where(tmp_path: Path) -> None:
+    models = HEAD_ACCOUNTS + (
+        "    __table_args__ = (\n"
+        '        Index("ix_accounts_nick", "nickname",\n'
+        '              postgresql_where=text("nickname IS NOT NULL")),\n'
+        "    )\n"
+    )
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/shop"
+
+    _, text = _run(tmp_path, models, url)
+
+    assert (
+        "op.create_index('ix_accounts_nick', 'accounts', ['nickname'], "
+        "unique=False, postgresql_concurrently=True, "
+        "postgresql_where=sa.text('nickname IS NOT NULL'))"
+    ) in text
+
+
+def test_uncertain_table_gets_note(tmp_path: Path) -> None:
+    models = _accounts(
+        "email: Mapped[str] = mapped_column(String(320))",
+        "display: Mapped[str] = mapped_column(String(100))",
+        "nickname: Mapped[str | None] = mapped_column(String(40))",
+    ) + (
+        '\n\nclass Tag(Base):\n    __tablename__ = "tags"\n\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+
+    result, text = _run(
+        tmp_path, models, revisions={"77aa00bb11cc_touch.py": RAW_SQL_REVISION}
+    )
+
+    assert "op.create_table('tags'" in text
+    assert "accounts" not in text.split("def upgrade")[1]
+    assert any(
+        note.startswith("table accounts: no operations") for note in result.notes
+    )
+
+
+def test_seed_stub_lists_added_columns(tmp_path: Path) -> None:
+    models = _accounts(
+        "email: Mapped[str] = mapped_column(String(255))",
+        "display: Mapped[str] = mapped_column(String(100))",
+        "nickname: Mapped[str | None] = mapped_column(String(40))",
+        "region: Mapped[str] = mapped_column(String(8))",
+    )
+
+    result, _ = _run(tmp_path, models, seed=True)
+
+    seed = result.files[1]
+    assert seed.path.parent.name == "seeds"
+    assert seed.marked is True
+    assert "_fill(connection, 'accounts', 'region', None)" in seed.text
+
+
+def test_message_required(tmp_path: Path) -> None:
+    root = copy_project(PROJECTS / "shop", tmp_path / "shop", "sqlite:///shop.db")
+    request = GenerateRequest(root, Workspace(root).analyze(), {"message": "  "})
+
+    with pytest.raises(GenerateError, match="-m MESSAGE"):
+        generate(request)
