@@ -1,4 +1,4 @@
-"""What a position names, and where that table or column is declared and used.
+"""Lookup of the table or column at a position, its declaration and its uses.
 
 Serves the editor's "what is here", "go to definition" and "find
 references" from an :class:`AnalysisResult` and the text of the files, so
@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from steward_lsp.engine.analysis import AnalysisResult, EnvironmentAnalysis
-from steward_lsp.engine.lookup_names import NameKind, NameOccurrence, find_names
+from steward_lsp.engine.lookup_names import (
+    NameKind,
+    NameOccurrence,
+    find_names,
+    parses,
+)
+from steward_lsp.engine.lookup_strings import name_around
 from steward_lsp.engine.replay_record import HistoryEvent
 from steward_lsp.engine.schema import ColumnDef, Location, Span, TableDef
 
@@ -101,7 +107,27 @@ def symbol_at(
     for occurrence in find_names(text):
         if _contains(occurrence.span, line, column):
             return _occurrence_symbol(environment, occurrence)
-    return _declaration_at(environment, path, line, column)
+    declared = _declaration_at(environment, path, line, column)
+    if declared is None and not parses(text):
+        return _unparsed_symbol(environment, text, line, column)
+    return declared
+
+
+def _unparsed_symbol(
+    environment: EnvironmentAnalysis, text: str, line: int, column: int
+) -> Symbol | None:
+    """Return the name at the position of a buffer that does not parse yet."""
+    found = name_around(text, line, column)
+    if found is None:
+        return None
+    role, name, span = found
+    if role.kind is NameKind.MODEL:
+        occurrence = NameOccurrence(NameKind.MODEL, span, class_name=name)
+    elif role.kind is NameKind.COLUMN:
+        occurrence = NameOccurrence(NameKind.COLUMN, span, role.table, name)
+    else:
+        occurrence = NameOccurrence(NameKind.TABLE, span, name)
+    return _occurrence_symbol(environment, occurrence)
 
 
 def _occurrence_symbol(

@@ -75,15 +75,20 @@ def find_names(text: str) -> tuple[NameOccurrence, ...]:
     A source that does not parse yields nothing; the cache keeps the last
     texts, since hover and references ask again for the same buffer.
     """
-    return _find_names(text)
+    return _find_names(text) or ()
+
+
+def parses(text: str) -> bool:
+    """Tell whether ``text`` parses as Python, which :func:`find_names` needs."""
+    return _find_names(text) is not None
 
 
 @functools.lru_cache(maxsize=256)
-def _find_names(text: str) -> tuple[NameOccurrence, ...]:
+def _find_names(text: str) -> tuple[NameOccurrence, ...] | None:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
-        return ()
+        return None
     scanner = _Scanner(LineIndex(text))
     scanner.visit(tree)
     found = sorted(scanner.found, key=lambda item: item.span)

@@ -170,6 +170,16 @@ def test_document_symbols_of_merge() -> None:
             {"id", "name"},
             id="batch",
         ),
+        pytest.param(
+            'op.add_column("members", sa.Column("', {"id", "name"}, id="new column"
+        ),
+        pytest.param(
+            'with op.batch_alter_table("members") as batch_op:\n'
+            '    batch_op.add_column(sa.Column("',
+            {"id", "name"},
+            id="new batch column",
+        ),
+        pytest.param('sa.Column("', None, id="column outside an operation"),
         pytest.param('ForeignKey("members.', {"id", "name"}, id="foreign key"),
         pytest.param('relationship("', {"Member", "AccessLog"}, id="relationship"),
         pytest.param('# op.drop_table("', None, id="comment"),
@@ -203,3 +213,26 @@ def test_complete_replaces_typed_prefix() -> None:
 
     assert found is not None
     assert found.start_column == len(typed) - 2
+
+
+@pytest.mark.parametrize(
+    ("fragment", "offset", "expected"),
+    [
+        pytest.param('"members",', 3, ("members", None), id="table"),
+        pytest.param('sa.Column("seen_at"', 12, ("access_log", "seen_at"), id="column"),
+    ],
+)
+def test_symbol_in_unparsed_buffer(
+    fragment: str, offset: int, expected: tuple[str, str | None]
+) -> None:
+    root, result = _analyse("dropped_table")
+    path = root / "migrations/versions/0001_create_members_and_access_log.py"
+    text = path.read_text(encoding="utf-8") + '\n    op.add_column("mem\n'
+    line = next(n for n, t in enumerate(text.splitlines()) if fragment in t)
+    column = text.splitlines()[line].index(fragment) + offset
+
+    symbol = symbol_at(result, path, text, line, column)
+
+    assert symbol is not None
+    assert (symbol.table, symbol.column) == expected
+    assert symbol.history()

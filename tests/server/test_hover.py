@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lsp_session import RecordingClient, uri
+from lsp_session import RecordingClient, change_document, uri, wait_for_indexing
 from lsprotocol import types
 from reference_project import (
     MODELS,
@@ -127,3 +127,21 @@ async def test_hover_elsewhere_is_empty(
     )
 
     assert result is None
+
+
+async def test_hover_in_half_typed_buffer(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_reference_project(tmp_path)
+    created = revision_file(root, "create_ledger_anchors")
+    text = await open_in_session(client, spec, root, created)
+    # The revision parses once before the edit, as it did before the user typed.
+    await wait_for_indexing(client)
+    change_document(client, created, 2, text + '    op.add_column("ledger_anch\n')
+
+    value = await _hover(
+        client, created, position_of(text, "op.create_table('ledger_anchors'", 20)
+    )
+
+    assert "table `ledger_anchors`" in value
+    assert f"created in `{revision_id(created)}`" in value
