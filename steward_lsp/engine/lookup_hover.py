@@ -77,8 +77,12 @@ def _history_section(history: list[HistoryEvent]) -> str:
 
 def _event_line(event: HistoryEvent) -> str:
     message = f" — {event.message}" if event.message else ""
+    detail = event.detail
+    # alter_column details list the changes alone ("NOT NULL, type Text").
+    if event.operation == "alter_column" and not detail.startswith("renamed"):
+        detail = f"altered ({detail})"
     return (
-        f"{event.detail} in `{event.revision}`{message} "
+        f"{detail} in `{event.revision}`{message} "
         f"(`{event.operation}`, {event.location.path.name}:"
         f"{event.location.span.start_line + 1})"
     )
@@ -97,10 +101,20 @@ def _head_table_section(table: TableDef | None) -> str:
         "| --- | --- | --- |",
     ]
     for column in table.columns.values():
+        cells = [f"`{column.name}`", type_label(column.type), _constraints(column)]
         rows.append(
-            f"| `{column.name}` | {type_label(column.type)} | {_constraints(column)} |"
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
         )
-    return "\n".join(rows)
+    rows.append("")
+    for index in table.indexes:
+        unique = "unique " if index.unique else ""
+        columns = ", ".join(index.expressions)
+        rows.append(f"- {unique}index `{index.name or 'unnamed'}` on ({columns})")
+    for key in table.all_foreign_keys():
+        local = ", ".join(key.columns)
+        remote = ", ".join(key.referred_columns)
+        rows.append(f"- foreign key ({local}) → `{key.referred_table}` ({remote})")
+    return "\n".join(rows).rstrip()
 
 
 def _shape(column: ColumnDef) -> str:

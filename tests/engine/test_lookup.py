@@ -236,3 +236,19 @@ def test_symbol_in_unparsed_buffer(
     assert symbol is not None
     assert (symbol.table, symbol.column) == expected
     assert symbol.history()
+
+
+def test_hover_of_altered_column() -> None:
+    root, result = _analyse("batch_alter_table")
+    path = root / "migrations/versions/0002_add_avatar_and_require_bio.py"
+    text = path.read_text(encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines()) if 'alter_column("bio"' in t)
+    column = text.splitlines()[line].index('"bio"') + 1
+
+    symbol = symbol_at(result, path, text, line, column)
+
+    assert symbol is not None
+    assert (symbol.table, symbol.column) == ("profiles", "bio")
+    markdown = hover_markdown(symbol)
+    assert "- altered (NOT NULL) in `0002`" in markdown
+    assert "At head: `Text`, NOT NULL." in markdown

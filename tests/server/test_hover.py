@@ -47,6 +47,8 @@ async def test_hover_table_in_create_table(
     assert f"created in `{revision_id(created)}` — create ledger anchors" in value
     assert f"`{revision_id(checked)}` — check ledger anchor block numbers" in value
     assert "| `tx_hash` | String(length=66) | NOT NULL |" in value
+    assert "- index `ix_ledger_anchors_tx_hash` on (tx_hash)" in value
+    assert "- foreign key (notarization_id) → `notarizations` (id)" in value
     assert "ledger ids: `anchor_id`, `tx_hash`; chain ids: `chain_id`" in value
 
 
