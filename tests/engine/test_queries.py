@@ -500,3 +500,21 @@ def test_scanner_skips_tests_and_revisions(query_project: Path) -> None:
     }
 
     assert names == {"app/__init__.py", "app/models.py", "app/queries.py"}
+
+
+def test_scanner_reuses_unchanged_merge(query_project: Path) -> None:
+    environment = Workspace(query_project).environments()[0]
+    scanner = project.DataAccessScanner(ParseCache[FileScan]())
+    texts = {
+        path: path.read_text(encoding="utf-8")
+        for path in scanner.files(environment, query_project)
+    }
+    first = scanner.scan(environment, query_project, texts.__getitem__, {})
+    again = scanner.scan(environment, query_project, texts.__getitem__, {})
+    queries_py = (query_project / "app" / "queries.py").resolve()
+    texts[queries_py] += "\n# edited\n"
+    edited = scanner.scan(environment, query_project, texts.__getitem__, {})
+
+    assert again is first
+    assert edited is not first
+    assert edited.uses == first.uses

@@ -45,6 +45,7 @@ class DataAccessScanner:
     def __init__(self, cache: ScanCache) -> None:
         self._cache = cache
         self._files: dict[str, tuple[Environment, list[Path]]] = {}
+        self._merged: dict[str, tuple[list[FileScan], ProjectQueries]] = {}
 
     def scan(
         self,
@@ -60,7 +61,7 @@ class DataAccessScanner:
         cannot be read is skipped; one that does not parse keeps its last
         good scan.
         """
-        merged = ProjectQueries()
+        scans: list[FileScan] = []
         for path in self.files(environment, root):
             try:
                 text = sources.get(path) or read_text(path)
@@ -71,7 +72,14 @@ class DataAccessScanner:
             if scan is None or scan.is_empty():
                 continue
             sources.setdefault(path, text)
+            scans.append(scan)
+        previous = self._merged.get(environment.name)
+        if previous is not None and _same_objects(previous[0], scans):
+            return previous[1]
+        merged = ProjectQueries()
+        for scan in scans:
             merged.add(scan)
+        self._merged[environment.name] = (scans, merged)
         return merged
 
     def files(self, environment: Environment, root: Path) -> list[Path]:
@@ -95,6 +103,12 @@ class DataAccessScanner:
             return self._cache.last_good(path)
         self._cache.store(path, text, scan)
         return scan
+
+
+def _same_objects(first: list[FileScan], second: list[FileScan]) -> bool:
+    if len(first) != len(second):
+        return False
+    return all(a is b for a, b in zip(first, second, strict=True))
 
 
 def _data_access_files(environment: Environment, root: Path) -> list[Path]:

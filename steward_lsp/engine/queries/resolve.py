@@ -46,6 +46,17 @@ def index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed]
     the same query on the same table: ``where(status == ...)`` with
     ``order_by(created_at)`` is served by an index on (status, created_at).
     """
+    signature = _schema_signature(schema)
+    cached = queries.derived.get("index_needs")
+    if cached is not None and cached[0] == signature:
+        needs: list[IndexNeed] = cached[1]
+        return needs
+    needs = _index_needs(queries, schema)
+    queries.derived["index_needs"] = (signature, needs)
+    return needs
+
+
+def _index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed]:
     resolver = _Resolver(queries, schema)
     resolved = [
         (use, found)
@@ -88,19 +99,39 @@ class _Resolver:
         for table in schema.tables.values():
             if table.class_name and not table.uncertain:
                 self.classes.setdefault(table.class_name, table)
+        # Projects repeat the same lookups many times, so each answer is kept
+        # for the run.
         self._covering: dict[str, list[tuple[str, ...]]] = {}
+        self._primary_keys: dict[str, tuple[str, ...]] = {}
+        self._covered: dict[tuple[object, ...], bool] = {}
+        self._uses: dict[
+            tuple[object, ...], tuple[TableDef, tuple[str, ...], UseKind] | None
+        ] = {}
 
     def column_use(
         self, use: ColumnUse
     ) -> tuple[TableDef, tuple[str, ...], UseKind] | None:
         """Return the table, columns and kind of ``use``, None when unmapped."""
+        key = (use.entity, use.attribute, use.kind, use.partner)
+        if key in self._uses:
+            return self._uses[key]
+        found = self._column_use(use)
+        self._uses[key] = found
+        return found
+
+    def _column_use(
+        self, use: ColumnUse
+    ) -> tuple[TableDef, tuple[str, ...], UseKind] | None:
         table = self.table_of(use.entity)
         if table is None:
             return None
         if use.attribute is None:
-            if not table.primary_key:
+            primary_key = self._primary_keys.get(table.key)
+            if primary_key is None:
+                primary_key = self._primary_keys[table.key] = table.primary_key
+            if not primary_key:
                 return None
-            return table, table.primary_key, use.kind
+            return table, primary_key, use.kind
         column = self.column_of(use.entity, table, use.attribute)
         if column is None:
             return None
@@ -149,14 +180,25 @@ class _Resolver:
         together: set[str] | frozenset[str] = frozenset(),
         relationship: str | None = None,
     ) -> IndexNeed:
+        key = (table.key, columns, frozenset(together))
+        covered = self._covered.get(key)
+        if covered is None:
+            covered = self._covered[key] = self._is_covered(table, columns, together)
+        return IndexNeed(table, columns, kind, location, covered, relationship)
+
+    def _is_covered(
+        self,
+        table: TableDef,
+        columns: tuple[str, ...],
+        together: set[str] | frozenset[str],
+    ) -> bool:
         covering = self._covering.get(table.key)
         if covering is None:
             covering = leading_columns(table, self.schema.naming_convention)
             self._covering[table.key] = covering
-        covered = is_covered(columns, covering) or (
-            len(columns) == 1 and _served_with(columns[0], together, covering)
-        )
-        return IndexNeed(table, columns, kind, location, covered, relationship)
+        if is_covered(columns, covering):
+            return True
+        return len(columns) == 1 and _served_with(columns[0], together, covering)
 
     def table_of(self, entity: str) -> TableDef | None:
         class_name, _, attribute = entity.partition(".")
@@ -190,6 +232,34 @@ class _Resolver:
         return self.schema.tables.get(decl.secondary) or next(
             (t for t in self.schema.tables.values() if t.name == name), None
         )
+
+
+def _schema_signature(schema: SchemaState) -> tuple[object, ...]:
+    """Return what the needs depend on, so equal signatures give equal needs.
+
+    A keystroke rebuilds the model schema, but usually with the same
+    classes, columns, keys and indexes, so the needs of the last run stay
+    valid.
+    """
+    convention = schema.naming_convention
+    parts: list[object] = []
+    for table in schema.tables.values():
+        if not table.class_name or table.uncertain:
+            continue
+        foreign_keys = tuple(
+            (fk.columns, fk.referred_table, fk.referred_columns)
+            for fk in table.all_foreign_keys()
+        )
+        parts.append(
+            (
+                table.class_name,
+                table.key,
+                tuple(table.columns),
+                tuple(leading_columns(table, convention)),
+                foreign_keys,
+            )
+        )
+    return tuple(parts)
 
 
 def _referring(holder: TableDef, referred: TableDef) -> list[ForeignKeyDef]:

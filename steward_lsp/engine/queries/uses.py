@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 from steward_lsp.engine.schema import Location
 
@@ -107,6 +108,8 @@ class ProjectQueries:
 
     ``column_names`` maps a class name to the attributes whose column name
     differs from the attribute (``id = mapped_column("filing_id")``).
+    ``derived`` keeps results computed from these scans; the scanner returns
+    the same object while no file's scan changes, so they are reused.
     """
 
     uses: list[ColumnUse] = field(default_factory=list)
@@ -114,6 +117,7 @@ class ProjectQueries:
     relationships: dict[tuple[str, str], RelationshipDecl] = field(default_factory=dict)
     column_names: dict[str, dict[str, str]] = field(default_factory=dict)
     engines: list[EngineCall] = field(default_factory=list)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, scan: FileScan) -> None:
         """Merge the scan of one file."""

@@ -29,12 +29,16 @@ def check_query_indexes(context: RuleContext) -> list[Finding]:
     schema = context.model_schema
     findings: list[Finding] = []
     reported: set[tuple[object, ...]] = set()
+    names: dict[tuple[str, tuple[str, ...]], str] = {}
     for need in resolve.index_needs(context.queries, schema):
         key = (need.location, need.table.key, need.columns)
         if need.covered or key in reported:
             continue
         reported.add(key)
-        index_name = resolve.suggested_index_name(schema, need.table, need.columns)
+        index_name = names.get((need.table.key, need.columns))
+        if index_name is None:
+            index_name = resolve.suggested_index_name(schema, need.table, need.columns)
+            names[(need.table.key, need.columns)] = index_name
         findings.append(
             Finding(
                 "STW203",
