@@ -136,6 +136,20 @@ def test_project_revision_postgresql(
     assert drift_findings(project) == []
 
 
+@pytest.mark.mariadb
+@pytest.mark.parametrize(("name", "head"), PROJECT_HEADS)
+def test_project_revision_mariadb(
+    name: str, head: str, tmp_path: Path, mariadb_url: str
+) -> None:
+    project, alembic = _project(name, tmp_path, mariadb_url)
+
+    revision = _author(project, "--no-round-trip")
+
+    _check_round_trip(alembic, revision, [head])
+    alembic.upgrade()
+    assert drift_findings(project) == []
+
+
 def test_defects_revision_sqlite(tmp_path: Path, sqlite_url: str) -> None:
     project = repaired_defects(tmp_path / "defects", sqlite_url)
     alembic = Alembic(project, sqlite_url)

@@ -31,12 +31,13 @@ CREATE_DATE = datetime.datetime(2026, 1, 15, 9, 30, 0)
 URLS = {
     "sqlite": "sqlite:///%(here)s/golden.sqlite3",
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/golden",
+    "mysql": "mysql+pymysql://root:@127.0.0.1:3306/golden",
 }
 CASES = [
     pytest.param(project, dialect, id=f"{project}-{dialect}")
     for project in ("shop", "ledger")
     for dialect in ("sqlite", "postgresql")
-]
+] + [pytest.param("ledger", "mysql", id="ledger-mysql")]
 
 
 def _render(project: str, dialect: str, tmp_path: Path) -> tuple[Path, str]:

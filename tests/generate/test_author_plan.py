@@ -212,3 +212,19 @@ def test_message_required(tmp_path: Path) -> None:
 
     with pytest.raises(GenerateError, match="-m MESSAGE"):
         generate(request)
+
+
+def test_first_revision_has_no_parent(tmp_path: Path) -> None:
+    root = copy_project(PROJECTS / "shop", tmp_path / "shop", "sqlite:///shop.db")
+    (root / "migrations" / "versions" / "1f0c8e2a9b3d_create_accounts.py").unlink()
+    request = GenerateRequest(
+        root, Workspace(root).analyze(), {"message": "init", "no_round_trip": True}
+    )
+
+    result = generate(request)
+
+    text = result.files[0].text
+    assert "down_revision: Union[str, Sequence[str], None] = None" in text
+    assert "op.create_table('accounts'" in text
+    assert "op.create_table('tenants'" in text
+    assert text.index("create_table('tenants'") < text.index("create_table('accounts'")

@@ -36,6 +36,7 @@ from steward_lsp.engine.generate.author_schema import (
     indexes_of,
     server_default,
 )
+from steward_lsp.engine.rules.naming import convention_name
 from steward_lsp.engine.rules.type_compare import compare_types
 from steward_lsp.engine.schema import (
     ColumnDef,
@@ -504,7 +505,45 @@ class _TableChanges:
             group = self.concurrent_drops if drop else self.concurrent_creates
         else:
             group = self.before if drop else self.after
+        guarded = self._foreign_keys_on(create) if self.dialect == "mysql" else []
+        for foreign_key in guarded:
+            name = foreign_key.constraint_name
+            comment = [
+                f"NOTE: MySQL needs an index for foreign key {name}, so the key",
+                "is dropped and created again around the index change.",
+            ]
+            group.append(CommentedOp(comment, foreign_key.reverse(), []))
         group.append(operation)
+        # In the downgrade the comment goes with the first operation as well.
+        group.extend(CommentedOp([], foreign_key, comment) for foreign_key in guarded)
+
+    def _foreign_keys_on(
+        self, index: ops.CreateIndexOp
+    ) -> list[ops.CreateForeignKeyOp]:
+        """Return the named head foreign keys whose columns lead ``index``.
+
+        MySQL drops the index it made for such a key once ``index`` exists,
+        and then rejects dropping ``index`` while the key needs it.
+        """
+        columns = tuple(str(column) for column in index.columns)
+        found = []
+        for fk in self.head.all_foreign_keys():
+            if fk.columns != columns[: len(fk.columns)]:
+                continue
+            named = convention_name(
+                self.planner.convention,
+                "fk",
+                self.head.name,
+                fk.columns,
+                fk.name,
+                fk.referred_table,
+                fk.referred_columns,
+            )
+            if named is not None:
+                found.append(
+                    _create_foreign_key(self.head, fk, self.planner.convention)
+                )
+        return found
 
     def concurrent_indexes(self) -> bool:
         return self.planner.concurrent_indexes
@@ -621,6 +660,7 @@ def _index_options(
 def _foreign_key_op(
     table: TableDef, shape: dict[str, Any], convention: dict[str, str]
 ) -> ops.CreateForeignKeyOp:
+    """Return ``create_foreign_key`` for the foreign key data of a finding."""
     fk = ForeignKeyDef(
         columns=tuple(shape["columns"]),
         referred_table=shape["referred_table"],
@@ -630,6 +670,12 @@ def _foreign_key_op(
         ondelete=shape.get("ondelete"),
         onupdate=shape.get("onupdate"),
     )
+    return _create_foreign_key(table, fk, convention)
+
+
+def _create_foreign_key(
+    table: TableDef, fk: ForeignKeyDef, convention: dict[str, str]
+) -> ops.CreateForeignKeyOp:
     return ops.CreateForeignKeyOp(
         foreign_key_name(fk, table.name, convention),
         table.name,
