@@ -178,8 +178,8 @@ def _column_classification(column: ColumnDef, settings: Settings) -> str:
 
 def _pii_text(column: ColumnDef) -> str:
     retention = column.info.get("retention")
-    kept = f"retention {retention}" if retention else "no retention"
-    return f"{column.info.get('pii')}, {kept}"
+    retention_text = f"retention {retention}" if retention else "no retention"
+    return f"{column.info.get('pii')}, {retention_text}"
 
 
 def _is_chain_id(column: ColumnDef, settings: Settings) -> bool:

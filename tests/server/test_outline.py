@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lsp_session import RecordingClient, initialize, line_of, open_document, uri
 from lsprotocol import types
+from pytest_lsp import client_capabilities
 from reference_project import (
     MODELS,
     chain_order,
@@ -151,3 +152,39 @@ async def test_workspace_symbols_tables(
     assert location.uri == uri(anchors)
     model_text = anchors.read_text(encoding="utf-8")
     assert location.range.start.line == line_of(model_text, "class LedgerAnchor")
+
+
+async def test_flat_symbols_for_old_clients(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_reference_project(tmp_path)
+    created = revision_file(root, "create_ledger_anchors")
+    capabilities = client_capabilities(spec)
+    assert capabilities.text_document is not None
+    assert capabilities.text_document.document_symbol is not None
+    capabilities.text_document.document_symbol.hierarchical_document_symbol_support = (
+        False
+    )
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=uri(root),
+            workspace_folders=[types.WorkspaceFolder(uri=uri(root), name=root.name)],
+        )
+    )
+    open_document(client, created)
+
+    result = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=_document(created))
+    )
+
+    assert result is not None
+    flat = [s for s in result if isinstance(s, types.SymbolInformation)]
+    assert len(flat) == len(result)
+    assert [s.name for s in flat if s.container_name is None] == [
+        "upgrade",
+        "downgrade",
+    ]
+    assert {s.container_name for s in flat if s.name == "op.create_table"} == {
+        "upgrade"
+    }

@@ -44,14 +44,47 @@ def register(server: StewardLanguageServer) -> None:
 
 async def document_symbol(
     server: StewardLanguageServer, params: types.DocumentSymbolParams
-) -> list[types.DocumentSymbol] | None:
-    """Outline a revision (upgrade, downgrade, their ops) or a model file."""
+) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
+    """Outline a revision (upgrade, downgrade, their ops) or a model file.
+
+    A client without hierarchical symbols gets a flat list, each entry
+    naming its parent as its container.
+    """
     context = await document_context(server, params.text_document.uri)
     if context is None:
         return None
 
     symbols = document_symbols(context.result, context.path)
+    if not _hierarchical(server):
+        return [
+            information
+            for symbol in symbols
+            for information in _flat_symbols(context, symbol, None)
+        ]
     return [_document_symbol(context, symbol) for symbol in symbols]
+
+
+def _hierarchical(server: StewardLanguageServer) -> bool:
+    text_document = server.client_capabilities.text_document
+    capability = text_document.document_symbol if text_document else None
+    return bool(capability and capability.hierarchical_document_symbol_support)
+
+
+def _flat_symbols(
+    context: DocumentContext, symbol: OutlineSymbol, container: str | None
+) -> list[types.SymbolInformation]:
+    own = types.SymbolInformation(
+        name=symbol.name,
+        kind=_SYMBOL_KINDS[symbol.kind],
+        location=types.Location(uri=context.uri, range=context.range(symbol.span)),
+        container_name=container,
+    )
+    children = [
+        information
+        for child in symbol.children
+        for information in _flat_symbols(context, child, symbol.name)
+    ]
+    return [own, *children]
 
 
 def _document_symbol(
