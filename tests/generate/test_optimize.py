@@ -274,3 +274,37 @@ def test_explain_plans_postgresql(project: Path, postgresql_url: str) -> None:
     assert "Seq Scan on notarizations" in report
     assert "EXPLAIN failed" not in report
     assert "ix_notarizations_tx_hash" not in indexes
+
+
+@pytest.mark.mariadb
+def test_sql_samples_and_explain_mariadb(project: Path, mariadb_url: str) -> None:
+    ini = project / "alembic.ini"
+    ini.write_text(
+        ini.read_text(encoding="utf-8").replace(
+            "postgresql+psycopg://ledger@127.0.0.1/ledger",
+            "mysql+pymysql://ledger@127.0.0.1/ledger",
+        ),
+        encoding="utf-8",
+    )
+    upgrade_head(project, mariadb_url)
+
+    completed = optimize_db(".", "--database-url", mariadb_url, cwd=project)
+    sql = (project / "docs" / SQL).read_text(encoding="utf-8")
+    report = (project / "docs" / REPORT).read_text(encoding="utf-8")
+    engine = sa.create_engine(mariadb_url)
+    try:
+        with engine.begin() as connection:
+            for statement in statements(sql):
+                connection.execute(sa.text(statement))
+        indexes = {i["name"] for i in sa.inspect(engine).get_indexes("notarizations")}
+    finally:
+        engine.dispose()
+
+    assert completed.returncode == 0, completed.stderr
+    assert "CREATE INDEX ix_notarizations_tx_hash ON notarizations (tx_hash);" in sql
+    assert "DROP INDEX ix_notarizations_status ON notarizations;" in sql
+    assert "### notarizations(chain_id), filter" in report
+    assert "key=ix_notarizations_chain_id" in report
+    assert "EXPLAIN failed" not in report
+    assert "ix_notarizations_tx_hash" in indexes
+    assert "ix_notarizations_status" not in indexes
