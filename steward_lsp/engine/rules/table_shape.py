@@ -142,10 +142,19 @@ def reconcile_unique_kinds(
     uniques: list[UniqueShape] = []
     for unique in head_uniques:
         declared = model_index_names.get(unique.name) if unique.name else None
-        if declared is not None and unique.name not in model_unique_names:
-            indexes.append(
-                IndexShape(unique.name, unique.columns, True, unique.location)
-            )
+        as_index = declared is not None and unique.name not in model_unique_names
+        # A head unique that the model declares in no form is reflected as a
+        # unique index, so Alembic reports it as an extra index.
+        undeclared = (
+            unique.name not in model_unique_names
+            and frozenset(unique.columns) not in unnamed_model_uniques
+            and unique.name not in model_index_names
+        )
+        if as_index or undeclared:
+            # NOTE: an unnamed unique key gets its first column's name on
+            # MySQL and MariaDB unless an index of that name already exists.
+            name = unique.name or unique.columns[0]
+            indexes.append(IndexShape(name, unique.columns, True, unique.location))
         else:
             uniques.append(unique)
     kept_indexes: list[IndexShape] = []
