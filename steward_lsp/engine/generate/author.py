@@ -79,13 +79,14 @@ def generate(request: GenerateRequest) -> GenerateResult:
     check_authorable(analysis)
 
     authored = author_revision(analysis, str(message).strip())
+    notes = [*uncertain_notes(analysis), *unfollowed_notes(analysis)]
     if authored is None:
-        return GenerateResult(summary=NO_DRIFT, notes=uncertain_notes(analysis))
+        return GenerateResult(summary=NO_DRIFT, notes=notes)
     result = GenerateResult(
         files=[authored.file],
         summary=f"revision {authored.revision_id} written for the drift of "
         f"{analysis.environment.name}",
-        notes=[*authored.plan.notes, *uncertain_notes(analysis)],
+        notes=[*authored.plan.notes, *notes],
     )
     if len(authored.down_revision) > 1:
         heads = ", ".join(authored.down_revision)
@@ -204,6 +205,20 @@ def uncertain_notes(analysis: EnvironmentAnalysis) -> list[str]:
                 f"uncertain ({reason}); compare it with the model by hand"
             )
     return notes
+
+
+def unfollowed_notes(analysis: EnvironmentAnalysis) -> list[str]:
+    """Return a note for each model construct the parser could not follow.
+
+    Those are STW100 findings: what such a construct sets (a comment, a
+    server default) is unknown, so the revision cannot cover it.
+    """
+    return [
+        f"{f.location.path.name}:{f.location.span.start_line + 1}: {f.message}; "
+        "the revision covers only what steward could read"
+        for f in analysis.findings
+        if f.code == "STW100"
+    ]
 
 
 def _seed_files(

@@ -51,7 +51,7 @@ from steward_lsp.engine.schema import (
 class Plan:
     """The operations of the upgrade and what the user should know about them.
 
-    ``backfilled`` lists ``(table, column)`` of the NOT NULL columns added to
+    ``added_columns`` lists ``(table, column)`` of the columns added to
     existing tables, which the seed stub fills.
     """
 
