@@ -55,6 +55,12 @@ OPTIONS: tuple[Option, ...] = (
 
 NO_DRIFT = "no drift: nothing to author"
 
+DEFAULT_MESSAGE = "sync models with migrations"
+"""The message of a revision an editor requests without one (a code lens).
+
+The command line requires ``-m``, so only the server's callers can omit it.
+"""
+
 # Graph findings that make Alembic itself reject the revision chain.
 _BROKEN_GRAPH_CODES = ("STW402", "STW403", "STW404")
 
@@ -72,8 +78,8 @@ class AuthoredRevision:
 
 def generate(request: GenerateRequest) -> GenerateResult:
     """Return the new revision, and the seed stub and round-trip report."""
-    message = request.option("message")
-    if not message or not str(message).strip():
+    message = request.option("message", DEFAULT_MESSAGE)
+    if not str(message).strip():
         raise GenerateError("a revision message is required: pass -m MESSAGE")
     analysis = select_environment(request.analysis, request.option("env"))
     check_authorable(analysis)
