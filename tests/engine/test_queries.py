@@ -11,7 +11,21 @@ from pathlib import Path
 import pytest
 
 from steward_lsp.engine.analysis import ParseCache, Workspace
-from steward_lsp.engine.queries import FileScan, UseKind, project, scan_source
+from steward_lsp.engine.queries import (
+    FileScan,
+    ProjectQueries,
+    UseKind,
+    project,
+    scan_source,
+)
+from steward_lsp.engine.queries.resolve import index_needs
+from steward_lsp.engine.schema import (
+    ColumnDef,
+    ForeignKeyDef,
+    IndexDef,
+    SchemaState,
+    TableDef,
+)
 
 Use = tuple[str, str, str | None, int]
 
@@ -246,6 +260,125 @@ def test_scan_join_partner_outside_models() -> None:
 
     assert owner.kind is UseKind.JOIN
     assert owner.partner == ("current_user", "id")
+
+
+# -- mapping uses to tables ----------------------------------------------
+
+
+def table(name: str, class_name: str | None, *columns: str) -> TableDef:
+    """Return a table whose first column is the primary key."""
+    defs = {
+        column: ColumnDef(column, None, primary_key=position == 0)
+        for position, column in enumerate(columns)
+    }
+    return TableDef(name, columns=defs, class_name=class_name)
+
+
+def needs(schema: SchemaState, source: str) -> set[tuple[str, str, bool]]:
+    """Return (table, columns, covered) of each lookup ``source`` makes."""
+    queries = ProjectQueries()
+    queries.add(scan(source))
+    return {
+        (need.table.key, ",".join(need.columns), need.covered)
+        for need in index_needs(queries, schema)
+    }
+
+
+def test_resolve_core_table_columns() -> None:
+    accounts = table("accounts", None, "id", "email", "region")
+    accounts.indexes.append(IndexDef("ix_accounts_region", ("region",)))
+    schema = SchemaState({"accounts": accounts})
+
+    found = needs(
+        schema,
+        """        accounts = Table("accounts", metadata, Column("id", Integer))
+        stmt = select(accounts).where(
+            accounts.c.email == email, accounts.c.region == region
+        )
+        """,
+    )
+
+    assert found == {("accounts", "email", False), ("accounts", "region", True)}
+
+
+def test_resolve_inherited_columns() -> None:
+    employees = table("employees", "Employee", "id", "name", "kind")
+    engineers = table("engineers", "Engineer", "id", "level")
+    schema = SchemaState({"employees": employees, "engineers": engineers})
+
+    found = needs(
+        schema,
+        """        class Manager(Employee):
+            pass
+
+        class Engineer(Employee):
+            __tablename__ = "engineers"
+
+        a = select(Manager).where(Manager.name == name)
+        b = select(Engineer).where(Engineer.name == name, Engineer.level == 3)
+        c = session.get(Manager, 1)
+        """,
+    )
+
+    assert found == {
+        ("employees", "name", False),
+        ("engineers", "level", False),
+        ("employees", "id", True),
+    }
+
+
+def test_resolve_renamed_column_and_order() -> None:
+    filings = table("filings", "Filing", "filing_id", "doc_title", "status", "filed")
+    filings.indexes.append(IndexDef("ix_filings_status_filed", ("status", "filed")))
+    schema = SchemaState({"filings": filings})
+
+    found = needs(
+        schema,
+        """        class Filing(Base):
+            id = mapped_column("filing_id", primary_key=True)
+            title = mapped_column("doc_title", String(50))
+
+        a = select(Filing).where(Filing.title == t)
+        b = select(Filing).where(Filing.status == s).order_by(Filing.filed)
+        c = select(Filing).order_by(Filing.filed.desc())
+        d = select(Filing).order_by(Filing.id)
+        """,
+    )
+
+    assert found == {
+        ("filings", "doc_title", False),
+        ("filings", "status", True),
+        ("filings", "filed", True),
+        ("filings", "filed", False),
+        ("filings", "filing_id", True),
+    }
+
+
+def test_resolve_relationship_through_association() -> None:
+    tenants = table("tenants", "Tenant", "id")
+    tags = table("tags", "Tag", "id")
+    links = table("tenant_tags", None, "id", "tenant_id", "tag_id")
+    links.columns["tenant_id"].foreign_keys.append(
+        ForeignKeyDef(("tenant_id",), "tenants", ("id",))
+    )
+    links.columns["tag_id"].foreign_keys.append(
+        ForeignKeyDef(("tag_id",), "tags", ("id",))
+    )
+    schema = SchemaState({"tenants": tenants, "tags": tags, "tenant_tags": links})
+
+    found = needs(
+        schema,
+        """\
+        tenant_tags_table = Table("tenant_tags", Base.metadata)
+
+        class Tenant(Base):
+            tags = relationship("Tag", secondary=tenant_tags_table)
+
+        stmt = select(Tag).options(selectinload(Tenant.tags))
+        """,
+    )
+
+    assert found == {("tenant_tags", "tenant_id", False)}
 
 
 # -- STW203 through the analysis and the CLI ------------------------------

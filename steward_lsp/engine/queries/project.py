@@ -56,8 +56,8 @@ class DataAccessScanner:
     ) -> ProjectQueries:
         """Return the merged scans of ``environment``'s data-access files.
 
-        Files that contain a query, a relationship or an engine are added to
-        ``sources``, so inline ignores apply to their findings. A file that
+        Files that contain a query are added to ``sources``, so inline
+        ignores apply to their findings. A file that
         cannot be read is skipped; one that does not parse keeps its last
         good scan.
         """
@@ -71,7 +71,8 @@ class DataAccessScanner:
             scan = self._scan_file(path, text)
             if scan is None or scan.is_empty():
                 continue
-            sources.setdefault(path, text)
+            if scan.uses or scan.loads:
+                sources.setdefault(path, text)
             scans.append(scan)
         previous = self._merged.get(environment.name)
         if previous is not None and _same_objects(previous[0], scans):

@@ -91,6 +91,10 @@ def suggested_index_name(
     return name or f"ix_{table.name}_{'_'.join(columns)}"
 
 
+# Inheritance deeper than this is not followed; it bounds a cycle of bases.
+_MAX_BASES = 20
+
+
 class _Resolver:
     def __init__(self, queries: ProjectQueries, schema: SchemaState) -> None:
         self.queries = queries
@@ -122,19 +126,20 @@ class _Resolver:
     def _column_use(
         self, use: ColumnUse
     ) -> tuple[TableDef, tuple[str, ...], UseKind] | None:
-        table = self.table_of(use.entity)
-        if table is None:
-            return None
         if use.attribute is None:
+            table = self.table_of(use.entity)
+            if table is None:
+                return None
             primary_key = self._primary_keys.get(table.key)
             if primary_key is None:
                 primary_key = self._primary_keys[table.key] = table.primary_key
             if not primary_key:
                 return None
             return table, primary_key, use.kind
-        column = self.column_of(use.entity, table, use.attribute)
-        if column is None:
+        found = self.column_of(use.entity, use.attribute)
+        if found is None:
             return None
+        table, column = found
         kind = use.kind
         if kind is UseKind.JOIN and not self._is_model_column(use.partner):
             kind = UseKind.FILTER
@@ -201,37 +206,83 @@ class _Resolver:
         return len(columns) == 1 and _served_with(columns[0], together, covering)
 
     def table_of(self, entity: str) -> TableDef | None:
-        class_name, _, attribute = entity.partition(".")
-        if not attribute:
-            return self.classes.get(class_name)
-        decl = self.queries.relationships.get((class_name, attribute))
-        if decl is None or decl.target is None:
-            return None
-        return self.classes.get(decl.target)
+        """Return the table of a class, a relationship target or a Core table.
 
-    def column_of(self, entity: str, table: TableDef, attribute: str) -> str | None:
-        class_name = table.class_name or entity
-        names = self.queries.column_names.get(class_name, {})
-        column = names.get(attribute, attribute)
-        return column if column in table.columns else None
+        A class without a table of its own (single-table inheritance) maps to
+        the table of its nearest mapped base.
+        """
+        core = self._core_table(entity)
+        if core is not None or entity.endswith(".c"):
+            return core
+        lineage = self._lineage(entity)
+        return next((self.classes[c] for c in lineage if c in self.classes), None)
+
+    def column_of(self, entity: str, attribute: str) -> tuple[TableDef, str] | None:
+        """Return the table and column name an attribute of ``entity`` maps to.
+
+        The attribute may be declared on a base: with joined-table
+        inheritance its column is in the base's table.
+        """
+        if entity.endswith(".c"):
+            core = self._core_table(entity)
+            return (core, attribute) if core and attribute in core.columns else None
+        lineage = self._lineage(entity)
+        column = attribute
+        for class_name in lineage:
+            renamed = self.queries.column_names.get(class_name, {}).get(attribute)
+            if renamed is not None:
+                column = renamed
+                break
+        for class_name in lineage:
+            table = self.classes.get(class_name)
+            if table is not None and column in table.columns:
+                return table, column
+        return None
+
+    def _lineage(self, entity: str) -> list[str]:
+        """Return the class of ``entity`` and its bases, nearest first."""
+        class_name, _, attribute = entity.partition(".")
+        if attribute:
+            decl = self.queries.relationships.get((class_name, attribute))
+            if decl is None or decl.target is None:
+                return []
+            class_name = decl.target
+        lineage: list[str] = []
+        pending = [class_name]
+        while pending and len(lineage) < _MAX_BASES:
+            current = pending.pop(0)
+            if current in lineage:
+                continue
+            lineage.append(current)
+            pending.extend(self.queries.class_bases.get(current, ()))
+        return lineage
+
+    def _core_table(self, entity: str) -> TableDef | None:
+        if not entity.endswith(".c"):
+            return None
+        name = self.queries.table_variables.get(entity[:-2])
+        return self._table_named(name) if name is not None else None
+
+    def _table_named(self, name: str) -> TableDef | None:
+        table = self.schema.tables.get(name)
+        if table is None:
+            short = name.rsplit(".", 1)[-1]
+            table = next(
+                (t for t in self.schema.tables.values() if t.name == short), None
+            )
+        return None if table is None or table.uncertain else table
 
     def _is_model_column(self, partner: tuple[str, str] | None) -> bool:
         if partner is None:
             return False
-        table = self.table_of(partner[0])
-        if table is None:
-            return False
-        return self.column_of(partner[0], table, partner[1]) is not None
+        return self.column_of(partner[0], partner[1]) is not None
 
     def _association(self, decl: RelationshipDecl) -> TableDef | None:
         if decl.secondary is None:
             return None
-        # TODO: a secondary given as a Table variable is found only when the
-        # variable and the table share a name.
-        name = decl.secondary.rsplit(".", 1)[-1]
-        return self.schema.tables.get(decl.secondary) or next(
-            (t for t in self.schema.tables.values() if t.name == name), None
-        )
+        variable = decl.secondary.rsplit(".", 1)[-1]
+        name = self.queries.table_variables.get(variable, decl.secondary)
+        return self._table_named(name)
 
 
 def _schema_signature(schema: SchemaState) -> tuple[object, ...]:
@@ -244,7 +295,7 @@ def _schema_signature(schema: SchemaState) -> tuple[object, ...]:
     convention = schema.naming_convention
     parts: list[object] = []
     for table in schema.tables.values():
-        if not table.class_name or table.uncertain:
+        if table.uncertain:
             continue
         foreign_keys = tuple(
             (fk.columns, fk.referred_table, fk.referred_columns)

@@ -92,13 +92,12 @@ def scan_source(path: Path, text: str) -> FileScan:
         return FileScan()
     tree = ast.parse(text, filename=str(path))
     scanner = _Scanner(path, LineIndex(text))
-    scanner.collect_names(tree)
-    scanner.visit(tree)
+    scanner.run(tree)
     return scanner.scan
 
 
 @dataclass
-class _Scanner(ast.NodeVisitor):
+class _Scanner:
     path: Path
     lines: LineIndex
     scan: FileScan = field(default_factory=FileScan)
@@ -113,27 +112,44 @@ class _Scanner(ast.NodeVisitor):
     outer_calls: dict[int, ast.Call] = field(default_factory=dict)
     chain: tuple[int, int] | None = None
 
+    def run(self, tree: ast.Module) -> None:
+        """Read the whole module in one walk, then the nodes it collected."""
+        assignments: list[ast.Assign] = []
+        classes: list[ast.ClassDef] = []
+        calls: list[ast.Call] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                calls.append(node)
+                if isinstance(node.func, ast.Attribute):
+                    self.outer_calls[id(node.func.value)] = node
+            elif isinstance(node, ast.Assign):
+                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    assignments.append(node)
+            elif isinstance(node, ast.ClassDef):
+                classes.append(node)
+        self.bind_names(assignments)
+        for class_node in classes:
+            self.read_class(class_node)
+        for call in calls:
+            self.read_call(call)
+
     # -- names bound before use -------------------------------------------
 
-    def collect_names(self, tree: ast.Module) -> None:
-        """Record aliases first, so that queries that use them resolve."""
-        assignments = [
-            node
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ]
+    def bind_names(self, assignments: list[ast.Assign]) -> None:
+        """Record aliases, tables and query statements bound to names."""
         for node in assignments:
             target = node.targets[0]
             assert isinstance(target, ast.Name)
             value = node.value
-            if isinstance(value, ast.Call) and _call_name(value) == "aliased":
-                if value.args and isinstance(value.args[0], ast.Name):
-                    self.aliases[target.id] = value.args[0].id
-        for call in ast.walk(tree):
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-                self.outer_calls[id(call.func.value)] = call
+            if not isinstance(value, ast.Call) or not value.args:
+                continue
+            function = _call_name(value)
+            first = value.args[0]
+            if function == "aliased" and isinstance(first, ast.Name):
+                self.aliases[target.id] = first.id
+            elif function == "Table" and isinstance(first, ast.Constant):
+                if isinstance(first.value, str):
+                    self.scan.table_variables[target.id] = first.value
         for node in sorted(assignments, key=lambda n: n.lineno):
             target = node.targets[0]
             assert isinstance(target, ast.Name)
@@ -148,10 +164,12 @@ class _Scanner(ast.NodeVisitor):
 
     # -- class bodies -----------------------------------------------------
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+    def read_class(self, node: ast.ClassDef) -> None:
+        bases = [name for base in node.bases if (name := dotted_name(base))]
+        if bases:
+            self.scan.class_bases[node.name] = [b.rsplit(".", 1)[-1] for b in bases]
         for statement in node.body:
             self._class_attribute(node.name, statement)
-        self.generic_visit(node)
 
     def _class_attribute(self, class_name: str, statement: ast.stmt) -> None:
         target: ast.expr
@@ -183,7 +201,7 @@ class _Scanner(ast.NodeVisitor):
 
     # -- calls ------------------------------------------------------------
 
-    def visit_Call(self, node: ast.Call) -> None:
+    def read_call(self, node: ast.Call) -> None:
         name = _call_name(node)
         if name in _ENGINE_FUNCTIONS:
             self._engine(node, name)
@@ -193,7 +211,6 @@ class _Scanner(ast.NodeVisitor):
             self.chain = self._chain_start(node)
             self._method(node, node.func.attr, node.func.value)
             self.chain = None
-        self.generic_visit(node)
 
     def _chain_start(self, node: ast.Call) -> tuple[int, int]:
         top = node
@@ -408,13 +425,22 @@ def _call_name(node: ast.Call) -> str | None:
 
 
 def _column_ref(node: ast.expr) -> tuple[str, str] | None:
-    """Return (name, attribute) for ``Name.attribute``, else None."""
+    """Return (name, attribute) for ``Name.attribute``, else None.
+
+    A Core column, ``table.c.name``, gives (``table.c``, name); resolution
+    maps the variable to its table through the ``Table(...)`` assignment.
+    """
+    if not isinstance(node, ast.Attribute) or node.attr.startswith("_"):
+        return None
+    owner = node.value
+    if isinstance(owner, ast.Name):
+        return owner.id, node.attr
     if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and not node.attr.startswith("_")
+        isinstance(owner, ast.Attribute)
+        and owner.attr in ("c", "columns")
+        and isinstance(owner.value, ast.Name)
     ):
-        return node.value.id, node.attr
+        return f"{owner.value.id}.c", node.attr
     return None
 
 

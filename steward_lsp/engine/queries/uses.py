@@ -90,6 +90,8 @@ class FileScan:
     relationships: list[RelationshipDecl] = field(default_factory=list)
     column_names: dict[str, dict[str, str]] = field(default_factory=dict)
     engines: list[EngineCall] = field(default_factory=list)
+    class_bases: dict[str, list[str]] = field(default_factory=dict)
+    table_variables: dict[str, str] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Tell whether the scan found nothing in the file."""
@@ -99,6 +101,8 @@ class FileScan:
             or self.relationships
             or self.column_names
             or self.engines
+            or self.class_bases
+            or self.table_variables
         )
 
 
@@ -108,6 +112,8 @@ class ProjectQueries:
 
     ``column_names`` maps a class name to the attributes whose column name
     differs from the attribute (``id = mapped_column("filing_id")``).
+    ``class_bases`` maps a class name to the names of its bases, and
+    ``table_variables`` a variable to the name of the ``Table`` bound to it.
     ``derived`` keeps results computed from these scans; the scanner returns
     the same object while no file's scan changes, so they are reused.
     """
@@ -117,6 +123,8 @@ class ProjectQueries:
     relationships: dict[tuple[str, str], RelationshipDecl] = field(default_factory=dict)
     column_names: dict[str, dict[str, str]] = field(default_factory=dict)
     engines: list[EngineCall] = field(default_factory=list)
+    class_bases: dict[str, list[str]] = field(default_factory=dict)
+    table_variables: dict[str, str] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, scan: FileScan) -> None:
@@ -128,3 +136,7 @@ class ProjectQueries:
         for class_name, names in scan.column_names.items():
             self.column_names.setdefault(class_name, {}).update(names)
         self.engines.extend(scan.engines)
+        for class_name, bases in scan.class_bases.items():
+            self.class_bases.setdefault(class_name, bases)
+        for variable, table in scan.table_variables.items():
+            self.table_variables.setdefault(variable, table)
