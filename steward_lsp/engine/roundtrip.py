@@ -145,6 +145,8 @@ def run_round_trip(
         originals = _copy_scripts(environment, extra_files, folder / "scripts")
         spec = {
             "script_location": str(folder / "scripts"),
+            "version_locations": [str(copy) for copy in originals],
+            "recursive": _is_nested(environment),
             "revisions": None if revisions is None else list(revisions),
             "seed": seed,
             "render_as_batch": environment.compare.render_as_batch,
@@ -171,10 +173,13 @@ def _dialect_notes(environment: Environment, scratch_url: str | None) -> list[st
     backend = "sqlite" if scratch_url is None else dialect_from_url(scratch_url)
     if backend == environment.dialect:
         return []
+    if environment.dialect == "sqlite":
+        advice = "leave scratch_url unset to test on SQLite"
+    else:
+        advice = f"set scratch_url to a {environment.dialect} server to test it"
     return [
         f"the project targets {environment.dialect} but this run used {backend}, "
-        f"so behaviour that differs between them was not tested; set scratch_url "
-        f"to a {environment.dialect} server to test it"
+        f"so behaviour that differs between them was not tested; {advice}"
     ]
 
 
@@ -199,28 +204,52 @@ def _interpreter(environment: Environment) -> str:
 def _copy_scripts(
     environment: Environment, extra_files: Sequence[GeneratedFile], target: Path
 ) -> dict[Path, Path]:
-    """Build the temporary script folder; return its revision files' originals."""
-    versions = target / "versions"
-    versions.mkdir(parents=True)
+    """Build the temporary script folder; return each copied folder's original.
+
+    Each version location is copied whole, so a revision that reads a file
+    beside it (``Path(__file__).with_name("x.sql")``) finds it. An extra
+    file goes to its place in the copy of the location it belongs to, else
+    into the first one.
+    """
+    target.mkdir(parents=True)
     target.joinpath("env.py").write_text(_ENV_PY, encoding="utf-8")
     template = environment.script_location / "script.py.mako"
     if template.is_file():
         shutil.copyfile(template, target / "script.py.mako")
 
-    sources = {path: path.read_bytes() for path in environment.revision_files()}
-    for file in extra_files:
-        sources[file.path] = file.text.encode("utf-8")
-
-    # Every version location goes into one flat folder, which every Alembic
-    # version reads without recursive_version_locations.
     originals: dict[Path, Path] = {}
-    for original, content in sources.items():
-        copy = versions / original.name
-        if copy.exists():
-            copy = versions / f"{len(originals)}_{original.name}"
-        copy.write_bytes(content)
-        originals[copy] = original
+    locations = [folder for folder in environment.version_locations if folder.is_dir()]
+    for index, location in enumerate(locations or [target / "versions"]):
+        copy = target / ("versions" if index == 0 else f"versions_{index}")
+        if location.is_dir():
+            shutil.copytree(location, copy, ignore=_IGNORED_FILES)
+        else:
+            copy.mkdir()
+        originals[copy] = location
+
+    for file in extra_files:
+        destination = _place(file.path, originals)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(file.text, encoding="utf-8")
     return originals
+
+
+_IGNORED_FILES = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+def _place(path: Path, originals: dict[Path, Path]) -> Path:
+    """Return where the revision file ``path`` goes in the script folder copy."""
+    for copy, original in originals.items():
+        if path.is_relative_to(original):
+            return copy / path.relative_to(original)
+    first = next(iter(originals))
+    return first / path.name
+
+
+def _is_nested(environment: Environment) -> bool:
+    """Tell whether a revision file is in a subfolder of its version location."""
+    locations = set(environment.version_locations)
+    return any(path.parent not in locations for path in environment.revision_files())
 
 
 @dataclass
@@ -374,8 +403,11 @@ def _step_result(record: dict[str, Any], slo_seconds: float) -> StepResult:
 def _restore_paths(report: RoundTripReport, originals: dict[Path, Path]) -> None:
     """Name the project's revision files, not their temporary copies, in errors."""
 
+    # The longest folder first, so versions_1 is not read as versions + "_1".
+    by_length = sorted(originals.items(), key=lambda item: -len(str(item[0])))
+
     def restore(text: str) -> str:
-        for copy, original in originals.items():
+        for copy, original in by_length:
             text = text.replace(str(copy), str(original))
         return text
 

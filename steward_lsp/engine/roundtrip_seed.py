@@ -1,11 +1,15 @@
 """Seed rows and row snapshots for the round trip, from the reflected schema.
 
-Runs inside the round-trip worker process, so it imports only SQLAlchemy
-and the standard library. Each seeded row gets values from a counter that
-grows with every row, so unique columns and keys do not collide across
-revisions. A value comes from the reflected column type, its nullability and
-its foreign keys; a table whose row the database rejects (a CHECK
-constraint, a type steward cannot fill) is left as it is and named in a note.
+Runs inside the round-trip worker process, so it imports only SQLAlchemy,
+the standard library and, when installed, sqlglot. Each seed is a round
+with a number that grows from round to round, so unique columns and keys do
+not collide across revisions. Within a round every table's row is built
+from the same number, so an integer column holds the same value as the
+integer keys of the other tables' new rows, and a foreign key that a later
+revision adds between them already holds. A value comes from the reflected
+column type, its nullability and its foreign keys. A table whose row the
+database rejects (a CHECK constraint, a type steward cannot fill) is left as
+it is and named in a note.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ import sqlalchemy as sa
 VERSION_TABLE = "alembic_version"
 
 _SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+# Integers, keys included, are given explicitly and far above the ids a data
+# migration inserts (1, 2, 3, ...) or a sequence hands out after the seed.
+_INTEGER_OFFSET = 1_000_000
 _EPOCH = datetime.datetime(2025, 1, 1, 12, 0, 0)
-# Integer types that cannot hold the counter once it grows, by type name.
+# Integer types too small for the offset values, by type name, with the
+# modulus that keeps a value in range.
 _SMALL_INTEGERS = {"TINYINT": 100, "SMALLINT": 30_000, "MEDIUMINT": 8_000_000}
 
 
@@ -34,7 +42,7 @@ class Unfillable(Exception):
 
 @dataclass
 class Seeder:
-    """Generates one row per table; ``counter`` keeps values unique."""
+    """Generates one row per table; ``counter`` numbers the rounds."""
 
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     reported: set[tuple[str, str]] = field(default_factory=set)
@@ -45,11 +53,12 @@ class Seeder:
         A table that fails the same way before several revisions is noted once.
         """
         metadata = reflect(engine)
+        number = next(self.counter)
         notes = []
         for table in metadata.sorted_tables:
             try:
                 with engine.begin() as connection:
-                    row = self._row(connection, table, engine.dialect.name)
+                    row = _row(connection, table, engine.dialect.name, number)
                     connection.execute(table.insert().values(row))
             except (Unfillable, sa.exc.SQLAlchemyError) as exc:
                 problem = first_line(exc)
@@ -58,22 +67,23 @@ class Seeder:
                     notes.append(f"could not seed table {table.name}: {problem}")
         return notes
 
-    def _row(
-        self, connection: sa.Connection, table: sa.Table, dialect: str
-    ) -> dict[str, Any]:
-        number = next(self.counter)
-        allowed = allowed_values(table, dialect)
-        row: dict[str, Any] = {}
-        for column in table.columns:
-            if _generated_key(column, dialect):
-                continue
-            if column.name in allowed:
-                row[column.name] = allowed[column.name]
-            else:
-                row[column.name] = column_value(column, number)
-        for foreign_key in table.foreign_key_constraints:
-            row.update(_referenced_values(connection, foreign_key))
-        return row
+
+def _row(
+    connection: sa.Connection, table: sa.Table, dialect: str, number: int
+) -> dict[str, Any]:
+    """Return the values of ``table``'s row of round ``number``."""
+    allowed = allowed_values(table, dialect)
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.identity is not None and column.identity.always:
+            continue
+        if column.name in allowed:
+            row[column.name] = allowed[column.name]
+        else:
+            row[column.name] = column_value(column, number)
+    for foreign_key in table.foreign_key_constraints:
+        row.update(_referenced_values(connection, foreign_key))
+    return row
 
 
 def reflect(engine: sa.Engine) -> sa.MetaData:
@@ -124,27 +134,6 @@ def first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
-def _generated_key(column: sa.Column[Any], dialect: str) -> bool:
-    """Tell whether the database fills ``column`` itself (an auto-increment key)."""
-    table = column.table
-    if list(table.primary_key.columns) != [column]:
-        return False
-    if not _is_integer(column.type):
-        return False
-    if dialect == "sqlite":
-        # Only a column declared exactly INTEGER PRIMARY KEY is SQLite's rowid.
-        return str(column.type).upper() == "INTEGER"
-    return (
-        column.server_default is not None
-        or column.identity is not None
-        or column.autoincrement is True
-    )
-
-
-def _is_integer(type_: sa.types.TypeEngine[Any]) -> bool:
-    return isinstance(type_, sa.Integer) and not isinstance(type_, sa.Boolean)
-
-
 def column_value(column: sa.Column[Any], number: int) -> Any:
     """Return a value for ``column`` built from ``number``.
 
@@ -170,8 +159,9 @@ def _value_of(python_type: type, type_: sa.types.TypeEngine[Any], number: int) -
     if python_type is bool:
         return True
     if python_type is int:
+        value = _INTEGER_OFFSET + number
         limit = _SMALL_INTEGERS.get(type(type_).__name__.upper())
-        return number % limit if limit else number
+        return value % limit if limit else value
     if python_type is float:
         return number + 0.25
     if python_type is decimal.Decimal:
@@ -235,7 +225,9 @@ def _referenced_values(
     """
     columns = list(foreign_key.columns)
     referenced = [element.column for element in foreign_key.elements]
-    existing = connection.execute(sa.select(*referenced).limit(1)).first()
+    # The newest row, so a one-to-one key (joined inheritance) is still free.
+    newest = sa.select(*referenced).order_by(*(c.desc() for c in referenced))
+    existing = connection.execute(newest.limit(1)).first()
     if existing is not None:
         return {
             column.name: value for column, value in zip(columns, existing, strict=True)

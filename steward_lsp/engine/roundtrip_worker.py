@@ -18,7 +18,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -89,6 +89,15 @@ class Worker:
         self.seed = bool(spec["seed"])
         self.config = Config()
         self.config.set_main_option("script_location", spec["script_location"])
+        # Alembic 1.16 and later read path_separator; earlier versions split
+        # version_locations on spaces, which gives the same list.
+        self.config.set_main_option("path_separator", "space")
+        self.config.set_main_option(
+            "version_locations", " ".join(spec["version_locations"])
+        )
+        if spec["recursive"]:
+            self.config.set_main_option("recursive_version_locations", "true")
+        self.version_locations = [Path(folder) for folder in spec["version_locations"]]
         self.config.attributes[URL_ATTRIBUTE] = spec["url"]
         self.config.attributes[BATCH_ATTRIBUTE] = bool(spec["render_as_batch"])
         self.script = ScriptDirectory.from_config(self.config)
@@ -138,7 +147,8 @@ class Worker:
                     revision=revision.revision,
                     seconds=0.0,
                     ok=False,
-                    error=f"upgrading to its parent {parent} failed: {describe(exc)}",
+                    error=f"upgrading to its parent {parent} failed: "
+                    f"{describe(exc, self.version_locations)}",
                 )
                 return False
         return True
@@ -186,7 +196,7 @@ class Worker:
         try:
             action()
         except Exception as exc:
-            error: str | None = describe(exc)
+            error: str | None = describe(exc, self.version_locations)
             outcome = "raised"
         else:
             error = None
@@ -253,21 +263,23 @@ def _as_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def describe(exc: BaseException) -> str:
-    """Return the error of a failed step: its message and the revision line."""
+def describe(exc: BaseException, folders: Sequence[Path] = ()) -> str:
+    """Return the error of a failed step: its message and the revision line.
+
+    The line is the innermost traceback frame in a file under ``folders``,
+    the version locations.
+    """
     message = str(exc).split("(Background on this error")[0].strip()
     text = f"{type(exc).__name__}: {message}"
-    frame = _revision_frame(exc)
-    if frame is not None:
-        text += f" (at {frame.filename}, line {frame.lineno})"
+    frames = traceback.extract_tb(exc.__traceback__)
+    inside = [f for f in frames if any(_under(f.filename, d) for d in folders)]
+    if inside:
+        text += f" (at {inside[-1].filename}, line {inside[-1].lineno})"
     return text[:_MAX_ERROR_CHARS]
 
 
-def _revision_frame(exc: BaseException) -> traceback.FrameSummary | None:
-    """Return the innermost traceback frame in a revision file, if any."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    inside = [f for f in frames if Path(f.filename).parent.name == "versions"]
-    return inside[-1] if inside else None
+def _under(filename: str, folder: Path) -> bool:
+    return Path(filename).is_relative_to(folder)
 
 
 _DIFF_WORDS = {

@@ -420,3 +420,93 @@ def test_render_report_lists_failures(tmp_path: Path) -> None:
     assert "**Result: failed.**" in lines
     assert any(line.startswith("| `0002` | downgrade | ") for line in lines)
     assert lines[-1].startswith("- `0002` downgrade: RuntimeError: no way back")
+
+
+@pytest.mark.parametrize(
+    "workspace",
+    ["merge_revisions", "depends_on_branches", "version_locations_multiple"],
+)
+def test_graph_layouts_pass(workspace: str) -> None:
+    environment = environment_at(
+        REPO / "tests" / "workspaces" / workspace, "migrations"
+    )
+
+    report = run_round_trip(environment)
+
+    expected = [(rev, s, True) for rev in alembic_order(environment) for s in STEPS]
+    assert step_table(report) == expected
+
+
+def test_revision_imports_project_module(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "plans.py").write_text("DEFAULT_PLAN = 'free'\n")
+    upgrade = (
+        "from app.plans import DEFAULT_PLAN\n"
+        "op.add_column('accounts', sa.Column('plan', sa.String(20), "
+        "nullable=False, server_default=DEFAULT_PLAN))"
+    )
+    environment = accounts_then(tmp_path, upgrade, DROP_PLAN)
+
+    report = run_round_trip(environment)
+
+    assert report.passed, report.failures()
+
+
+def test_revision_reads_sibling_file(tmp_path: Path) -> None:
+    upgrade = (
+        "from pathlib import Path\n"
+        "op.execute(Path(__file__).with_name('0002_plan.sql').read_text())"
+    )
+    environment = accounts_then(tmp_path, upgrade, DROP_PLAN)
+    sql = "ALTER TABLE accounts ADD COLUMN plan VARCHAR(20)"
+    (environment.version_locations[0] / "0002_plan.sql").write_text(sql)
+
+    report = run_round_trip(environment)
+
+    assert report.passed, report.failures()
+
+
+def test_data_migration_ids_clear_seed(tmp_path: Path) -> None:
+    upgrade = (
+        "table = sa.table('accounts', sa.column('id'), sa.column('email'))\n"
+        "op.bulk_insert(table, [{'id': 1, 'email': 'admin@example.com'}])"
+    )
+    downgrade = "op.execute(\"DELETE FROM accounts WHERE email = 'admin@example.com'\")"
+    environment = accounts_then(tmp_path, upgrade, downgrade)
+
+    report = run_round_trip(environment)
+
+    assert report.passed, report.failures()
+
+
+def test_later_foreign_key_holds(tmp_path: Path, postgresql_url: str) -> None:
+    # PostgreSQL checks the existing rows when the foreign key is added, which
+    # SQLite does not.
+    orders = revision(
+        "0002",
+        "0001",
+        "op.create_table('orders', sa.Column('id', sa.Integer, primary_key=True), "
+        "sa.Column('account_id', sa.Integer, nullable=False))",
+        "op.drop_table('orders')",
+    )
+    foreign_key = revision(
+        "0003",
+        "0002",
+        "op.create_foreign_key("
+        "'fk_orders_account', 'orders', 'accounts', ['account_id'], ['id'])",
+        "op.drop_constraint('fk_orders_account', 'orders', type_='foreignkey')",
+    )
+    environment = write_project(
+        tmp_path,
+        {
+            "0001_accounts.py": CREATE_ACCOUNTS,
+            "0002_orders.py": orders,
+            "0003_fk.py": foreign_key,
+        },
+    )
+
+    report = run_round_trip(environment, scratch_url=postgresql_url)
+
+    assert report.passed, report.failures()
+    assert not [note for note in report.notes if "could not seed" in note]
