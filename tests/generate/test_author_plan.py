@@ -228,3 +228,53 @@ def test_first_revision_has_no_parent(tmp_path: Path) -> None:
     assert "op.create_table('accounts'" in text
     assert "op.create_table('tenants'" in text
     assert text.index("create_table('tenants'") < text.index("create_table('accounts'")
+
+
+BRANCH_REVISION = '''\
+"""a second branch"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "5e5e5e5e5e5e"
+down_revision = "1f0c8e2a9b3d"
+branch_labels = ("side",)
+depends_on = None
+
+
+def upgrade():
+    op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade():
+    op.drop_table("tags")
+'''
+
+
+def _shop_request(root: Path, **options: Any) -> GenerateRequest:
+    analysis = Workspace(root).analyze()
+    return GenerateRequest(
+        root, analysis, {"message": "change", "no_round_trip": True, **options}
+    )
+
+
+def test_allowed_branches_rejected(tmp_path: Path) -> None:
+    root = copy_project(PROJECTS / "shop", tmp_path / "shop", "sqlite:///shop.db")
+    versions = root / "migrations" / "versions"
+    (versions / "5e5e5e5e5e5e_side.py").write_text(BRANCH_REVISION)
+    other = BRANCH_REVISION.replace("5e5e5e5e5e5e", "6f6f6f6f6f6f")
+    other = other.replace('"side"', '"other"').replace('"tags"', '"labels"')
+    (versions / "6f6f6f6f6f6f_other.py").write_text(other)
+    (root / "pyproject.toml").write_text("[tool.steward]\nallowed_heads = 2\n")
+
+    with pytest.raises(GenerateError, match="allowed_heads setting permits"):
+        generate(_shop_request(root))
+
+
+def test_post_write_hooks_noted(tmp_path: Path) -> None:
+    root = copy_project(PROJECTS / "shop", tmp_path / "shop", "sqlite:///shop.db")
+    with (root / "alembic.ini").open("a") as ini:
+        ini.write("\n[post_write_hooks]\nhooks = ruff\nruff.type = exec\n")
+
+    result = generate(_shop_request(root))
+
+    assert any("post_write_hooks (ruff)" in note for note in result.notes)

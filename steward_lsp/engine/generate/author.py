@@ -84,6 +84,8 @@ def generate(request: GenerateRequest) -> GenerateResult:
     analysis = select_environment(request.analysis, request.option("env"))
     check_authorable(analysis)
 
+    from steward_lsp.engine.generate import author_render
+
     authored = author_revision(analysis, str(message).strip())
     notes = [*uncertain_notes(analysis), *unfollowed_notes(analysis)]
     if authored is None:
@@ -97,6 +99,12 @@ def generate(request: GenerateRequest) -> GenerateResult:
     if len(authored.down_revision) > 1:
         heads = ", ".join(authored.down_revision)
         result.notes.append(f"the revision merges the heads {heads}")
+    hooks = author_render.post_write_hooks(analysis.environment)
+    if hooks:
+        result.notes.append(
+            f"alembic.ini names post_write_hooks ({', '.join(hooks)}), which "
+            "steward does not run; run them on the new revision"
+        )
     if request.option("seed", False):
         result.files.extend(_seed_files(analysis, authored))
     if request.option("no_round_trip", False):
@@ -124,6 +132,13 @@ def check_authorable(analysis: EnvironmentAnalysis) -> None:
         raise GenerateError(
             f"{environment.name}: fix these first, because Alembic cannot load "
             f"the revisions or steward cannot read them: {listed}"
+        )
+    heads = analysis.revision_graph.heads
+    if 1 < len(heads) <= environment.settings.allowed_heads:
+        raise GenerateError(
+            f"{environment.name}: the heads {', '.join(heads)} are branches the "
+            "allowed_heads setting permits, and steward does not choose one; "
+            "run `alembic revision --autogenerate --head BRANCH@head` instead"
         )
     everywhere = analysis.replay_result.uncertain_everywhere
     if everywhere:

@@ -99,18 +99,25 @@ def script_directory(environment: Environment) -> ScriptDirectory:
         raise GenerateError(f"{environment.script_location}: {exc}") from exc
 
 
-def _ini_options(environment: Environment) -> dict[str, str]:
+def post_write_hooks(environment: Environment) -> list[str]:
+    """Return the names of the ``[post_write_hooks]`` alembic.ini configures."""
+    hooks = _ini_options(environment, "post_write_hooks", ("hooks",)).get("hooks")
+    return hooks.replace(",", " ").split() if hooks else []
+
+
+def _ini_options(
+    environment: Environment,
+    section: str = alembic_config.MAIN_SECTION,
+    keys: tuple[str, ...] = ("truncate_slug_length", "timezone"),
+) -> dict[str, str]:
     ini = environment.config_file
     if ini is None or ini.suffix != ".ini":
         return {}
     parser, _error = alembic_config.read_ini_sections(ini)
-    section = alembic_config.MAIN_SECTION
     if parser is None or not parser.has_section(section):
         return {}
     return {
-        key: parser.get(section, key)
-        for key in ("truncate_slug_length", "timezone")
-        if parser.has_option(section, key)
+        key: parser.get(section, key) for key in keys if parser.has_option(section, key)
     }
 
 
