@@ -78,13 +78,13 @@ class AuthoredRevision:
 
 def generate(request: GenerateRequest) -> GenerateResult:
     """Return the new revision, and the seed stub and round-trip report."""
+    from steward_lsp.engine.generate import author_render
+
     message = request.option("message", DEFAULT_MESSAGE)
     if not str(message).strip():
         raise GenerateError("a revision message is required: pass -m MESSAGE")
-    analysis = select_environment(request.analysis, request.option("env"))
+    analysis = drifted_environment(request)
     check_authorable(analysis)
-
-    from steward_lsp.engine.generate import author_render
 
     authored = author_revision(analysis, str(message).strip())
     notes = [*uncertain_notes(analysis), *unfollowed_notes(analysis)]
@@ -111,6 +111,28 @@ def generate(request: GenerateRequest) -> GenerateResult:
         return result
     _round_trip(request, analysis, authored, result)
     return result
+
+
+def drifted_environment(request: GenerateRequest) -> EnvironmentAnalysis:
+    """Return the environment of ``--env``, else the only one with drift.
+
+    An editor's code action cannot pass ``--env``, so in a workspace with
+    several environments the one whose models drifted is chosen, when
+    exactly one did.
+    """
+    from steward_lsp.engine.generate.author_drift import DRIFT_CODES
+
+    name = request.option("env")
+    environments = request.analysis.environments
+    if name is None and len(environments) > 1:
+        drifted = [
+            environment
+            for environment in environments
+            if any(f.code in DRIFT_CODES for f in environment.findings)
+        ]
+        if len(drifted) == 1:
+            return drifted[0]
+    return select_environment(request.analysis, name)
 
 
 def check_authorable(analysis: EnvironmentAnalysis) -> None:
