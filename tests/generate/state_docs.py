@@ -40,7 +40,7 @@ REFERENCE_FILES = (
 KEYS_MODELS = '''\
 """People, their papers and groups: one of each kind of foreign key."""
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, ForeignKeyConstraint, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,6 +70,7 @@ class Passport(Base):
     number: Mapped[str] = mapped_column(
         String(20), info={"pii": "national_id", "retention": "P10Y"}
     )
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("issuers.id"), index=True)
 
 
 class Profile(Base):
@@ -92,6 +93,21 @@ memberships = Table(
     Column("person_id", ForeignKey("people.id"), primary_key=True),
     Column("group_id", ForeignKey("groups.id"), primary_key=True),
 )
+
+
+class MembershipCard(Base):
+    __tablename__ = "membership_cards"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["person_id", "group_id"],
+            ["memberships.person_id", "memberships.group_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column()
+    group_id: Mapped[int | None] = mapped_column()
 
 
 class Receipt(Base):

@@ -63,6 +63,8 @@ def test_cardinality_of_each_kind_of_foreign_key(tmp_path: Path) -> None:
     assert edges == [
         # Association table: two identifying one-to-many edges.
         'groups ||--o{ memberships : "group_id"',
+        # Composite foreign key with nullable columns.
+        'memberships |o..o{ membership_cards : "person_id, group_id"',
         # Nullable foreign key: a receipt may have no person.
         'people |o..o{ ledger__receipts : "person_id"',
         'people ||--o{ memberships : "person_id"',
@@ -77,6 +79,34 @@ def test_cardinality_of_each_kind_of_foreign_key(tmp_path: Path) -> None:
         "%% memberships is an association table: groups and people are "
         "many-to-many through it"
     ) in diagram
+    assert "%% passports refers to issuers, which no model declares" in diagram
+    assert "    issuers {" not in diagram
+
+
+def test_notes_name_undeclared_parent_and_ondelete(tmp_path: Path) -> None:
+    root = write_keys_project(tmp_path)
+
+    notes = generated_texts(COMMAND, root)["docs/integrity-notes.md"]
+
+    passports = _section(notes, "### `passports`")
+    assert "no model declares the referred table" in passports
+    cards = _section(notes, "### `membership_cards`")
+    assert (
+        "unnamed (`person_id`, `group_id`) → `memberships` (`person_id`, "
+        "`group_id`), on delete CASCADE"
+    ) in cards
+
+
+def test_output_dir_option(tmp_path: Path) -> None:
+    root = write_keys_project(tmp_path)
+
+    result = run_generator(COMMAND, root, {"output_dir": "build/model"})
+
+    paths = [file.path for file in result.files]
+    assert paths == [
+        root / "build/model/data-model.mmd",
+        root / "build/model/integrity-notes.md",
+    ]
 
 
 def test_columns_carry_keys_types_and_ledger_marks(tmp_path: Path) -> None:
