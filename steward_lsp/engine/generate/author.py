@@ -28,7 +28,7 @@ from steward_lsp.engine.generate.output import GeneratedFile
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import EnvironmentAnalysis
-    from steward_lsp.engine.generate.author_ops import Plan
+    from steward_lsp.engine.generate.author_plan import Plan
 
 COMMAND = "author-migration"
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from steward_lsp.engine.generate.output import GeneratedFile, with_mark
 
 if TYPE_CHECKING:
-    from steward_lsp.engine.generate.author_ops import Plan
+    from steward_lsp.engine.generate.author_plan import Plan
     from steward_lsp.engine.project import Environment
 
 SEED_FOLDER = "seeds"

@@ -1,0 +1,425 @@
+"""The operations that bring a table present on both sides to the model's shape.
+
+Changes of one table run in groups, in this order: ENUM types it needs,
+concurrent index drops, the table's own changes (constraint and index
+drops, columns added, dropped, renamed and altered, index and constraint
+creates), concurrent index creates, ENUM types it no longer needs. A
+backfilled column splits the table's changes around its UPDATE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import ops
+
+from steward_lsp.engine.generate.author_directives import (
+    AutocommitBlockOp,
+    BackfilledColumnOp,
+    CommentedOp,
+    RenameColumnOp,
+)
+from steward_lsp.engine.generate.author_drift import TableDrift
+from steward_lsp.engine.generate.author_plan import (
+    Planner,
+    create_foreign_key,
+    dialect_named,
+    foreign_key_op,
+    index_op,
+    is_nullable,
+)
+from steward_lsp.engine.generate.author_schema import (
+    UnbuildableType,
+    build_column,
+    column_type,
+    server_default,
+)
+from steward_lsp.engine.rules.naming import convention_name
+from steward_lsp.engine.rules.type_compare import compare_types
+from steward_lsp.engine.schema import ColumnDef, TableDef
+
+
+def plan_table_changes(
+    drift: TableDrift, planner: Planner
+) -> list[ops.MigrateOperation]:
+    """Return the operations that bring an existing table to the model's shape.
+
+    Three safety rewrites apply. A NOT NULL column without a server default
+    is added nullable, backfilled and then made NOT NULL. A dropped column
+    and an added one of the same type become a rename. On PostgreSQL,
+    indexes are built and dropped concurrently in an ``autocommit_block``.
+    """
+    model, head = drift.pair.model, drift.pair.head
+    assert model is not None and head is not None
+    changes = _TableChanges(model, head, planner)
+    changes.constraint_drops(drift.constraints)
+    changes.index_drops(drift.indexes)
+    added, dropped = changes.renames(drift.added_columns, drift.dropped_columns)
+    for name in added:
+        changes.add_column(model.columns[name])
+    for name in dropped:
+        changes.drop_column(head.columns[name])
+    for name, codes in drift.altered_columns.items():
+        changes.alter_column(model.columns[name], head.columns[name], codes)
+    changes.index_creates(drift.indexes)
+    changes.constraint_creates(drift.constraints)
+    return changes.operations()
+
+
+class _TableChanges:
+    """The operations of one existing table, in the groups that run in order."""
+
+    def __init__(self, model: TableDef, head: TableDef, planner: Planner) -> None:
+        self.model = model
+        self.head = head
+        self.planner = planner
+        self.dialect = planner.dialect
+        self.type_creates: list[ops.MigrateOperation] = []
+        self.concurrent_drops: list[ops.MigrateOperation] = []
+        self.before: list[ops.MigrateOperation] = []
+        self.backfills: list[ops.MigrateOperation] = []
+        self.after: list[ops.MigrateOperation] = []
+        self.concurrent_creates: list[ops.MigrateOperation] = []
+        self.type_drops: list[ops.MigrateOperation] = []
+
+    def operations(self) -> list[ops.MigrateOperation]:
+        # ENUM types go outside the table's batch block, which may defer
+        # the column operations to its end.
+        found: list[ops.MigrateOperation] = list(self.type_creates)
+        if self.concurrent_drops:
+            found.append(AutocommitBlockOp(self.concurrent_drops))
+        if self.backfills:
+            found.extend(self._modify(self.before))
+            found.extend(self.backfills)
+            found.extend(self._modify(self.after))
+        else:
+            found.extend(self._modify([*self.before, *self.after]))
+        if self.concurrent_creates:
+            found.append(AutocommitBlockOp(self.concurrent_creates))
+        found.extend(self.type_drops)
+        return found
+
+    def _modify(
+        self, operations: list[ops.MigrateOperation]
+    ) -> list[ops.MigrateOperation]:
+        if not operations:
+            return []
+        return [
+            ops.ModifyTableOps(self.model.name, operations, schema=self.model.schema)
+        ]
+
+    def _skip(self, what: str, exc: UnbuildableType) -> None:
+        self.planner.note(
+            f"{what}: no operation, because steward cannot build the {exc}; "
+            "write this change by hand"
+        )
+
+    # -- columns ------------------------------------------------------------
+
+    def renames(
+        self, added: list[str], dropped: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """Turn unambiguous same-type drop and add pairs into renames.
+
+        Returns the added and dropped columns that remain.
+        """
+        pairs: dict[str, str] = {}
+        for new in added:
+            matches = [old for old in dropped if self._same_type(new, old)]
+            if len(matches) != 1:
+                continue
+            rivals = [n for n in added if self._same_type(n, matches[0])]
+            if len(rivals) == 1:
+                pairs[new] = matches[0]
+        for new, old in pairs.items():
+            self._rename(old, new)
+        return (
+            [name for name in added if name not in pairs],
+            [name for name in dropped if name not in pairs.values()],
+        )
+
+    def _same_type(self, new: str, old: str) -> bool:
+        comparison = compare_types(
+            self.model.columns[new].type, self.head.columns[old].type, self.dialect
+        )
+        return comparison is not None and not comparison.differs
+
+    def _rename(self, old: str, new: str) -> None:
+        head_column = self.head.columns[old]
+        model_column = self.model.columns[new]
+        codes = set()
+        if is_nullable(model_column) != is_nullable(head_column):
+            codes.add("STW106")
+        if model_column.server_default != head_column.server_default:
+            codes.add("STW109")
+        try:
+            kw = self._alter_arguments(model_column, head_column, codes)
+        except UnbuildableType as exc:
+            self._skip(f"column {self.model.key}.{new}", exc)
+            return
+        rename = RenameColumnOp(
+            self.model.name, old, schema=self.model.schema, modify_name=new, **kw
+        )
+        comment = [
+            f"NOTE: probable rename of {old} to {new}, because the model drops",
+            f"{old} and adds a column of the same type. If they are different",
+            f"columns, use drop_column({old!r}) and add_column({new!r}) instead,",
+            "which lose the data.",
+        ]
+        undo = [f"NOTE: undoes the probable rename of {old} to {new}."]
+        self.before.append(CommentedOp(comment, rename, undo))
+        self.planner.note(
+            f"column {self.model.key}.{old} is renamed to {new} (probable rename: "
+            "one column dropped and one of the same type added); check it"
+        )
+
+    def add_column(self, column: ColumnDef) -> None:
+        """Add ``column``, backfilled when it is NOT NULL without a default."""
+        table = self.model
+        try:
+            built = build_column(column, self.dialect)
+        except UnbuildableType as exc:
+            self._skip(f"column {table.key}.{column.name}", exc)
+            return
+        self.planner.plan.added_columns.append((table.key, column.name))
+        self.type_creates.extend(
+            self.planner.enum_types(
+                [column], implicit=False, kept=self.planner.head_enums
+            )
+        )
+        if is_nullable(column) or column.server_default is not None:
+            self.before.append(ops.AddColumnOp(table.name, built, schema=table.schema))
+            return
+        nullable = build_column(column, self.dialect, nullable=True)
+        add = ops.ModifyTableOps(
+            table.name,
+            [ops.AddColumnOp(table.name, nullable, schema=table.schema)],
+            schema=table.schema,
+        )
+        tighten = ops.ModifyTableOps(
+            table.name,
+            [
+                ops.AlterColumnOp(
+                    table.name,
+                    column.name,
+                    schema=table.schema,
+                    existing_type=built.type,
+                    existing_nullable=True,
+                    modify_nullable=False,
+                )
+            ],
+            schema=table.schema,
+        )
+        todo = [
+            f"TODO: backfill {table.key}.{column.name} before it becomes NOT NULL.",
+            "Replace NULL in this UPDATE with the value existing rows get, or",
+            "the alter_column below fails on a table that has rows.",
+        ]
+        self.backfills.append(
+            BackfilledColumnOp(add, self._backfill_sql(column.name), todo, tighten)
+        )
+        self.planner.note(
+            f"column {table.key}.{column.name} is NOT NULL without a server "
+            "default: fill in the backfill UPDATE the revision marks with TODO"
+        )
+
+    def _backfill_sql(self, column: str) -> str:
+        preparer = dialect_named(self.dialect).identifier_preparer
+        table = preparer.quote(self.model.name)
+        if self.model.schema:
+            table = f"{preparer.quote_schema(self.model.schema)}.{table}"
+        name = preparer.quote(column)
+        return f"UPDATE {table} SET {name} = NULL WHERE {name} IS NULL"
+
+    def drop_column(self, column: ColumnDef) -> None:
+        """Drop ``column``; the downgrade adds it back, without its data."""
+        table = self.head
+        try:
+            built = build_column(column, self.dialect)
+        except UnbuildableType as exc:
+            self._skip(f"column {table.key}.{column.name}", exc)
+            return
+        self.before.append(
+            ops.DropColumnOp(
+                table.name,
+                column.name,
+                schema=table.schema,
+                _reverse=ops.AddColumnOp(table.name, built, schema=table.schema),
+            )
+        )
+        creates = self.planner.enum_types(
+            [column], implicit=False, kept=self.planner.model_enums
+        )
+        self.type_drops.extend(create.reverse() for create in reversed(creates))
+        self.planner.note(
+            f"column {table.key}.{column.name} is dropped with its data; the "
+            "downgrade adds the column back empty"
+        )
+
+    def alter_column(self, model: ColumnDef, head: ColumnDef, codes: set[str]) -> None:
+        """Change the type, nullability or server default of a column."""
+        try:
+            kw = self._alter_arguments(model, head, codes)
+        except UnbuildableType as exc:
+            self._skip(f"column {self.model.key}.{model.name}", exc)
+            return
+        alter = ops.AlterColumnOp(
+            self.model.name, model.name, schema=self.model.schema, **kw
+        )
+        if kw.get("modify_nullable") is False:
+            comment = [
+                f"NOTE: rows where {model.name} IS NULL make this fail; give them "
+                "a value first."
+            ]
+            self.after.append(CommentedOp(comment, alter, []))
+            return
+        self.after.append(alter)
+
+    def _alter_arguments(
+        self, model: ColumnDef, head: ColumnDef, codes: set[str]
+    ) -> dict[str, Any]:
+        existing_type = column_type(head, self.dialect)
+        kw: dict[str, Any] = {
+            "existing_type": existing_type,
+            "existing_nullable": is_nullable(head),
+            "existing_server_default": server_default(
+                head.server_default, self.dialect
+            ),
+        }
+        if "STW105" in codes:
+            kw["modify_type"] = column_type(model, self.dialect)
+        if "STW106" in codes:
+            kw["modify_nullable"] = is_nullable(model)
+        if "STW109" in codes:
+            kw["modify_server_default"] = server_default(
+                model.server_default, self.dialect
+            )
+        return kw
+
+    # -- indexes and constraints ----------------------------------------------
+
+    def index_drops(self, findings: list[dict[str, Any]]) -> None:
+        """Drop the indexes the head has and the model lacks or has otherwise."""
+        for data in findings:
+            if "head" in data:
+                self._index(self.head, data.get("index"), drop=True)
+
+    def index_creates(self, findings: list[dict[str, Any]]) -> None:
+        """Create the indexes the model has and the head lacks or has otherwise."""
+        for data in findings:
+            if "model" in data:
+                self._index(self.model, data.get("index"), drop=False)
+
+    def _index(self, table: TableDef, name: object, *, drop: bool) -> None:
+        create = index_op(table, name, self.planner, self.concurrent_indexes())
+        if create is None:
+            return
+        operation = create.reverse() if drop else create
+        if self.concurrent_indexes():
+            group = self.concurrent_drops if drop else self.concurrent_creates
+        else:
+            group = self.before if drop else self.after
+        guarded = self._foreign_keys_on(create) if self.dialect == "mysql" else []
+        for foreign_key in guarded:
+            name = foreign_key.constraint_name
+            comment = [
+                f"NOTE: MySQL needs an index for foreign key {name}, so the key",
+                "is dropped and created again around the index change.",
+            ]
+            group.append(CommentedOp(comment, foreign_key.reverse(), []))
+        group.append(operation)
+        # In the downgrade the comment goes with the first operation as well.
+        group.extend(CommentedOp([], foreign_key, comment) for foreign_key in guarded)
+
+    def _foreign_keys_on(
+        self, index: ops.CreateIndexOp
+    ) -> list[ops.CreateForeignKeyOp]:
+        """Return the named head foreign keys whose columns lead ``index``.
+
+        MySQL drops the index it made for such a key once ``index`` exists,
+        and then rejects dropping ``index`` while the key needs it.
+        """
+        columns = tuple(str(column) for column in index.columns)
+        found = []
+        for fk in self.head.all_foreign_keys():
+            if fk.columns != columns[: len(fk.columns)]:
+                continue
+            named = convention_name(
+                self.planner.convention,
+                "fk",
+                self.head.name,
+                fk.columns,
+                fk.name,
+                fk.referred_table,
+                fk.referred_columns,
+            )
+            if named is not None:
+                found.append(create_foreign_key(self.head, fk, self.planner.convention))
+        return found
+
+    def concurrent_indexes(self) -> bool:
+        return self.planner.concurrent_indexes
+
+    def constraint_drops(self, findings: list[dict[str, Any]]) -> None:
+        """Drop the unique, foreign-key and check constraints only the head has."""
+        for data in findings:
+            if "head" in data and self._unnamed_at_head(data):
+                continue
+            if "head" in data or self._check_side(data) == "head":
+                operation = self._constraint_op(self.head, data, "head")
+                if operation is not None:
+                    self.before.append(operation.reverse())
+
+    def constraint_creates(self, findings: list[dict[str, Any]]) -> None:
+        """Create the unique, foreign-key and check constraints only the model has."""
+        for data in findings:
+            if "model" in data or self._check_side(data) == "model":
+                operation = self._constraint_op(self.model, data, "model")
+                if operation is not None:
+                    self.after.append(operation)
+
+    def _unnamed_at_head(self, data: dict[str, Any]) -> bool:
+        shape = data["head"]
+        if not isinstance(shape, dict) or shape.get("name"):
+            return False
+        kind = str(data.get("kind", "constraint")).replace("_", " ")
+        columns = ", ".join(shape.get("columns", []))
+        self.planner.note(
+            f"{kind} on {self.head.key}({columns}) has no name at head, so no "
+            "operation can drop it; drop it by hand with the name the database "
+            "gave it"
+        )
+        return True
+
+    def _check_side(self, data: dict[str, Any]) -> str | None:
+        if data.get("kind") != "check":
+            return None
+        name = data.get("name")
+        if any(check.name == name for check in self.model.checks):
+            return "model"
+        return "head"
+
+    def _constraint_op(
+        self, table: TableDef, data: dict[str, Any], side: str
+    ) -> ops.AddConstraintOp | None:
+        kind = data.get("kind")
+        shape = data.get(side)
+        if kind == "unique" and isinstance(shape, dict):
+            columns = list(shape["columns"])
+            name = shape.get("name") or "_".join(("uq", table.name, *columns))
+            return ops.CreateUniqueConstraintOp(
+                name, table.name, columns, schema=table.schema
+            )
+        if kind == "foreign_key" and isinstance(shape, dict):
+            return foreign_key_op(table, shape, self.planner.convention)
+        if kind == "check":
+            for check in table.checks:
+                if check.name == data.get("name"):
+                    return ops.CreateCheckConstraintOp(
+                        check.name,
+                        table.name,
+                        sa.text(check.sqltext),
+                        schema=table.schema,
+                    )
+        return None
