@@ -1,10 +1,15 @@
 """The operations that bring a table present on both sides to the model's shape.
 
-Changes of one table run in groups, in this order: ENUM types it needs,
-concurrent index drops, the table's own changes (constraint and index
-drops, columns added, dropped, renamed and altered, index and constraint
-creates), concurrent index creates, ENUM types it no longer needs. A
-backfilled column splits the table's changes around its UPDATE.
+The changes of one table run in groups, in this order:
+
+1. the ENUM types it needs,
+2. concurrent index drops,
+3. the table's own changes: constraint and index drops; columns added,
+   dropped, renamed and altered; index and constraint creates,
+4. concurrent index creates,
+5. the ENUM types it no longer needs.
+
+A backfilled column splits the table's own changes around its UPDATE.
 """
 
 from __future__ import annotations
@@ -182,6 +187,7 @@ class _TableChanges:
         except UnbuildableType as exc:
             self._skip(f"column {table.key}.{column.name}", exc)
             return
+
         self.planner.plan.added_columns.append((table.key, column.name))
         self.type_creates.extend(
             self.planner.enum_types(
@@ -191,6 +197,7 @@ class _TableChanges:
         if is_nullable(column) or column.server_default is not None:
             self.before.append(ops.AddColumnOp(table.name, built, schema=table.schema))
             return
+
         nullable = build_column(column, self.dialect, nullable=True)
         add = ops.ModifyTableOps(
             table.name,
@@ -211,6 +218,7 @@ class _TableChanges:
             ],
             schema=table.schema,
         )
+
         todo = [
             f"TODO: backfill {table.key}.{column.name} before it becomes NOT NULL.",
             "Replace NULL in this UPDATE with the value existing rows get, or",
