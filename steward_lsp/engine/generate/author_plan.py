@@ -114,7 +114,7 @@ def _index_options(
 
     The parser keeps a ``*_where`` option as SQL text and a string option
     (``postgresql_using='gin'``) as the string. Any other value is source
-    text, which a note asks the user to copy.
+    text, and a note tells the user to copy it.
     """
     written: dict[str, Any] = {}
     for index in table.indexes:
