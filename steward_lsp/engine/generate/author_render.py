@@ -11,6 +11,7 @@ the text.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from mako.template import Template  # type: ignore[import-untyped]
 from steward_lsp.engine import alembic_config
 from steward_lsp.engine.generate import GenerateError
 from steward_lsp.engine.project import Environment
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "script.py.mako"
 
@@ -62,9 +65,16 @@ def render_body(
         downgrade_ops=upgrade.reverse(),
     )
     arguments: dict[str, str] = {}
-    # NOTE: this is the function `alembic revision --autogenerate` fills the
-    # template with (Alembic 1.13 to 1.20); it is not public API.
-    _render_python_into_templatevars(autogen_context, script, arguments)  # type: ignore[arg-type]
+    try:
+        # NOTE: this is the function `alembic revision --autogenerate` fills
+        # the template with (Alembic 1.13 to 1.20); it is not public API.
+        _render_python_into_templatevars(autogen_context, script, arguments)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - a renderer may raise anything
+        logger.exception("Alembic's renderer failed")
+        raise GenerateError(
+            f"Alembic's renderer failed on the operations ({exc!r}); run "
+            "`alembic revision --autogenerate` instead and report this to steward"
+        ) from exc
     return arguments
 
 
