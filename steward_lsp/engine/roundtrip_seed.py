@@ -4,9 +4,9 @@ Runs inside the round-trip worker process, so it imports only SQLAlchemy,
 the standard library and, when installed, sqlglot. Each seed is a round
 with a number that grows from round to round, so unique columns and keys do
 not collide across revisions. Within a round every table's row is built
-from the same number, so an integer column holds the same value as the
+from the same number, so an integer column gets the same value as the
 integer keys of the other tables' new rows, and a foreign key that a later
-revision adds between them already holds. A value comes from the reflected
+revision adds between them is already satisfied. A value comes from the reflected
 column type, its nullability and its foreign keys. A table whose row the
 database rejects (a CHECK constraint, a type steward cannot fill) is left as
 it is and named in a note.
@@ -98,8 +98,8 @@ def allowed_values(table: sa.Table, dialect: str) -> dict[str, Any]:
 
     SQLAlchemy writes such constraints for a non-native Enum
     (``status IN ('a', 'b')``, which PostgreSQL reflects as ``= ANY
-    (ARRAY[...])``), and MariaDB for a JSON column (``json_valid(c)``).
-    The first string literal of the constraint is taken. Parsing needs
+    (ARRAY[...])``). The first string literal of the constraint is taken,
+    and a ``json_valid(c)`` constraint gets an empty JSON object. Parsing needs
     sqlglot; without it in the project's interpreter the constraints are not
     read, and a row they reject becomes a seed note.
     """
@@ -252,7 +252,7 @@ def snapshot_rows(engine: sa.Engine) -> dict[str, list[dict[str, Any]]]:
 def lost_rows(
     before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]]
 ) -> list[str]:
-    """Describe the rows of ``before`` that ``after`` no longer holds unchanged.
+    """Describe the rows of ``before`` that are missing or changed in ``after``.
 
     Only columns present in both snapshots are compared, so a column the
     schema comparison already reports is not counted twice.

@@ -44,7 +44,7 @@ _MAX_ERROR_CHARS = 1500
 
 
 def run_environment() -> None:
-    """Run the migrations Alembic asks for on the scratch database (steward's env.py).
+    """Run the requested migrations on the scratch database (steward's env.py).
 
     Only the revision files run; the project's own env.py never does, so no
     project setting can point the run at another database.

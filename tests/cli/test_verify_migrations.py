@@ -85,6 +85,14 @@ def test_verify_unknown_revision_exits_2(steward: Runner, clean_project: Path) -
     assert not (clean_project / REPORTS).exists()
 
 
+def test_verify_invalid_timeout_exits_2(steward: Runner, clean_project: Path) -> None:
+    result = steward("verify-migrations", "--timeout", "0", cwd=clean_project)
+
+    assert result.returncode == 2
+    assert "invalid timeout 0.0" in result.stderr
+    assert not (clean_project / REPORTS).exists()
+
+
 def test_verify_refuses_unmarked_report(steward: Runner, clean_project: Path) -> None:
     mine = clean_project / REPORTS / "0001-test-report.md"
     mine.parent.mkdir(parents=True)

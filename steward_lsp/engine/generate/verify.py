@@ -70,7 +70,7 @@ def generate(request: GenerateRequest) -> GenerateResult:
             scratch_url=request.option("scratch_url") or settings.scratch_url,
             slo_seconds=settings.rollback_slo,
             seed=not request.option("no_seed", False),
-            timeout=request.option("timeout", DEFAULT_TIMEOUT_SECONDS),
+            timeout=_timeout(request),
         )
     except RoundTripError as exc:
         raise GenerateError(str(exc)) from exc
@@ -88,6 +88,21 @@ def generate(request: GenerateRequest) -> GenerateResult:
         notes=general,
         failed=not report.passed,
     )
+
+
+def _timeout(request: GenerateRequest) -> float:
+    """Return the timeout option in seconds; an editor may send any JSON value."""
+    value = request.option("timeout", DEFAULT_TIMEOUT_SECONDS)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise GenerateError(
+            f"invalid timeout {value!r}: give the seconds the run may take, "
+            "a number above 0"
+        )
+    return seconds
 
 
 def _resolve(analysis: EnvironmentAnalysis, name: str) -> str:
