@@ -1,11 +1,10 @@
-"""Cases where Alembic's compare_metadata is wrong and steward is right.
+"""Cases where Alembic's compare_metadata and steward differ, or must agree.
 
-Each test writes a one-table project, upgrades a real database to head and
-checks three things: Alembic reports the drift, steward does not, and the
-database itself shows there is none. The proof creates the model's own table
-under another name with ``MetaData.create_all`` and requires the catalog to
-store the same thing for both tables. docs/alembic-differences.md lists each
-case with the reason.
+Each test upgrades a real database to head with a small project and checks
+what Alembic reports, what steward reports, and what the database shows.
+The proof mostly creates the model's own table under another name with
+``MetaData.create_all`` and compares the two tables in the catalog or by
+inserting rows. docs/alembic-differences.md lists each case with the reason.
 """
 
 from __future__ import annotations
@@ -19,9 +18,16 @@ import sqlalchemy as sa
 from known_differences import KNOWN_DIFFERENCES
 from project_files import write_project
 from schema_specs import ColumnSpec, SchemaSpec, TableSpec, TypeSpec
-from test_oracle import alembic_findings, steward_findings
+from test_oracle import (
+    DRIFT_CODES,
+    TableFindings,
+    _copy_fixture,
+    alembic_findings,
+    steward_findings,
+)
 
-MODEL_COPY = "t0_model"
+from steward_lsp.engine.analysis import Workspace
+from steward_lsp.engine.findings import Finding
 
 
 def _one_column_project(
@@ -34,30 +40,43 @@ def _one_column_project(
     return schema
 
 
-def _create_model_copy(project: Path, url: str) -> None:
-    """Create the model's table t0 as ``t0_model`` with create_all."""
+def _model_metadata(project: Path) -> sa.MetaData:
+    """Import the project's models module and return its MetaData."""
     models = runpy.run_path(str(project / "models.py"))
+    if "metadata" in models:
+        metadata: sa.MetaData = models["metadata"]
+        return metadata
+    base_metadata: sa.MetaData = models["Base"].metadata
+    return base_metadata
+
+
+def _create_model_copy(project: Path, url: str, table: str) -> str:
+    """Create the model's ``table`` under another name with create_all.
+
+    Its indexes get the prefix ``m_``, as index names are per schema on
+    PostgreSQL. Return the copy's name.
+    """
     copy = sa.MetaData()
-    models["metadata"].tables["t0"].to_metadata(copy, name=MODEL_COPY)
+    name = f"{table}_model"
+    copied = _model_metadata(project).tables[table].to_metadata(copy, name=name)
+    for index in copied.indexes:
+        index.name = f"m_{index.name}"
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     with engine.begin() as conn:
         copy.create_all(conn)
     engine.dispose()
+    return name
 
 
-def _column_defaults(url: str, column: str) -> dict[str, object]:
-    """Return the stored default of ``column`` in t0 and in the model's copy."""
+def _column_defaults(url: str, tables: list[str], column: str) -> list[object]:
+    """Return the stored default of ``column`` in each of ``tables``."""
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     with engine.connect() as conn:
         inspector = sa.inspect(conn)
-        defaults = {
-            table: next(
-                c["default"]
-                for c in inspector.get_columns(table)
-                if c["name"] == column
-            )
-            for table in ("t0", MODEL_COPY)
-        }
+        defaults = [
+            next(c["default"] for c in inspector.get_columns(t) if c["name"] == column)
+            for t in tables
+        ]
     engine.dispose()
     return defaults
 
@@ -112,6 +131,178 @@ def test_mariadb_default_no_drift(
     assert ("STW109", "c0") in oracle.findings.get("t0", set())
     assert static.findings == {}
 
-    _create_model_copy(tmp_path, mariadb_url)
-    defaults = _column_defaults(mariadb_url, "c0")
-    assert defaults["t0"] == defaults[MODEL_COPY]
+    copy = _create_model_copy(tmp_path, mariadb_url, "t0")
+    head_default, model_default = _column_defaults(mariadb_url, ["t0", copy], "c0")
+    assert head_default == model_default
+
+
+# -- fixture projects --------------------------------------------------------
+
+DIALECT_URLS = {
+    "sqlite": "sqlite_url",
+    "postgresql": "postgresql_url",
+    "mariadb": "mariadb_url",
+}
+DIALECTS = [
+    pytest.param("sqlite"),
+    pytest.param("postgresql", marks=pytest.mark.postgresql),
+]
+
+
+def _run_fixture(
+    name: str, dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> tuple[Path, str, TableFindings, list[Finding]]:
+    """Upgrade fixture ``name`` to head on ``dialect`` and run both engines.
+
+    Return the project copy, its URL, Alembic's findings and every drift
+    finding of steward, those autogenerate never makes included.
+    """
+    url: str = request.getfixturevalue(DIALECT_URLS[dialect])
+    project = _copy_fixture(name, url, tmp_path)
+    with contextlib.chdir(project):
+        oracle = alembic_findings(project, url)
+        result = Workspace(project).analyze()
+    assert result.problems == []
+    drift = [f for f in result.all_findings() if f.code in DRIFT_CODES]
+    return project, url, oracle.findings, drift
+
+
+def _scalar(url: str, sql: str, **params: object) -> object:
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        value = conn.execute(sa.text(sql), params).scalar_one()
+    engine.dispose()
+    return value
+
+
+def _index_sql(url: str, dialect: str, index: str) -> str:
+    """Return the index's definition as the database's catalog stores it."""
+    if dialect == "sqlite":
+        sql = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
+    else:
+        sql = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+    return str(_scalar(url, sql, name=index))
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_partial_index_predicate_change(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    project, url, oracle, drift = _run_fixture(
+        "diff_partial_index_predicate", dialect, request, tmp_path
+    )
+    assert oracle == {}
+    assert [f.code for f in drift] == ["STW107"]
+    predicate = drift[0].data["predicate"]
+    assert predicate == {"model": "state = 'waiting'", "head": "state = 'queued'"}
+
+    head_sql = _index_sql(url, dialect, "ix_jobs_waiting")
+    copy = _create_model_copy(project, url, "jobs")
+    model_sql = _index_sql(url, dialect, "m_ix_jobs_waiting")
+    assert "'queued'" in head_sql
+    assert "'waiting'" in model_sql
+    assert copy in model_sql
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_unique_on_primary_key_no_drift(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    _project, url, oracle, drift = _run_fixture(
+        "diff_unique_primary_key", dialect, request, tmp_path
+    )
+    assert oracle == {"anchors": {("STW108", "unique (id)")}}
+    assert drift == []
+
+    # The primary key at head already rejects a second row with the same id.
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    insert = sa.text("INSERT INTO anchors (id, tx_hash) VALUES (1, :tx_hash)")
+    with engine.begin() as conn:
+        conn.execute(insert, {"tx_hash": "0xaa"})
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(insert, {"tx_hash": "0xbb"})
+    engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_python_default_change_no_drift(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    project, url, oracle, drift = _run_fixture(
+        "diff_python_default_changed", dialect, request, tmp_path
+    )
+    assert oracle == {}
+    assert drift == []
+
+    # Neither the head nor the model's own DDL stores a default.
+    copy = _create_model_copy(project, url, "receipts")
+    for column in ("attempts", "touched_at"):
+        assert _column_defaults(url, ["receipts", copy], column) == [None, None]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize(
+    "index", ["ix_documents_sealed_desc", "ix_documents_title_lower"]
+)
+def test_desc_expression_index_no_phantom(
+    dialect: str, index: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    project, url, oracle, drift = _run_fixture(
+        "diff_desc_expression_indexes", dialect, request, tmp_path
+    )
+    assert oracle == {}
+    assert drift == []
+
+    # The catalog stores one definition for the head's index and the model's.
+    copy = _create_model_copy(project, url, "documents")
+    head_sql = _index_sql(url, dialect, index)
+    model_sql = _index_sql(url, dialect, f"m_{index}")
+    renamed = model_sql.replace(f"m_{index}", index).replace(copy, "documents")
+    assert _normalized(renamed) == _normalized(head_sql)
+
+
+def _normalized(sql: str) -> str:
+    """Return ``sql`` without quotes and case, as SQLite keeps the text as typed."""
+    return " ".join(sql.replace('"', "").lower().split())
+
+
+# Alembic's wrong report per dialect: on MariaDB it does not see that
+# func.now() is stored as current_timestamp().
+EQUIVALENT_DEFAULT_REPORTS: dict[str, TableFindings] = {
+    "sqlite": {},
+    "postgresql": {},
+    "mariadb": {"notarizations": {("STW109", "created_at")}},
+}
+
+
+@pytest.mark.parametrize(
+    "dialect", [*DIALECTS, pytest.param("mariadb", marks=pytest.mark.mariadb)]
+)
+def test_equivalent_server_defaults_no_drift(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    project, url, oracle, drift = _run_fixture(
+        "diff_equivalent_server_defaults", dialect, request, tmp_path
+    )
+    assert oracle == EQUIVALENT_DEFAULT_REPORTS[dialect]
+    assert drift == []
+
+    copy = _create_model_copy(project, url, "notarizations")
+    # The server evaluates both stored timestamp defaults in one statement.
+    for column in ("created_at", "updated_at"):
+        head_default, model_default = _column_defaults(
+            url, ["notarizations", copy], column
+        )
+        same = _scalar(url, f"SELECT ({head_default}) = ({model_default})")
+        assert same in (True, 1), f"{column}: {head_default} != {model_default}"
+    # A row inserted with defaults gets the same attempts on both tables.
+    attempts = []
+    for table in ("notarizations", copy):
+        engine = sa.create_engine(url, poolclass=sa.NullPool)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"INSERT INTO {table} (id) VALUES (1)"))
+            attempts.append(
+                conn.execute(sa.text(f"SELECT attempts FROM {table}")).scalar_one()
+            )
+        engine.dispose()
+    assert attempts == [0, 0]

@@ -87,6 +87,13 @@ DIALECT_SKIPS: dict[tuple[str, str], str] = {
         "lists every schema-qualified model table as added on each run; steward "
         "skips such tables on both sides instead of repeating that noise"
     ),
+    **{
+        ("diff_unique_primary_key", dialect): (
+            "Alembic reports unique=True on a single-column primary key as a "
+            "missing unique constraint, which the primary key already enforces"
+        )
+        for dialect in ("sqlite", "postgresql")
+    },
 }
 
 # (code, subject) per table key ("schema.table" or "table"). The subject is

@@ -110,6 +110,10 @@ def _compare_indexes(
                     _index_data(model, index, existing),
                 )
             )
+        elif _same_predicate(index, existing, dialect) is False:
+            findings.extend(
+                _predicate_finding(model, index, existing, dialect, revisions)
+            )
     for existing in head_indexes:
         if existing.name is None or existing.name in model_names:
             continue
@@ -131,6 +135,58 @@ def _compare_indexes(
             )
         )
     return findings
+
+
+def _same_predicate(
+    model: IndexShape, head: IndexShape, dialect: str | None
+) -> bool | None:
+    """Return whether two partial indexes have one predicate on ``dialect``.
+
+    None means neither index is partial there.
+    """
+    model_where = model.predicate(dialect)
+    head_where = head.predicate(dialect)
+    if model_where is None and head_where is None:
+        return None
+    return _predicate_text(model_where) == _predicate_text(head_where)
+
+
+def _predicate_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    spaced = " ".join(text.split())
+    while spaced.startswith("(") and spaced.endswith(")"):
+        spaced = spaced[1:-1].strip()
+    return spaced.lower()
+
+
+def _predicate_finding(
+    model: TableDef,
+    index: IndexShape,
+    existing: IndexShape,
+    dialect: str | None,
+    revisions: RevisionIndex,
+) -> list[Finding]:
+    """Report a partial index whose WHERE clause differs between the sides.
+
+    Alembic (1.20) does not compare index predicates, so the finding carries
+    ``alembic`` False, as other checks autogenerate never makes do.
+    """
+    model_where = index.predicate(dialect)
+    head_where = existing.predicate(dialect)
+    message = (
+        f"index {index.name} on {model.key}: model says WHERE "
+        f"{model_where or '(none)'}, migrations build WHERE "
+        f"{head_where or '(none)'} at head{revisions.describe(existing.location)}; "
+        "author a migration that recreates it (autogenerate does not compare "
+        "index predicates)"
+    )
+    data = _index_data(model, index, existing)
+    data["predicate"] = {"model": model_where, "head": head_where}
+    data["alembic"] = False
+    related = revisions.related(existing.location, f"index {index.name} built")
+    location = index.location or model.location
+    return finding_at("STW107", message, location, related, data)
 
 
 def _is_expression_index(index: IndexShape) -> bool:

@@ -23,6 +23,13 @@ class IndexShape:
     unique: bool
     location: Location | None
     has_dialect_options: bool = False
+    # The partial-index predicates as (option, SQL text), for example
+    # ("postgresql_where", "state = 'open'").
+    predicates: tuple[tuple[str, str], ...] = ()
+
+    def predicate(self, dialect: str | None) -> str | None:
+        """Return the predicate of a partial index on ``dialect``, or None."""
+        return dict(self.predicates).get(f"{dialect}_where")
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,11 @@ def table_indexes(table: TableDef, convention: dict[str, str]) -> list[IndexShap
             index.unique,
             index.location,
             bool(index.dialect_options),
+            tuple(
+                (option, text)
+                for option, text in sorted(index.dialect_options.items())
+                if option.endswith("_where")
+            ),
         )
         _remember(shape, found, unnamed)
     for column in table.columns.values():
