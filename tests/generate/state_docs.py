@@ -110,6 +110,15 @@ class MembershipCard(Base):
     group_id: Mapped[int | None] = mapped_column()
 
 
+class End(Base):
+    """A table and a column whose names are Mermaid keywords."""
+
+    __tablename__ = "end"
+
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+
+
 class Receipt(Base):
     __tablename__ = "receipts"
     __table_args__ = {"schema": "ledger"}

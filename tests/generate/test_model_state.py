@@ -65,6 +65,8 @@ def test_cardinality_of_each_kind_of_foreign_key(tmp_path: Path) -> None:
         'groups ||--o{ memberships : "group_id"',
         # Composite foreign key with nullable columns.
         'memberships |o..o{ membership_cards : "person_id, group_id"',
+        # A table named like a Mermaid keyword is quoted.
+        'people ||..o{ "end" : "person_id"',
         # Nullable foreign key: a receipt may have no person.
         'people |o..o{ ledger__receipts : "person_id"',
         'people ||--o{ memberships : "person_id"',
@@ -120,6 +122,8 @@ def test_columns_carry_keys_types_and_ledger_marks(tmp_path: Path) -> None:
     assert 'VARCHAR_66 tx_hash "ledger id"' in lines
     assert 'VARCHAR_64 chain_id "chain id"' in lines
     assert 'INTEGER manager_id FK "nullable"' in lines
+    assert '"end" {' in lines
+    assert 'INTEGER pk_ PK "column pk"' in lines
 
 
 def test_ledger_patterns_come_from_settings(tmp_path: Path) -> None:
@@ -194,6 +198,12 @@ def test_mermaid_parses_what_steward_writes(tmp_path: Path) -> None:
         "ZERO_OR_MORE",
         True,
     )
+    entities = keys_diagram["entities"]
+    assert isinstance(entities, dict)
+    assert entities["end"] == [
+        {"type": "INTEGER", "name": "pk_", "keys": ["PK"], "comment": "column pk"},
+        {"type": "INTEGER", "name": "person_id", "keys": ["FK"], "comment": ""},
+    ]
     _assert_matches_schema(by_file["diagram-0.mmd"], WORKSPACES["quantumnotary"])
 
 

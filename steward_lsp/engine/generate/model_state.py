@@ -43,6 +43,14 @@ NOTES_NAME = "integrity-notes.md"
 OPTIONS: tuple[Option, ...] = ()
 
 _NOT_A_WORD = re.compile(r"[^A-Za-z0-9_]+")
+# Words that Mermaid's erDiagram lexer (mermaid 11.17) reads as keywords,
+# in any case, before it tries an entity name: such a name is written quoted.
+_ENTITY_KEYWORDS = frozenset(
+    {"acctitle", "accdescr", "class", "classdef", "end", "erdiagram"}
+    | {"many", "one", "style", "subgraph", "to"}
+)
+# Inside an entity the lexer reads these as key markers, not attribute names.
+_KEY_MARKERS = frozenset({"pk", "fk", "uk"})
 _INDENT = "    "
 
 
@@ -105,9 +113,16 @@ def render_environment(analysis: EnvironmentAnalysis, prefixed: bool) -> list[st
     return lines
 
 
-def entity_name(key: str) -> str:
+def entity_name(key: str, prefix: str = "") -> str:
     """Return a table key as an entity name: ``audit.events`` is ``audit__events``."""
-    return "__".join(mermaid_word(part) for part in key.split("."))
+    name = prefix + "__".join(mermaid_word(part) for part in key.split("."))
+    return f'"{name}"' if name.lower() in _ENTITY_KEYWORDS else name
+
+
+def attribute_name(column: str) -> str:
+    """Return a column name as a Mermaid attribute name."""
+    word = mermaid_word(column)
+    return f"{word}_" if word.lower() in _KEY_MARKERS else word
 
 
 def mermaid_word(text: str) -> str:
@@ -121,7 +136,7 @@ def mermaid_word(text: str) -> str:
 
 
 def _entity(analysis: EnvironmentAnalysis, table: TableDef, prefix: str) -> list[str]:
-    lines = [f"{_INDENT}{prefix}{entity_name(table.key)} {{"]
+    lines = [f"{_INDENT}{entity_name(table.key, prefix)} {{"]
     lines.extend(
         f"{_INDENT * 2}{_attribute(analysis, table, column)}"
         for column in table.columns.values()
@@ -142,7 +157,7 @@ def _attribute(
     )
 
     convention = analysis.model_schema.naming_convention
-    name = mermaid_word(column.name)
+    name = attribute_name(column.name)
     keys = [
         key
         for key, applies in (
@@ -175,6 +190,6 @@ def _edge(reference: Reference, prefix: str) -> str:
     child_side = "o|" if reference.single else "o{"
     line = "--" if reference.identifying else ".."
     label = ", ".join(reference.foreign_key.columns).replace('"', "'")
-    parent = prefix + entity_name(reference.parent_key)
-    child = prefix + entity_name(reference.child.key)
+    parent = entity_name(reference.parent_key, prefix)
+    child = entity_name(reference.child.key, prefix)
     return f'{_INDENT}{parent} {parent_side}{line}{child_side} {child} : "{label}"'
