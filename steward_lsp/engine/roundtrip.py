@@ -32,6 +32,7 @@ from steward_lsp.engine.alembic_config import dialect_from_url
 from steward_lsp.engine.generate.output import GeneratedFile
 from steward_lsp.engine.project import Environment
 from steward_lsp.engine.roundtrip_scratch import ScratchError, scratch_database
+from steward_lsp.engine.roundtrip_seed import SEED_FOLDER
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import EnvironmentAnalysis
@@ -216,6 +217,9 @@ def _copy_scripts(
     template = environment.script_location / "script.py.mako"
     if template.is_file():
         shutil.copyfile(template, target / "script.py.mako")
+    seeds = environment.script_location / SEED_FOLDER
+    if seeds.is_dir():
+        shutil.copytree(seeds, target / SEED_FOLDER, ignore=_IGNORED_FILES)
 
     originals: dict[Path, Path] = {}
     locations = [folder for folder in environment.version_locations if folder.is_dir()]
@@ -227,8 +231,9 @@ def _copy_scripts(
             copy.mkdir()
         originals[copy] = location
 
+    placements = {**originals, target: environment.script_location}
     for file in extra_files:
-        destination = _place(file.path, originals)
+        destination = _place(file.path, placements)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(file.text, encoding="utf-8")
     return originals
@@ -237,12 +242,18 @@ def _copy_scripts(
 _IGNORED_FILES = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
-def _place(path: Path, originals: dict[Path, Path]) -> Path:
-    """Return where the revision file ``path`` goes in the script folder copy."""
-    for copy, original in originals.items():
+def _place(path: Path, placements: dict[Path, Path]) -> Path:
+    """Return where ``path`` goes in the script folder copy.
+
+    ``placements`` maps each copied folder to its original, version
+    locations first, so a revision under the script location lands in its
+    version location and a seed hook in the copy's ``seeds`` folder. A file
+    outside all of them goes into the first version location.
+    """
+    for copy, original in placements.items():
         if path.is_relative_to(original):
             return copy / path.relative_to(original)
-    first = next(iter(originals))
+    first = next(iter(placements))
     return first / path.name
 
 
@@ -425,7 +436,8 @@ def render_report(report: RoundTripReport, title: str) -> str:
         "",
         f"Round trip on {report.database}: for each revision, one row seeded "
         "into every table, then upgrade, downgrade (checked against the schema "
-        "and rows from before the upgrade) and upgrade again. Rollback SLO: "
+        "and rows from before the upgrade), upgrade again, and the "
+        "revision's backfill hook where there is one. Rollback SLO: "
         f"{report.slo_seconds:g} s.",
         "",
         f"**Result: {outcome}.**",

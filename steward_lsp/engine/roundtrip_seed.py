@@ -25,6 +25,10 @@ from typing import Any
 import sqlalchemy as sa
 
 VERSION_TABLE = "alembic_version"
+# A revision's backfill hook: <script_location>/seeds/<revision>_seed.py
+# defining backfill(connection), as author-migration --seed writes it.
+SEED_FOLDER = "seeds"
+SEED_HOOK_SUFFIX = "_seed.py"
 
 _SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 # Integers, keys included, are given explicitly and far above the ids a data

@@ -14,6 +14,7 @@ the project's interpreter, on the project's source roots.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import time
@@ -31,6 +32,8 @@ from alembic.runtime.migration import MigrationContext, MigrationStep
 from alembic.script import Script, ScriptDirectory
 
 from steward_lsp.engine.roundtrip_seed import (
+    SEED_FOLDER,
+    SEED_HOOK_SUFFIX,
     VERSION_TABLE,
     Seeder,
     lost_rows,
@@ -98,6 +101,7 @@ class Worker:
         if spec["recursive"]:
             self.config.set_main_option("recursive_version_locations", "true")
         self.version_locations = [Path(folder) for folder in spec["version_locations"]]
+        self.seeds = Path(spec["script_location"]) / SEED_FOLDER
         self.config.attributes[URL_ATTRIBUTE] = spec["url"]
         self.config.attributes[BATCH_ATTRIBUTE] = bool(spec["render_as_batch"])
         self.script = ScriptDirectory.from_config(self.config)
@@ -154,7 +158,10 @@ class Worker:
         return True
 
     def _round_trip(self, revision: Script) -> bool:
-        """Seed, upgrade, downgrade, compare, upgrade again; tell whether to go on."""
+        """Seed, upgrade, downgrade, compare, upgrade again, backfill.
+
+        Returns whether the next revisions can run.
+        """
         rev = revision.revision
         if self.seed:
             for note in self.seeder.seed(self.engine):
@@ -174,9 +181,22 @@ class Worker:
             # The next revisions can still run when the failed downgrade left
             # the database at this revision (its transaction rolled back).
             return self._is_at(rev)
-        return not self._step(
-            "upgrade again", revision, lambda: self._migrate(revision, True)
-        )
+        if self._step("upgrade again", revision, lambda: self._migrate(revision, True)):
+            return False
+        hook = self.seeds / f"{rev}{SEED_HOOK_SUFFIX}"
+        if hook.is_file():
+            self._step("backfill", revision, lambda: self._backfill(hook))
+        return True
+
+    def _backfill(self, hook: Path) -> None:
+        """Run the project's ``backfill(connection)`` hook of a revision."""
+        spec = importlib.util.spec_from_file_location(f"steward_seed_{hook.stem}", hook)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {hook}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with self.engine.begin() as connection:
+            module.backfill(connection)
 
     def _step(
         self,

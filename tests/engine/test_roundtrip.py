@@ -510,3 +510,47 @@ def test_later_foreign_key_holds(tmp_path: Path, postgresql_url: str) -> None:
 
     assert report.passed, report.failures()
     assert not [note for note in report.notes if "could not seed" in note]
+
+
+BACKFILL = """\
+import sqlalchemy as sa
+
+
+def backfill(connection):
+    connection.execute(sa.text("UPDATE accounts SET plan = 'free' WHERE plan IS NULL"))
+"""
+
+
+def test_backfill_hook_runs(tmp_path: Path) -> None:
+    environment = accounts_then(tmp_path, ADD_PLAN, DROP_PLAN)
+    seeds = environment.script_location / "seeds"
+    seeds.mkdir()
+    (seeds / "0002_seed.py").write_text(BACKFILL)
+    not_null = revision(
+        "0003",
+        "0002",
+        "with op.batch_alter_table('accounts') as batch:\n"
+        "    batch.alter_column('plan', existing_type=sa.String(20), nullable=False)",
+        "with op.batch_alter_table('accounts') as batch:\n"
+        "    batch.alter_column('plan', existing_type=sa.String(20), nullable=True)",
+    )
+    (environment.version_locations[0] / "0003_not_null.py").write_text(not_null)
+
+    report = run_round_trip(environment)
+
+    assert ("0002", "backfill", True) in step_table(report)
+    # Without the backfill the seeded row's NULL plan would fail 0003.
+    assert report.passed, report.failures()
+
+
+def test_failing_backfill_hook_fails(tmp_path: Path) -> None:
+    environment = accounts_then(tmp_path, ADD_PLAN, DROP_PLAN)
+    hook = GeneratedFile(
+        environment.script_location / "seeds" / "0002_seed.py",
+        "def backfill(connection):\n    raise ValueError('fill in the plan')\n",
+    )
+
+    report = run_round_trip(environment, extra_files=[hook])
+
+    assert "ValueError: fill in the plan" in failure(report, "0002", "backfill")
+    assert not hook.path.exists()
