@@ -12,9 +12,20 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls.uris import from_fs_path
+from pytest_lsp import (
+    ClientServerConfig,
+    LanguageClient,
+    client_capabilities,
+    make_test_lsp_client,
+)
 
 from steward_lsp.engine.analysis import Workspace
 from steward_lsp.engine.generate import GenerateRequest, GenerateResult, generator_named
@@ -300,3 +311,43 @@ def parse_mermaid(paths: list[Path]) -> list[dict[str, object]]:
     assert completed.returncode == 0, completed.stderr
     parsed: list[dict[str, object]] = json.loads(completed.stdout)
     return parsed
+
+
+def _make_client() -> LanguageClient:
+    """Return a test client that also accepts the server's watcher registration."""
+    client = make_test_lsp_client()
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        return None
+
+    return client
+
+
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "steward_lsp.server"],
+    client_factory=_make_client,
+)
+CLIENT = "visual-studio-code"
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
+    """Start the language server over stdio; import it into a test module."""
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def execute_generator(client: LanguageClient, root: Path, command: str) -> Any:
+    """Open ``root`` as the workspace folder and run the command ``command``."""
+    folder_uri = from_fs_path(str(root))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(CLIENT),
+            root_uri=folder_uri,
+            workspace_folders=[types.WorkspaceFolder(uri=folder_uri, name=root.name)],
+        )
+    )
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=command, arguments=[{}])
+    )

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pygls.uris import from_fs_path
+from pytest_lsp import LanguageClient
 from state_docs import (
     REPOSITORY,
     WORKSPACES,
     check_golden,
+    client,  # noqa: F401 - the language-server fixture
     copy_reference,
+    execute_generator,
     generated_texts,
     steward,
     write_keys_project,
@@ -195,6 +199,24 @@ def test_repository_docs_are_current() -> None:
     checked = steward(COMMAND, "--check", ".", cwd=REPOSITORY)
 
     assert checked.returncode == 0, checked.stderr
+
+
+async def test_server_command_writes_the_contract(
+    client: LanguageClient,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+) -> None:
+    root = copy_reference(tmp_path)
+
+    result = await execute_generator(client, root, "steward.documentState")
+
+    contract = root / CONTRACT
+    assert result["written"] == [
+        from_fs_path(str(contract)),
+        from_fs_path(str(root / RETENTION)),
+    ]
+    assert result["summary"] == "7 table(s) and 56 column(s) in data-contract.md"
+    expected = generated_texts(COMMAND, REPOSITORY)[CONTRACT]
+    assert contract.read_text(encoding="utf-8") == expected
 
 
 def _section(text: str, heading: str) -> str:

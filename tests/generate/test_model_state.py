@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_lsp
-from lsprotocol import types
 from pygls.uris import from_fs_path
-from pytest_lsp import (
-    ClientServerConfig,
-    LanguageClient,
-    client_capabilities,
-    make_test_lsp_client,
-)
+from pytest_lsp import LanguageClient
 from state_docs import (
     REPOSITORY,
     WORKSPACES,
     check_golden,
+    client,  # noqa: F401 - the language-server fixture
     copy_reference,
+    execute_generator,
     generated_texts,
     parse_mermaid,
     run_generator,
@@ -266,47 +259,13 @@ def test_repository_docs_are_current() -> None:
     assert checked.returncode == 0, checked.stderr
 
 
-def _make_client() -> LanguageClient:
-    """Return a test client that also accepts the server's watcher registration."""
-    client = make_test_lsp_client()
-
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(params: types.RegistrationParams) -> None:
-        return None
-
-    return client
-
-
-SERVER = ClientServerConfig(
-    server_command=[sys.executable, "-m", "steward_lsp.server"],
-    client_factory=_make_client,
-)
-CLIENT = "visual-studio-code"
-
-
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    """Start the language server over stdio."""
-    yield
-    await lsp_client.shutdown_session()
-
-
 async def test_server_command_writes_the_diagram(
-    client: LanguageClient, tmp_path: Path
+    client: LanguageClient,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
 ) -> None:
     root = copy_reference(tmp_path)
-    folder_uri = from_fs_path(str(root))
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(CLIENT),
-            root_uri=folder_uri,
-            workspace_folders=[types.WorkspaceFolder(uri=folder_uri, name=root.name)],
-        )
-    )
 
-    result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="steward.modelState", arguments=[{}])
-    )
+    result = await execute_generator(client, root, "steward.modelState")
 
     diagram = root / "docs" / "data-model.mmd"
     assert result["written"] == [
