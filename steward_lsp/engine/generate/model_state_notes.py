@@ -147,13 +147,15 @@ def _check(name: str | None, sqltext: str) -> str:
 
 def _indexes(analysis: EnvironmentAnalysis, table: TableDef) -> list[str]:
     convention = analysis.model_schema.naming_convention
+    indexes = sorted(
+        table_indexes(table, convention),
+        key=lambda i: (i.name is None, i.name or "", i.expressions),
+    )
     entries = []
-    for index in table_indexes(table, convention):
-        text = ("unique " if index.unique else "") + _named(
-            index.name, index.expressions
-        )
-        entries.append(text)
-    return sorted(entries)
+    for index in indexes:
+        unique = "unique " if index.unique else ""
+        entries.append(unique + _named(index.name, index.expressions))
+    return entries
 
 
 def _invariants(analysis: EnvironmentAnalysis, table: TableDef) -> list[str]:
