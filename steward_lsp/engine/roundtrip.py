@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import steward_lsp
 from steward_lsp.engine.alembic_config import dialect_from_url
 from steward_lsp.engine.generate.output import GeneratedFile
 from steward_lsp.engine.project import Environment
@@ -42,6 +41,7 @@ logger = logging.getLogger(__name__)
 WORKER_MODULE = "steward_lsp.engine.roundtrip_worker"
 _ENV_PY = f"from {WORKER_MODULE} import run_environment\n\nrun_environment()\n"
 _STDERR_TAIL_CHARS = 2000
+_WORKER_FILES = ("roundtrip_worker.py", "roundtrip_seed.py")
 
 
 class RoundTripError(Exception):
@@ -282,17 +282,24 @@ def _run_worker(
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     spec_file.chmod(0o600)
     command = [python, "-m", WORKER_MODULE, str(spec_file)]
+    worker = _copy_worker(folder / "worker")
     logger.info("round trip of %s: %s", environment.name, " ".join(command))
-    process = subprocess.Popen(
-        command,
-        cwd=environment.root,
-        env=_worker_environment(environment),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=environment.root,
+            env=_worker_environment(environment, worker),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise RoundTripError(
+            f"cannot start the round-trip worker with {python}: {exc}; set the "
+            "python setting to the project's interpreter"
+        ) from exc
     timed_out = False
     try:
         _, stderr = process.communicate(timeout=timeout)
@@ -311,16 +318,35 @@ def _run_worker(
     finished = any(r["kind"] in ("done", "fatal") for r in records)
     if not finished and not timed_out:
         logger.error(
-            "round-trip worker of %s exited with status %s: %s",
+            "round-trip worker of %s (%s) exited with status %s",
             environment.name,
+            python,
             process.returncode,
-            stderr[-_STDERR_TAIL_CHARS:],
         )
         notes.append(
             f"the round-trip worker ({python}) exited with status "
-            f"{process.returncode} before it finished: {stderr[-_STDERR_TAIL_CHARS:]}"
+            f"{process.returncode} before it finished; it needs SQLAlchemy and "
+            "Alembic, so check the python setting. Its output ended: "
+            f"{stderr[-_STDERR_TAIL_CHARS:].strip()}"
         )
     return _WorkerRun(records, notes, timed_out)
+
+
+def _copy_worker(target: Path) -> Path:
+    """Copy the worker's modules, and only them, into a package under ``target``.
+
+    The project's interpreter then imports the worker without steward's
+    other dependencies and without steward's own site-packages on its path,
+    whose SQLAlchemy and Alembic may not match the project's.
+    """
+    package = target / "steward_lsp" / "engine"
+    package.mkdir(parents=True)
+    for init in (target / "steward_lsp", package):
+        init.joinpath("__init__.py").write_text("", encoding="utf-8")
+    here = Path(__file__).resolve().parent
+    for name in _WORKER_FILES:
+        shutil.copyfile(here / name, package / name)
+    return target
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
@@ -330,16 +356,15 @@ def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     return process.communicate()
 
 
-def _worker_environment(environment: Environment) -> dict[str, str]:
-    """Return the worker's environment variables: source roots on PYTHONPATH.
+def _worker_environment(environment: Environment, worker: Path) -> dict[str, str]:
+    """Return the worker's environment: ``worker`` and the source roots on PYTHONPATH.
 
     The variable that contains the live database URL is removed, so a revision
     file that reads it on its own finds nothing.
     """
     variables = dict(os.environ)
     variables.pop(environment.settings.database_url_env, None)
-    steward_root = Path(steward_lsp.__file__).resolve().parent.parent
-    paths = [str(root) for root in environment.source_roots] + [str(steward_root)]
+    paths = [str(worker), *(str(root) for root in environment.source_roots)]
     if variables.get("PYTHONPATH"):
         paths.append(variables["PYTHONPATH"])
     variables["PYTHONPATH"] = os.pathsep.join(paths)

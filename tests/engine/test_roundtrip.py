@@ -6,6 +6,7 @@ Alembic runs the revisions; its ScriptDirectory gives the expected order.
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -554,3 +555,32 @@ def test_failing_backfill_hook_fails(tmp_path: Path) -> None:
 
     assert "ValueError: fill in the plan" in failure(report, "0002", "backfill")
     assert not hook.path.exists()
+
+
+def test_python_setting_runs_worker(tmp_path: Path) -> None:
+    environment = write_project(tmp_path / "project", {"0001_a.py": CREATE_ACCOUNTS})
+    marker = tmp_path / "wrapper-ran"
+    wrapper = tmp_path / "python"
+    wrapper.write_text(f'#!/bin/sh\ntouch "{marker}"\nexec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    environment.settings.python = str(wrapper)
+
+    report = run_round_trip(environment)
+
+    assert report.passed, report.notes
+    assert marker.exists()
+
+
+def test_worker_crash_is_note(tmp_path: Path) -> None:
+    environment = write_project(tmp_path / "project", {"0001_a.py": CREATE_ACCOUNTS})
+    wrapper = tmp_path / "python"
+    wrapper.write_text("#!/bin/sh\necho 'No module named sqlalchemy' >&2\nexit 3\n")
+    wrapper.chmod(0o755)
+    environment.settings.python = str(wrapper)
+
+    report = run_round_trip(environment)
+
+    assert not report.passed
+    assert report.steps == []
+    assert "exited with status 3" in report.notes[0]
+    assert "No module named sqlalchemy" in report.notes[0]
