@@ -327,9 +327,9 @@ def describe_diff(diff: Any) -> str:
         verb = "was not restored" if kind == "add_column" else "was left behind"
         return f"column {diff[2]}.{diff[3].name} {verb}"
     if kind.startswith("modify_"):
-        what = kind.removeprefix("modify_").replace("_", " ")
+        attribute = kind.removeprefix("modify_").replace("_", " ")
         return (
-            f"column {diff[2]}.{diff[3]} {what} is {diff[5]}, "
+            f"column {diff[2]}.{diff[3]} {attribute} is {diff[5]}, "
             f"was {diff[6]} before the upgrade"
         )
     item = diff[1]
