@@ -52,11 +52,12 @@ class NameOccurrence:
 
 
 # Alembic parameters that hold a table name, and for those that hold column
-# names, the parameter holding their table (None: the batch table).
+# names, the parameter that holds their table. Inside batch_alter_table the
+# batch table takes its place, except for remote_cols.
 TABLE_PARAMETERS = frozenset(
     {"table_name", "source_table", "referent_table", "old_table_name", "new_table_name"}
 )
-COLUMN_PARAMETERS: dict[str, str | None] = {
+COLUMN_PARAMETERS: dict[str, str] = {
     "column_name": "table_name",
     "new_column_name": "table_name",
     "columns": "table_name",
@@ -188,9 +189,9 @@ class _Scanner(ast.NodeVisitor):
             self._add(NameKind.TABLE, argument, key, operation=method)
         for parameter, table_parameter in COLUMN_PARAMETERS.items():
             argument = bound.named.get(parameter)
-            table = batch_table if batch_table else tables.get(table_parameter or "")
+            table = batch_table or tables.get(table_parameter)
             if parameter == "remote_cols":
-                table = tables.get("referent_table")
+                table = tables.get(table_parameter)
             if argument is None or table is None:
                 continue
             for element in _elements(argument):

@@ -236,9 +236,9 @@ def _operation_role(
     if current in COLUMN_PARAMETERS:
         table_parameter = COLUMN_PARAMETERS[current]
         if current == "remote_cols":
-            table = values.get("referent_table")
+            table = values.get(table_parameter)
         else:
-            table = batch_table or values.get(table_parameter or "")
+            table = batch_table or values.get(table_parameter)
         return (NameKind.COLUMN, table) if table else None
     return None
 
