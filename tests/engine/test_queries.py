@@ -295,10 +295,15 @@ def test_resolve_core_table_columns() -> None:
         stmt = select(accounts).where(
             accounts.c.email == email, accounts.c.region == region
         )
+        by_id = select(accounts).filter_by(id=1)
         """,
     )
 
-    assert found == {("accounts", "email", False), ("accounts", "region", True)}
+    assert found == {
+        ("accounts", "email", False),
+        ("accounts", "region", True),
+        ("accounts", "id", True),
+    }
 
 
 def test_resolve_inherited_columns() -> None:

@@ -223,8 +223,8 @@ class _Resolver:
         The attribute may be declared on a base: with joined-table
         inheritance its column is in the base's table.
         """
-        if entity.endswith(".c"):
-            core = self._core_table(entity)
+        core = self._core_table(entity)
+        if core is not None or entity.endswith(".c"):
             return (core, attribute) if core and attribute in core.columns else None
         lineage = self._lineage(entity)
         column = attribute
@@ -258,9 +258,9 @@ class _Resolver:
         return lineage
 
     def _core_table(self, entity: str) -> TableDef | None:
-        if not entity.endswith(".c"):
-            return None
-        name = self.queries.table_variables.get(entity[:-2])
+        """Return the table bound to the variable ``entity`` (``accounts.c``)."""
+        variable = entity.removesuffix(".c")
+        name = self.queries.table_variables.get(variable)
         return self._table_named(name) if name is not None else None
 
     def _table_named(self, name: str) -> TableDef | None:
