@@ -352,7 +352,10 @@ def _copy_worker(target: Path) -> Path:
 def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     """Kill the worker and every process it started; return its output."""
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups to kill
+            process.kill()
     return process.communicate()
 
 
