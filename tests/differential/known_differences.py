@@ -32,7 +32,6 @@ def _scaled_numeric_integer_default(model: ColumnSpec, head: ColumnSpec) -> bool
     return (
         head_type.kind == "Numeric"
         and bool(head_type.scale)
-        and model.type == head_type
         and model.server_default == head.server_default
         and head.server_default is not None
         and bool(_INTEGER_LITERAL.match(head.server_default))
@@ -42,7 +41,6 @@ def _scaled_numeric_integer_default(model: ColumnSpec, head: ColumnSpec) -> bool
 def _boolean_expression_default(model: ColumnSpec, head: ColumnSpec) -> bool:
     return (
         head.type.kind == "Boolean"
-        and model.type == head.type
         and model.server_default == head.server_default
         and head.server_default in {"sa.true()", "sa.false()"}
     )
@@ -54,7 +52,6 @@ _TIMESTAMP_DEFAULTS = {"sa.func.now()", 'sa.text("CURRENT_TIMESTAMP")'}
 def _now_function_default(model: ColumnSpec, head: ColumnSpec) -> bool:
     return (
         head.type.kind == "DateTime"
-        and model.type == head.type
         and model.server_default == "sa.func.now()"
         and head.server_default in _TIMESTAMP_DEFAULTS
     )

@@ -53,14 +53,18 @@ def _model_metadata(project: Path) -> sa.MetaData:
 def _create_model_copy(project: Path, url: str, table: str) -> str:
     """Create the model's ``table`` under another name with create_all.
 
-    Its indexes get the prefix ``m_``, as index names are per schema on
-    PostgreSQL. Return the copy's name.
+    Its indexes and enum types get the prefix ``m_``, as their names are
+    per schema on PostgreSQL. Return the copy's name.
     """
     copy = sa.MetaData()
     name = f"{table}_model"
     copied = _model_metadata(project).tables[table].to_metadata(copy, name=name)
     for index in copied.indexes:
         index.name = f"m_{index.name}"
+    # A native enum type is per schema on PostgreSQL too.
+    for column in copied.columns:
+        if isinstance(column.type, sa.Enum) and column.type.name:
+            column.type.name = f"m_{column.type.name}"
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     with engine.begin() as conn:
         copy.create_all(conn)
@@ -306,3 +310,56 @@ def test_equivalent_server_defaults_no_drift(
             )
         engine.dispose()
     assert attempts == [0, 0]
+
+
+# The enum findings per dialect. On SQLite a native enum is a VARCHAR, so
+# only its length differs, which Alembic reports as well.
+ENUM_FINDINGS = {
+    "sqlite": [("channel", (), ("post",))],
+    "postgresql": [("state", ("revoked",), ()), ("channel", (), ("post",))],
+}
+
+
+def _accepts(url: str, table: str, values: dict[str, str]) -> bool:
+    """Return whether ``table`` accepts a row with ``values``."""
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    columns = ", ".join(values)
+    placeholders = ", ".join(f":{name}" for name in values)
+    insert = sa.text(f"INSERT INTO {table} (id, {columns}) VALUES (1, {placeholders})")
+    try:
+        with engine.connect() as conn:
+            conn.execute(insert, values)
+            conn.rollback()
+    except (sa.exc.IntegrityError, sa.exc.DataError):
+        return False
+    finally:
+        engine.dispose()
+    return True
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_enum_member_change_found(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    project, url, oracle, drift = _run_fixture(
+        "diff_enum_members", dialect, request, tmp_path
+    )
+    enum_findings = [f for f in drift if f.data.get("alembic") is False]
+    found = [
+        (f.data["column"], tuple(f.data["added"]), tuple(f.data["removed"]))
+        for f in enum_findings
+    ]
+    assert found == ENUM_FINDINGS[dialect]
+    assert {f.code for f in enum_findings} == {"STW105"}
+    alembic_columns = {subject for _, subject in oracle.get("certificates", set())}
+    assert "channel" not in alembic_columns
+
+    # The head and the model's own table accept different members.
+    copy = _create_model_copy(project, url, "certificates")
+    revoked = {"state": "revoked", "channel": "sms"}
+    post = {"state": "draft", "channel": "post"}
+    assert _accepts(url, "certificates", post)
+    assert not _accepts(url, copy, post)
+    if dialect == "postgresql":
+        assert not _accepts(url, "certificates", revoked)
+        assert _accepts(url, copy, revoked)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.rules.context import RuleContext
+from steward_lsp.engine.rules.enum_members import enum_change
 from steward_lsp.engine.rules.scope import RevisionIndex
 from steward_lsp.engine.rules.server_defaults import server_defaults_differ
 from steward_lsp.engine.rules.type_compare import compare_types
@@ -120,6 +121,25 @@ def _compare_column(
                         "head": comparison.head_ddl,
                     },
                 )
+            )
+        change = enum_change(column.type, head_column.type, context.dialect)
+        if comparison is not None and not comparison.differs and change is not None:
+            message = (
+                f"column {qualified}: enum members differ from those built "
+                f"{at_head}, the model {change.describe()}; {_AUTHOR} "
+                "(autogenerate does not compare enum members)"
+            )
+            enum_data = {
+                **data,
+                "model": list(change.model),
+                "head": list(change.head),
+                "added": list(change.added),
+                "removed": list(change.removed),
+                "native": change.native,
+                "alembic": False,
+            }
+            findings.append(
+                Finding("STW105", message, location, related=related, data=enum_data)
             )
 
     model_nullable = column.nullable and not column.primary_key
