@@ -118,8 +118,9 @@ def run_round_trip(
         created for the run and dropped after it; None uses a temporary
         SQLite file.
     extra_files:
-        Revision files not written yet, run as if they were in the
-        versions folder; one with the path of an existing file replaces it.
+        Files not written yet (a revision, its seed hook under ``seeds/``),
+        used as if they were in place; one with the path of an existing
+        file replaces it.
     slo_seconds:
         The rollback SLO: a downgrade that takes longer fails.
     seed:
@@ -135,8 +136,8 @@ def run_round_trip(
     Raises
     ------
     RoundTripError
-        When the scratch database cannot be created or the interpreter of
-        the ``python`` setting does not exist.
+        When the scratch database cannot be created, or the interpreter of
+        the ``python`` setting does not exist or cannot be started.
     """
     if not isinstance(environment, Environment):
         environment = environment.environment
@@ -162,7 +163,9 @@ def run_round_trip(
         run.notes.extend(scratch.notes)
 
     report = _report(run, scratch.display, slo_seconds, timeout)
-    _restore_paths(report, originals)
+    _restore_paths(
+        report, {**originals, folder / "scripts": environment.script_location}
+    )
     report.notes.extend(_dialect_notes(environment, scratch_url))
     return report
 

@@ -8,8 +8,9 @@ after a timeout, so the steps finished before it are kept.
 
 Each revision is run alone, as one Alembic migration step, so a revision on
 one branch never moves another branch. The worker imports only the standard
-library, SQLAlchemy, Alembic and steward's seed module, because it runs in
-the project's interpreter, on the project's source roots.
+library, SQLAlchemy, Alembic and steward's seed module (which uses sqlglot
+when installed), because it runs in the project's interpreter, on the
+project's source roots.
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ class Worker:
                     self.results.write(
                         "note",
                         text=f"stopped after {revision.revision}: {untested} later "
-                        "revision(s) not tested, because the database is no longer "
-                        "at a known revision",
+                        f"revision(s) not tested, because {revision.revision} "
+                        "could not be applied",
                     )
                 return
 
@@ -216,13 +217,19 @@ class Worker:
         try:
             action()
         except Exception as exc:
-            error: str | None = describe(exc, self.version_locations)
+            error: str | None = describe(exc, [*self.version_locations, self.seeds])
             outcome = "raised"
         else:
             error = None
         seconds = time.perf_counter() - started
         if outcome is None and check is not None:
-            problems = check()
+            try:
+                problems = check()
+            except Exception as exc:
+                problems = [
+                    f"comparing with the state before the upgrade failed: "
+                    f"{describe(exc)}"
+                ]
             if problems:
                 error = "; ".join(problems)
                 outcome = "differs"

@@ -552,7 +552,8 @@ def test_failing_backfill_hook_fails(tmp_path: Path) -> None:
 
     report = run_round_trip(environment, extra_files=[hook])
 
-    assert "ValueError: fill in the plan" in failure(report, "0002", "backfill")
+    error = failure(report, "0002", "backfill")
+    assert error == f"ValueError: fill in the plan (at {hook.path}, line 2)"
     assert not hook.path.exists()
 
 
