@@ -8,6 +8,12 @@ folder, so the project's models are imported fresh each time::
     python alembic_probe.py URL current
     python alembic_probe.py URL compare
     python alembic_probe.py URL schema
+    python alembic_probe.py URL verify HEAD[,HEAD...]
+
+``verify`` does in one process what the tests otherwise ask for step by
+step: upgrade to the given previous heads, upgrade to heads, compare,
+downgrade to the first previous head, and report the heads and whether the
+shape is the one from before the upgrade.
 
 ``compare`` runs the project's own env.py with a migration function that
 calls ``compare_metadata``, so the project's compare options apply.
@@ -38,6 +44,8 @@ def main(url: str, action: str, *arguments: str) -> Any:
     if action == "downgrade":
         command.downgrade(config, arguments[0])
         return None
+    if action == "verify":
+        return verify(config, url, arguments[0].split(","))
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     try:
         with engine.connect() as connection:
@@ -51,6 +59,20 @@ def main(url: str, action: str, *arguments: str) -> Any:
     if action == "compare":
         return compare(config)
     raise SystemExit(f"unknown action {action!r}")
+
+
+def verify(config: Config, url: str, previous: list[str]) -> dict[str, Any]:
+    for head in previous:
+        command.upgrade(config, head)
+    before = main(url, "schema")
+    command.upgrade(config, "heads")
+    diffs = compare(config)
+    command.downgrade(config, previous[0])
+    return {
+        "compare": diffs,
+        "current": main(url, "current"),
+        "same shape": main(url, "schema") == before,
+    }
 
 
 def compare(config: Config) -> list[dict[str, Any]]:

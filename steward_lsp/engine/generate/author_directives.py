@@ -16,7 +16,7 @@ from typing import Any
 
 from alembic.autogenerate import renderers
 from alembic.autogenerate.api import AutogenContext
-from alembic.autogenerate.render import render_op
+from alembic.autogenerate.render import _alter_column, render_op
 from alembic.operations import ops
 
 
@@ -88,6 +88,31 @@ class RenameColumnOp(ops.AlterColumnOp):
         inverse.column_name = self.modify_name or self.column_name
         inverse.modify_name = self.column_name
         return inverse
+
+
+class CastColumnOp(ops.AlterColumnOp):
+    """An ``alter_column`` of the type with ``postgresql_using``, both ways.
+
+    PostgreSQL converts a column to an unrelated type (INTEGER to BOOLEAN)
+    only with a USING cast, and Alembic's renderer does not write one.
+    """
+
+    using: str | None = None
+    reverse_using: str | None = None
+
+    def reverse(self) -> ops.AlterColumnOp:
+        inverse = super().reverse()
+        assert isinstance(inverse, CastColumnOp)
+        inverse.using, inverse.reverse_using = self.reverse_using, self.using
+        return inverse
+
+
+@renderers.dispatch_for(CastColumnOp)
+def _render_cast_column(autogen_context: AutogenContext, op: CastColumnOp) -> str:
+    text: str = _alter_column(autogen_context, op)
+    if op.using is None:
+        return text
+    return f"{text[:-1]},\n{' ' * 11}postgresql_using={op.using!r})"
 
 
 @renderers.dispatch_for(AutocommitBlockOp)
