@@ -163,9 +163,8 @@ def run_round_trip(
         run.notes.extend(scratch.notes)
 
     report = _report(run, scratch.display, slo_seconds, timeout)
-    _restore_paths(
-        report, {**originals, folder / "scripts": environment.script_location}
-    )
+    copies = {**originals, folder / "scripts": environment.script_location}
+    _restore_paths(report, copies, environment.root)
     report.notes.extend(_dialect_notes(environment, scratch_url))
     return report
 
@@ -442,15 +441,25 @@ def _step_result(record: dict[str, Any], slo_seconds: float) -> StepResult:
     return result
 
 
-def _restore_paths(report: RoundTripReport, originals: dict[Path, Path]) -> None:
-    """Name the project's revision files, not their temporary copies, in errors."""
+def _restore_paths(
+    report: RoundTripReport, originals: dict[Path, Path], root: Path
+) -> None:
+    """Name the project's files, not their temporary copies, in errors.
 
+    Paths are given from ``root`` (the folder of alembic.ini) where they are
+    inside it, so a report reads the same on every machine.
+    """
     # The longest folder first, so versions_1 is not read as versions + "_1".
     by_length = sorted(originals.items(), key=lambda item: -len(str(item[0])))
 
     def restore(text: str) -> str:
         for copy, original in by_length:
-            text = text.replace(str(copy), str(original))
+            shown = (
+                original.relative_to(root)
+                if original.is_relative_to(root)
+                else original
+            )
+            text = text.replace(str(copy), str(shown))
         return text
 
     for step in report.steps:
@@ -488,7 +497,10 @@ def render_report(report: RoundTripReport, title: str) -> str:
     failures = report.failures()
     if failures:
         lines += ["## Failures", ""]
-        lines += [f"- `{step.revision}` {step.step}: {step.error}" for step in failures]
+        lines += [
+            f"- `{step.revision}` {step.step}: {_one_line(step.error)}"
+            for step in failures
+        ]
         lines.append("")
     if report.notes:
         lines += ["## Notes", ""]

@@ -229,9 +229,14 @@ def test_not_null_add_fails_on_seeded_table(defects: Environment) -> None:
     error = failure(report, "07289875daf2", "upgrade")
     assert "NOT NULL" in error
     assert "07289875daf2_add_account_verified.py" in error
-    assert str(defects.script_location) in error
+    assert "(at migrations/versions/07289875daf2_add_account_verified.py" in error
     assert not report.passed
     assert any("stopped after 07289875daf2" in note for note in report.notes)
+    # SQLAlchemy puts the SQL on a line of its own; the list item keeps it.
+    lines = render_report(report, "defects").splitlines()
+    item = [line for line in lines if line.startswith("- `07289875daf2` upgrade:")]
+    assert len(item) == 1
+    assert "[SQL: ALTER TABLE accounts ADD COLUMN verified" in item[0]
 
 
 def test_not_null_add_passes_unseeded(defects: Environment) -> None:
@@ -262,7 +267,7 @@ def test_raising_downgrade_fails_step(tmp_path: Path) -> None:
 
     error = failure(report, "0002", "downgrade")
     assert error.startswith("RuntimeError: plan cannot be removed")
-    assert str(tmp_path / "migrations" / "versions" / "0002_change.py") in error
+    assert error.endswith("(at migrations/versions/0002_change.py, line 15)")
     # The failed downgrade left the database at 0002, so no second upgrade.
     assert [s.step for s in report.steps if s.revision == "0002"] == [
         "upgrade",
@@ -553,7 +558,10 @@ def test_failing_backfill_hook_fails(tmp_path: Path) -> None:
     report = run_round_trip(environment, extra_files=[hook])
 
     error = failure(report, "0002", "backfill")
-    assert error == f"ValueError: fill in the plan (at {hook.path}, line 2)"
+    assert (
+        error
+        == "ValueError: fill in the plan (at migrations/seeds/0002_seed.py, line 2)"
+    )
     assert not hook.path.exists()
 
 
