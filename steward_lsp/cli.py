@@ -42,6 +42,8 @@ class CheckTarget:
     root: Path
     files: set[Path] | None = field(default=None)
     live: bool = True
+    deep: bool = False
+    deep_timeout: float = 120.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,6 +136,19 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated rule codes or prefixes not to report",
     )
     parser.add_argument(
+        "--deep",
+        action="store_true",
+        help="also run the migrations and env.py on a scratch database and "
+        "compare with Alembic (runs the project's code; see the deep setting)",
+    )
+    parser.add_argument(
+        "--deep-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=120.0,
+        help="time limit of one environment's deep check (default: 120)",
+    )
+    parser.add_argument(
         "--no-live",
         action="store_true",
         help="do not read the live database even when the database_url_env "
@@ -155,6 +170,8 @@ def run_check(args: argparse.Namespace) -> int:
     targets = group_targets(args.paths or [Path(".")], cwd)
     for target in targets:
         target.live = not args.no_live
+        target.deep = args.deep
+        target.deep_timeout = args.deep_timeout
 
     findings: list[Finding] = []
     problems: list[str] = []
@@ -225,7 +242,9 @@ def check_with_fallback(target: CheckTarget) -> tuple[list[Finding], list[str]]:
     # files it was chosen for.
     problems = [] if retries and outcome.missed == target.files else outcome.problems
     for root, files in sorted(retries.items()):
-        nested = check_target(CheckTarget(root, files, target.live))
+        nested = check_target(
+            CheckTarget(root, files, target.live, target.deep, target.deep_timeout)
+        )
         findings.extend(nested.findings)
         problems.extend(nested.problems)
         for path in sorted(nested.missed):
@@ -248,6 +267,17 @@ def check_target(target: CheckTarget) -> CheckOutcome:
 
     problems = list(result.problems)
     findings = result.all_findings()
+    if target.deep or any(e.environment.settings.deep for e in result.environments):
+        from steward_lsp.engine import deep
+
+        findings, deep_problems = deep.check_workspace(
+            result,
+            target.root,
+            workspace.read_text,
+            force=target.deep,
+            timeout=target.deep_timeout,
+        )
+        problems.extend(deep_problems)
     if target.live:
         from steward_lsp.engine.live import check_workspace
 

@@ -106,9 +106,9 @@ class Settings:
     deep: bool = field(
         default=False,
         metadata=_doc(
-            "Run the deep engine (migrations on a scratch database) on save "
-            "and on demand. It executes the project's code. Not used yet: "
-            "the deep engine is not built."
+            "Run the deep engine (the project's migrations and env.py on a "
+            "scratch database, compared with Alembic) in steward check and, in "
+            "the editor, on save. It executes the project's code."
         ),
     )
     python: str | None = field(

@@ -158,6 +158,7 @@ def _build_environment(
         dialect=settings.dialect or config.dialect,
         file_template=config.file_template,
         settings=settings,
+        config_section=config.section or alembic_config.MAIN_SECTION,
     )
     environment.problems.extend(config.problems)
     config.problems.clear()

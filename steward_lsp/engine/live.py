@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from steward_lsp.engine.findings import Finding
-from steward_lsp.engine.rules.ignores import apply_ignores
+from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.engine.rules.scope import VERSION_TABLE
 from steward_lsp.engine.schema import Location, Span, TableDef
 
@@ -103,17 +103,8 @@ def check_workspace(
         if not url:
             continue
         checked = check_live(environment, url, compare_schema=compare_schema)
-        sources: dict[Path, str] = {}
-        for finding in checked.findings:
-            path = finding.location.path
-            if path not in sources and path.suffix == ".py":
-                try:
-                    sources[path] = read_text(path)
-                except Exception:  # noqa: BLE001 - a finding without text keeps no comment
-                    logger.debug("cannot read %s for ignore comments", path)
-        outcome.findings.extend(
-            apply_ignores(checked.findings, sources, settings, root)
-        )
+        kept = apply_ignores_reading(checked.findings, settings, root, read_text)
+        outcome.findings.extend(kept)
         outcome.problems.extend(checked.problems)
     return outcome
 

@@ -54,6 +54,8 @@ class Environment:
     file_template: str | None = None
     settings: Settings = field(default_factory=Settings)
     problems: list[str] = field(default_factory=list)
+    config_section: str = "alembic"
+    """The ini section of the environment (``alembic --name``), for the deep engine."""
 
     def revision_files(self) -> list[Path]:
         """Return the revision files in the version locations, sorted."""

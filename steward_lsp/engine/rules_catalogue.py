@@ -57,6 +57,12 @@ _ENTRIES = [
     ("STW109", "drift", _W, "server default differs between model and head"),
     ("STW110", "drift", _I, "head schema of a table is uncertain"),
     ("STW111", "drift", _W, "the live database is behind head or differs from it"),
+    (
+        "STW112",
+        "drift",
+        _E,
+        "the deep check failed: a revision or module raised, or it timed out",
+    ),
     ("STW201", "index", _W, "a ledger-id column is not indexed"),
     ("STW202", "index", _W, "a foreign-key column is not indexed"),
     ("STW203", "index", _I, "a query filters, joins or orders on an unindexed column"),

@@ -18,6 +18,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from steward_lsp.engine import deep
 from steward_lsp.engine.analysis import AnalysisResult
 from steward_lsp.engine.sources import SourceError
 from steward_lsp.server import convert
@@ -79,6 +80,8 @@ def run_job(job: AnalysisJob) -> AnalysisOutcome:
     folder.overlays = set(job.documents)
 
     result = workspace.analyze()
+    if folder.deep_results:
+        result = deep.with_deep_results(result, dict(folder.deep_results))
     outcome = _convert(job, result)
     outcome.problems = list(result.problems)
     outcome.result = result

@@ -70,7 +70,7 @@ async def run_command(
     if folder is None:
         return _error(server, generator, "open a workspace folder first")
 
-    progress = await _begin_progress(server, generator)
+    progress = await begin_progress(server, f"steward: {generator.title}")
     try:
         result = await server.scheduler.latest_result(folder)
         if result is None:
@@ -84,7 +84,7 @@ async def run_command(
         except (GenerateError, OverwriteRefused) as exc:
             return _error(server, generator, str(exc))
     finally:
-        _end_progress(server, progress)
+        end_progress(server, progress)
 
     # A new revision changes the drift; the client may not send
     # didChangeWatchedFiles for files the server wrote.
@@ -118,24 +118,22 @@ def _error(
     return {"error": message}
 
 
-async def _begin_progress(
-    server: StewardLanguageServer, generator: Generator
-) -> str | None:
+async def begin_progress(server: StewardLanguageServer, title: str) -> str | None:
+    """Start a ``$/progress`` report titled ``title``; None when the client has none."""
     capabilities = server.client_capabilities.window
     if capabilities is None or not capabilities.work_done_progress:
         return None
-    token = f"steward-{generator.cli_name}-{uuid.uuid4().hex[:8]}"
+    token = f"steward-{uuid.uuid4().hex[:12]}"
     try:
         await server.work_done_progress.create_async(token)
     except Exception:  # noqa: BLE001 - progress is optional; the command still runs
         logger.debug("creating progress token %s failed", token, exc_info=True)
         return None
-    server.work_done_progress.begin(
-        token, types.WorkDoneProgressBegin(title=f"steward: {generator.title}")
-    )
+    server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
     return token
 
 
-def _end_progress(server: StewardLanguageServer, token: str | None) -> None:
+def end_progress(server: StewardLanguageServer, token: str | None) -> None:
+    """End the ``$/progress`` report ``token`` began, if any."""
     if token is not None:
         server.work_done_progress.end(token, types.WorkDoneProgressEnd())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -54,8 +55,15 @@ def did_change(
 def did_save(
     server: StewardLanguageServer, params: types.DidSaveTextDocumentParams
 ) -> None:
-    """Analyse at once: a saved alembic.ini or new revision changes discovery."""
+    """Analyse at once, and run the deep check where it is on.
+
+    A saved alembic.ini or new revision changes discovery, so the Workspace
+    is told of the file as of a change on disk.
+    """
     _file_changed(server, params.text_document.uri)
+    folder = server.folders.folder_of_uri(params.text_document.uri)
+    if folder is not None:
+        asyncio.ensure_future(server.deep_checks.after_save(folder))
 
 
 def did_close(

@@ -9,6 +9,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from steward_lsp.engine.analysis import AnalysisResult, Workspace
+from steward_lsp.engine.deep import DeepResult
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class FolderState:
     settings_changed: bool = False
     published: dict[str, PublishedDiagnostics] = field(default_factory=dict)
     shown_problems: set[str] = field(default_factory=set)
+    deep_results: dict[str, DeepResult] = field(default_factory=dict)
+    """The last deep check of each environment, by name, shown until the next."""
     last_result: AnalysisResult | None = None
     """The latest analysis whose diagnostics were published, for editor features.
 

@@ -129,6 +129,7 @@ def shutdown(server: StewardLanguageServer, params: None) -> None:
     """Stop scheduling analyses."""
     logger.info("shutting down")
     server.scheduler.shutdown()
+    server.deep_checks.stop()
 
 
 async def _index(server: StewardLanguageServer) -> None:

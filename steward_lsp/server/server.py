@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 
 from steward_lsp import __version__
 from steward_lsp.server import code_actions, commands, documents, features, lifecycle
+from steward_lsp.server.deep_check import DeepChecks
 from steward_lsp.server.folders import FolderSet
 from steward_lsp.server.logging_bridge import configure_stderr_logging
 from steward_lsp.server.scheduler import AnalysisScheduler
@@ -34,6 +35,7 @@ class StewardLanguageServer(LanguageServer):
         )
         self.folders = FolderSet()
         self.scheduler = AnalysisScheduler(self)
+        self.deep_checks = DeepChecks(self)
         self.initial_settings: dict[str, object] = {}
         """Settings from ``initializationOptions``, the base of every folder's."""
 

@@ -151,7 +151,8 @@ def test_live_postgresql_behind_head_writes_nothing(postgresql_url: str) -> None
         writes = connection.exec_driver_sql("SELECT what FROM steward_write_log").all()
         assert writes == []
         # The detector itself works: a write of this test is recorded.
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+        touch = "UPDATE alembic_version SET version_num = version_num"
+        connection.exec_driver_sql(touch)
         recorded = connection.exec_driver_sql("SELECT what FROM steward_write_log")
         assert recorded.scalars().all() == ["UPDATE alembic_version"]
     engine.dispose()

@@ -41,6 +41,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from steward_lsp.engine.analysis import Workspace
+from steward_lsp.engine.deep import ALEMBIC_CODES
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.schema import SchemaState
 
@@ -58,21 +59,6 @@ DRIFT_CODES = {f"STW{number}" for number in range(101, 110)}
 # which are named by a subject such as "index ix_users_email" instead.
 TABLE_LEVEL_CODES = {"STW101", "STW102", "STW107", "STW108"}
 
-ALEMBIC_CODES = {
-    "add_table": "STW101",
-    "remove_table": "STW102",
-    "add_column": "STW103",
-    "remove_column": "STW104",
-    "modify_type": "STW105",
-    "modify_nullable": "STW106",
-    "add_index": "STW107",
-    "remove_index": "STW107",
-    "add_constraint": "STW108",
-    "remove_constraint": "STW108",
-    "add_fk": "STW108",
-    "remove_fk": "STW108",
-    "modify_default": "STW109",
-}
 
 # Cases where the database cannot run the fixture at all, or where Alembic's
 # own report on that dialect is wrong. They are not steward bugs.

@@ -9,7 +9,9 @@ line. ``select``, ``ignore`` and ``per_file_ignores`` take codes or prefixes
 from __future__ import annotations
 
 import fnmatch
+import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from steward_lsp.engine.config import Settings
@@ -20,6 +22,8 @@ _IGNORE_COMMENT = re.compile(
 )
 
 ALL_CODES = frozenset({"*"})
+
+logger = logging.getLogger(__name__)
 
 
 def inline_ignores(line: str) -> frozenset[str]:
@@ -75,6 +79,30 @@ def apply_ignores(
             continue
         kept.append(finding)
     return kept
+
+
+def apply_ignores_reading(
+    findings: list[Finding],
+    settings: Settings,
+    root: Path,
+    read_text: Callable[[Path], str],
+) -> list[Finding]:
+    """Apply :func:`apply_ignores` to findings made after the analysis.
+
+    The live and deep checks find things the static analysis did not read
+    files for; ``read_text`` supplies the Python files their findings sit in.
+    A file that cannot be read keeps its findings.
+    """
+    sources: dict[Path, str] = {}
+    for finding in findings:
+        path = finding.location.path
+        if path in sources or path.suffix != ".py":
+            continue
+        try:
+            sources[path] = read_text(path)
+        except Exception:  # noqa: BLE001 - an unreadable file only loses its comments
+            logger.debug("cannot read %s for ignore comments", path)
+    return apply_ignores(findings, sources, settings, root)
 
 
 def _ignored_for_file(

@@ -1,0 +1,468 @@
+"""The deep engine: the project's own migrations and env.py on a scratch database.
+
+Opt-in (``deep = true`` in ``[tool.steward]``, the client setting, or
+``steward check --deep``), because it runs the project's code. For one
+environment it creates a scratch database (a temporary SQLite file, or a new
+database on the ``scratch_url`` server, dropped afterwards), runs
+:mod:`steward_lsp.engine.deep_worker` in the configured interpreter with a
+timeout, and maps each of Alembic's ``compare_metadata`` differences to a
+drift finding on the model or revision line the static engine indexed.
+
+Where the two engines disagree, the deep answer replaces the static drift
+findings (STW101 to STW109) and the disagreement is logged, so it can become
+a fixture. A revision or module that raises, and a run that times out, is an
+STW112 finding on the file at fault.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.rules.ignores import apply_ignores_reading
+from steward_lsp.engine.schema import (
+    CheckConstraintDef,
+    ForeignKeyDef,
+    IndexDef,
+    Location,
+    SchemaState,
+    Span,
+    UniqueConstraintDef,
+    table_key,
+)
+
+if TYPE_CHECKING:
+    from steward_lsp.engine.analysis import AnalysisResult, EnvironmentAnalysis
+
+logger = logging.getLogger(__name__)
+
+FAILED_CODE = "STW112"
+DRIFT_CODES = frozenset(f"STW10{digit}" for digit in range(1, 10))
+DEFAULT_TIMEOUT_SECONDS = 120.0
+
+# The steward code of each kind of difference compare_metadata reports.
+ALEMBIC_CODES = {
+    "add_table": "STW101",
+    "remove_table": "STW102",
+    "add_column": "STW103",
+    "remove_column": "STW104",
+    "modify_type": "STW105",
+    "modify_nullable": "STW106",
+    "add_index": "STW107",
+    "remove_index": "STW107",
+    "add_constraint": "STW108",
+    "remove_constraint": "STW108",
+    "add_fk": "STW108",
+    "remove_fk": "STW108",
+    "modify_default": "STW109",
+}
+
+
+@dataclass
+class DeepResult:
+    """The findings of one deep run of one environment."""
+
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    completed: bool = False
+    """Whether the comparison ran, so its drift findings replace the static ones."""
+
+
+def check_workspace(
+    result: AnalysisResult,
+    root: Path,
+    read_text: Callable[[Path], str],
+    *,
+    force: bool = False,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> tuple[list[Finding], list[str]]:
+    """Return every finding of ``result``, with the deep answer where it ran.
+
+    The deep engine runs on each environment whose ``deep`` setting is on,
+    or on all of them with ``force`` (``steward check --deep``).
+    """
+    findings: list[Finding] = []
+    problems: list[str] = []
+    for analysis in result.environments:
+        settings = analysis.environment.settings
+        if not (force or settings.deep):
+            findings.extend(analysis.findings)
+            continue
+        deep = run_deep(analysis, timeout=timeout)
+        logger.info(
+            "deep check of %s took %.1f s", analysis.environment.name, deep.seconds
+        )
+        deep.findings = apply_ignores_reading(deep.findings, settings, root, read_text)
+        findings.extend(merge(analysis.findings, deep, analysis.environment.name))
+        problems.extend(deep.problems)
+    return sorted(findings, key=Finding.sort_key), problems
+
+
+def with_deep_results(
+    result: AnalysisResult, deep_results: Mapping[str, DeepResult]
+) -> AnalysisResult:
+    """Return ``result`` with each environment's drift replaced by its deep run.
+
+    The language server keeps the deep results of the last save and applies
+    them to every analysis until the next save runs the deep check again.
+    """
+    from steward_lsp.engine.analysis import AnalysisResult
+
+    findings: dict[Path, list[Finding]] = {path: [] for path in result.findings}
+    for analysis in result.environments:
+        name = analysis.environment.name
+        merged = analysis.findings
+        if name in deep_results:
+            merged = merge(analysis.findings, deep_results[name], name)
+        for finding in merged:
+            findings.setdefault(finding.location.path, []).append(finding)
+    for found in findings.values():
+        found.sort(key=Finding.sort_key)
+    return AnalysisResult(
+        findings,
+        result.environments,
+        result.problems,
+        result.analysed_files,
+        result.seconds,
+    )
+
+
+def run_deep(
+    analysis: EnvironmentAnalysis,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    scratch_url: str | None = None,
+) -> DeepResult:
+    """Run the deep engine on one analysed environment."""
+    from steward_lsp.engine.roundtrip_scratch import ScratchError, scratch_database
+
+    environment = analysis.environment
+    settings = environment.settings
+    started = time.perf_counter()
+    result = DeepResult()
+    scratch_url = scratch_url or settings.scratch_url
+    if scratch_url is None and environment.dialect not in (None, "sqlite"):
+        result.problems.append(
+            f"deep check of {environment.name}: its migrations are written for "
+            f"{environment.dialect}, so they cannot run on a temporary SQLite file; "
+            f"set scratch_url to a {environment.dialect} server steward may create "
+            "a database on"
+        )
+        return result
+    with tempfile.TemporaryDirectory(prefix="steward-deep-") as folder:
+        try:
+            with scratch_database(
+                scratch_url or settings.scratch_url, Path(folder)
+            ) as db:
+                records = _run_worker(analysis, db.url, Path(folder), timeout, result)
+                result.problems.extend(db.notes)
+        except ScratchError as exc:
+            result.problems.append(f"deep check of {environment.name}: {exc}")
+            return result
+    _read_records(analysis, records, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run_worker(
+    analysis: EnvironmentAnalysis,
+    url: str,
+    folder: Path,
+    timeout: float,
+    result: DeepResult,
+) -> list[dict[str, Any]]:
+    environment = analysis.environment
+    results_file = folder / "results.jsonl"
+    spec = {
+        "root": str(environment.root),
+        "config_file": str(environment.config_file)
+        if environment.config_file
+        else None,
+        "section": environment.config_section,
+        "script_location": str(environment.script_location),
+        "url": url,
+        "source_roots": [str(path) for path in environment.source_roots],
+        "database_url_env": environment.settings.database_url_env,
+        "results": str(results_file),
+    }
+    spec_file = folder / "spec.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    python = environment.settings.python or sys.executable
+    command = [python, "-m", "steward_lsp.engine.deep_worker", str(spec_file)]
+    try:
+        completed = subprocess.run(
+            command,
+            cwd=environment.root,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        records = _records(results_file)
+        records.append({"kind": "timeout", "seconds": timeout})
+        return records
+    except OSError as exc:
+        result.problems.append(
+            f"deep check of {environment.name}: cannot start {python} ({exc}); "
+            "set the python setting to the project's interpreter"
+        )
+        return []
+
+    records = _records(results_file)
+    if completed.returncode != 0 and not any(r["kind"] == "error" for r in records):
+        tail = (completed.stderr or completed.stdout).strip().splitlines()[-5:]
+        result.problems.append(
+            f"deep check of {environment.name}: the worker in {python} exited with "
+            f"status {completed.returncode}: {' / '.join(tail) or 'no output'}; "
+            "check that steward-lsp, SQLAlchemy and Alembic are installed there"
+        )
+    return records
+
+
+def _records(results_file: Path) -> list[dict[str, Any]]:
+    try:
+        lines = results_file.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            logger.debug("skipped a partial line of the deep results: %r", line)
+    return records
+
+
+def _read_records(
+    analysis: EnvironmentAnalysis, records: list[dict[str, Any]], result: DeepResult
+) -> None:
+    last_started: str | None = None
+    for record in records:
+        kind = record["kind"]
+        if kind == "start":
+            last_started = record.get("revision")
+        elif kind == "diff":
+            finding = _drift_finding(analysis, record)
+            if finding is not None:
+                result.findings.append(finding)
+        elif kind == "error":
+            result.findings.append(_failure(analysis, record, last_started))
+        elif kind == "timeout":
+            result.findings.append(_timeout(analysis, record, last_started))
+        elif kind == "done":
+            result.completed = True
+    result.findings = _pair_changes(result.findings)
+
+
+def _revision_location(analysis: EnvironmentAnalysis, revision: str | None) -> Location:
+    script = analysis.revision_graph.scripts.get(revision or "")
+    if script is not None:
+        return script.revision_location or Location(script.path, Span(0, 0, 0, 0))
+    environment = analysis.environment
+    path = environment.env_py or environment.config_file or environment.script_location
+    return Location(path, Span(0, 0, 0, 0))
+
+
+def _failure(
+    analysis: EnvironmentAnalysis, record: dict[str, Any], last_started: str | None
+) -> Finding:
+    text = record.get("text", "unknown error")
+    path = record.get("path")
+    if path:
+        line = max(int(record.get("line") or 1) - 1, 0)
+        location = Location(Path(path), Span(line, 0, line, 0))
+    else:
+        location = _revision_location(analysis, last_started)
+    phase = record.get("phase", "upgrade")
+    where = (
+        f" in revision {last_started}" if last_started and phase == "upgrade" else ""
+    )
+    doing = "upgrading a scratch database" if phase == "upgrade" else "comparing"
+    message = f"the deep check failed while {doing}{where}: {text}"
+    return Finding(FAILED_CODE, message, location, data={"phase": phase, "error": text})
+
+
+def _timeout(
+    analysis: EnvironmentAnalysis, record: dict[str, Any], last_started: str | None
+) -> Finding:
+    seconds = record.get("seconds")
+    where = f" while running revision {last_started}" if last_started else ""
+    message = (
+        f"the deep check timed out after {seconds:g} s{where}; a revision that "
+        "waits on a lock or a network call hangs here too"
+    )
+    location = _revision_location(analysis, last_started)
+    return Finding(FAILED_CODE, message, location, data={"timeout": seconds})
+
+
+def _drift_finding(
+    analysis: EnvironmentAnalysis, record: dict[str, Any]
+) -> Finding | None:
+    kind = record["diff"]
+    code = ALEMBIC_CODES.get(kind)
+    if code is None:
+        logger.info(
+            "deep check: Alembic difference %s has no steward code: %s", kind, record
+        )
+        return None
+    table = record.get("table", "")
+    column = record.get("column")
+    schema = record.get("schema")
+    # The places the static rules use: a table only at head on its revision,
+    # anything else missing from a model on the model class, the rest on the
+    # model's own line.
+    name = record.get("name")
+    if kind == "remove_table":
+        location = _schema_location(analysis.head_schema, table, schema, None)
+    elif name and (
+        named := _named_location(analysis.model_schema, table, schema, name)
+    ):
+        location = named
+    elif kind.startswith("remove_"):
+        location = _schema_location(analysis.model_schema, table, schema, None)
+    else:
+        location = _schema_location(analysis.model_schema, table, schema, column)
+    if location is None:
+        location = _schema_location(analysis.head_schema, table, schema, column)
+    if location is None:
+        location = _revision_location(analysis, None)
+    message = f"{_describe(record)} (found by the deep check on a scratch database)"
+    return Finding(code, message, location, data={"deep": True, **record})
+
+
+def _named_location(
+    schema: SchemaState, table: str, schema_name: str | None, name: str
+) -> Location | None:
+    """Return where the model declares the index or constraint ``name``."""
+    found = schema.tables.get(table_key(table, schema_name))
+    if found is None:
+        return None
+    items: list[IndexDef | UniqueConstraintDef | ForeignKeyDef | CheckConstraintDef]
+    items = [*found.indexes, *found.uniques, *found.all_foreign_keys(), *found.checks]
+    for item in items:
+        if item.name == name and item.location is not None:
+            return item.location
+    return None
+
+
+def _schema_location(
+    schema: SchemaState, table: str, schema_name: str | None, column: str | None
+) -> Location | None:
+    found = schema.tables.get(table_key(table, schema_name))
+    if found is None:
+        return None
+    if column is not None and column in found.columns:
+        return found.columns[column].location or found.location
+    return found.location
+
+
+def _describe(record: dict[str, Any]) -> str:
+    kind = record["diff"]
+    table = record.get("table")
+    column = record.get("column")
+    if kind == "add_table":
+        return f"table {table} is in the models but not at head"
+    if kind == "remove_table":
+        return f"table {table} is at head but no model declares it"
+    if kind == "add_column":
+        return f"column {table}.{column} is in the model but not at head"
+    if kind == "remove_column":
+        return f"column {table}.{column} is at head but not in the model"
+    if kind.startswith("modify_"):
+        what = kind.removeprefix("modify_")
+        return (
+            f"column {table}.{column} {what} differs: {record.get('database')} at "
+            f"head, {record.get('model')} in the model"
+        )
+    what = kind.split("_", 1)[1].replace("fk", "foreign key")
+    columns = ", ".join(record.get("columns") or [])
+    place = (
+        "in the models but not at head"
+        if kind.startswith("add_")
+        else ("at head but not in the models")
+    )
+    return (
+        f"{what} {record.get('name') or ''} ({columns}) on {table} is {place}".replace(
+            "  ", " "
+        )
+    )
+
+
+def _pair_changes(findings: list[Finding]) -> list[Finding]:
+    """Join a remove and an add of one named index or constraint into one finding.
+
+    Alembic reports a changed index as dropped and created again; the static
+    rules report one finding on the index, and so does the deep check.
+    """
+    paired: list[Finding] = []
+    seen: dict[tuple[str, str, int, str], Finding] = {}
+    for finding in findings:
+        name = finding.data.get("name")
+        if not isinstance(name, str) or not name:
+            paired.append(finding)
+            continue
+        key = (
+            finding.code,
+            str(finding.location.path),
+            finding.location.span.start_line,
+            name,
+        )
+        first = seen.get(key)
+        if first is None:
+            seen[key] = finding
+            paired.append(finding)
+            continue
+        first.message = (
+            f"{name} on {finding.data.get('table')} differs between the models and "
+            "head: Alembic drops and creates it again (found by the deep check on a "
+            "scratch database)"
+        )
+    return paired
+
+
+def merge(
+    static: list[Finding], deep: DeepResult, environment_name: str
+) -> list[Finding]:
+    """Return ``static`` with its drift findings replaced by the deep ones.
+
+    A deep run that did not complete (a revision raised, it timed out) adds
+    its STW112 finding and keeps the static drift findings.
+    """
+    if not deep.completed:
+        return [*static, *deep.findings]
+    kept = [f for f in static if f.code not in DRIFT_CODES]
+    static_drift = {_key(f) for f in static if f.code in DRIFT_CODES}
+    deep_drift = {_key(f) for f in deep.findings if f.code in DRIFT_CODES}
+    for code, path, line in sorted(static_drift - deep_drift):
+        logger.warning(
+            "deep check of %s: static %s at %s:%d not confirmed on the database",
+            environment_name,
+            code,
+            path,
+            line + 1,
+        )
+    for code, path, line in sorted(deep_drift - static_drift):
+        logger.warning(
+            "deep check of %s: %s at %s:%d missed by the static engine",
+            environment_name,
+            code,
+            path,
+            line + 1,
+        )
+    return [*kept, *deep.findings]
+
+
+def _key(finding: Finding) -> tuple[str, str, int]:
+    return (finding.code, str(finding.location.path), finding.location.span.start_line)

@@ -1,0 +1,103 @@
+"""The deep check in the editor: on save, for folders whose ``deep`` setting is on.
+
+The deep engine runs the project's migrations on a scratch database, which
+takes seconds, so it runs on a thread of its own rather than the analysis
+worker, one folder at a time, with ``$/progress``. Its results are kept on
+the folder; every later analysis shows them in place of the static drift
+findings until the next save runs it again. A save while a run is in
+progress runs it once more when that run ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from steward_lsp.engine import deep
+from steward_lsp.engine.rules.ignores import apply_ignores_reading
+from steward_lsp.server.commands import begin_progress, end_progress
+from steward_lsp.server.folders import FolderState
+from steward_lsp.server.scheduler import Worker
+
+if TYPE_CHECKING:
+    from steward_lsp.engine.analysis import EnvironmentAnalysis
+    from steward_lsp.server.server import StewardLanguageServer
+
+logger = logging.getLogger(__name__)
+
+
+class DeepChecks:
+    """Runs deep checks of folders after saves, one at a time."""
+
+    def __init__(self, server: StewardLanguageServer) -> None:
+        self._server = server
+        self._worker = Worker("steward-deep")
+        self._running: set[FolderState] = set()
+        self._again: set[FolderState] = set()
+
+    def stop(self) -> None:
+        """Stop the worker; a run in progress is abandoned with the process."""
+        self._worker.stop()
+
+    async def after_save(self, folder: FolderState) -> None:
+        """Run the deep check of ``folder`` if its settings ask for it."""
+        if folder in self._running:
+            self._again.add(folder)
+            return
+        self._running.add(folder)
+        try:
+            while True:
+                self._again.discard(folder)
+                await self._run(folder)
+                if folder not in self._again:
+                    break
+        finally:
+            self._running.discard(folder)
+
+    async def _run(self, folder: FolderState) -> None:
+        result = await self._server.scheduler.latest_result(folder)
+        if result is None:
+            return
+        chosen = [a for a in result.environments if a.environment.settings.deep]
+        if not chosen:
+            folder.deep_results.clear()
+            return
+
+        token = await begin_progress(self._server, "steward: deep check")
+        try:
+            for analysis in chosen:
+                name = analysis.environment.name
+                outcome = await _submit(self._worker, analysis, folder)
+                folder.deep_results[name] = outcome
+                logger.info(
+                    "deep check of %s took %.1f s: %d findings",
+                    name,
+                    outcome.seconds,
+                    len(outcome.findings),
+                )
+                for problem in outcome.problems:
+                    logger.warning("%s", problem)
+        finally:
+            end_progress(self._server, token)
+        self._server.scheduler.schedule(folder, delay=0)
+
+
+async def _submit(
+    worker: Worker, analysis: EnvironmentAnalysis, folder: FolderState
+) -> deep.DeepResult:
+    settings = analysis.environment.settings
+
+    def run() -> deep.DeepResult:
+        outcome = deep.run_deep(analysis)
+        outcome.findings = apply_ignores_reading(
+            outcome.findings, settings, folder.root, _read_from_disk
+        )
+        return outcome
+
+    return await asyncio.wrap_future(worker.submit(run))
+
+
+def _read_from_disk(path: Path) -> str:
+    return path.read_text(encoding="utf-8")

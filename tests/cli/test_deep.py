@@ -1,0 +1,177 @@
+"""``steward check --deep``: the project's migrations and env.py on a scratch database.
+
+The fixture projects of the oracle suite are copied and checked with and
+without the deep engine: on each, the deep drift findings must name the same
+codes on the same lines as the static ones. Failing, hanging and
+misdirected revisions show that the deep engine reports the file at fault,
+times out cleanly and reaches no database but its scratch one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+WORKSPACES = REPO / "tests" / "workspaces"
+
+AGREEING_FIXTURES = [
+    "extra_column_at_head",
+    "boolean_type_drift",
+    "composite_index_columns",
+    "core_table",
+    "index_removed_from_model",
+    "dropped_table",
+]
+
+HANGING_REVISION = '''\
+"""hang"""
+import time
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    time.sleep(60)
+
+
+def downgrade():
+    pass
+'''
+
+RAISING_REVISION = '''\
+"""raise"""
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    raise RuntimeError("backfill source is missing")
+
+
+def downgrade():
+    pass
+'''
+
+
+def copy_fixture(name: str, tmp_path: Path) -> Path:
+    project = tmp_path / name
+    shutil.copytree(WORKSPACES / name, project)
+    return project
+
+
+def check(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "steward_lsp", "check", ".", "--format", "json", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def drift(completed: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
+    findings = json.loads(completed.stdout)
+    return sorted(
+        (f["code"], f["path"], f["line"])
+        for f in findings
+        if f["code"].startswith("STW10")
+    )
+
+
+@pytest.mark.parametrize("name", AGREEING_FIXTURES)
+def test_deep_agrees_with_static(name: str, tmp_path: Path) -> None:
+    project = copy_fixture(name, tmp_path)
+
+    static = check(project)
+    deep = check(project, "--deep")
+
+    assert deep.returncode in (0, 1), deep.stderr
+    assert drift(deep) == drift(static)
+    deep_messages = [f["message"] for f in json.loads(deep.stdout)]
+    if drift(static):
+        assert any("found by the deep check" in m for m in deep_messages)
+
+
+def test_deep_raising_revision_reported(tmp_path: Path) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+    revision = project / "migrations" / "versions" / "0003_raise.py"
+    revision.write_text(RAISING_REVISION, encoding="utf-8")
+
+    completed = check(project, "--deep")
+
+    findings = [f for f in json.loads(completed.stdout) if f["code"] == "STW112"]
+    assert len(findings) == 1, completed.stdout + completed.stderr
+    assert findings[0]["path"].endswith("0003_raise.py")
+    assert findings[0]["line"] == 9
+    assert "backfill source is missing" in findings[0]["message"]
+    assert completed.returncode == 1
+
+
+def test_deep_hanging_revision_times_out(tmp_path: Path) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+    revision = project / "migrations" / "versions" / "0003_hang.py"
+    revision.write_text(HANGING_REVISION, encoding="utf-8")
+
+    completed = check(project, "--deep", "--deep-timeout", "8")
+
+    findings = [f for f in json.loads(completed.stdout) if f["code"] == "STW112"]
+    assert len(findings) == 1, completed.stdout + completed.stderr
+    assert "timed out after 8 s while running revision 0003" in findings[0]["message"]
+    assert findings[0]["path"].endswith("0003_hang.py")
+
+
+def test_deep_reaches_only_scratch_database(tmp_path: Path) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+    forbidden = tmp_path / "production.sqlite"
+    env_py = project / "migrations" / "env.py"
+    text = env_py.read_text(encoding="utf-8")
+    env_py.write_text(
+        text.replace(
+            "config.get_section(config.config_ini_section, {}),",
+            f'{{"sqlalchemy.url": "sqlite:///{forbidden}"}},',
+        ),
+        encoding="utf-8",
+    )
+
+    completed = check(project, "--deep")
+
+    assert completed.returncode == 1, completed.stderr
+    assert not forbidden.exists()
+    assert not (project / "extra_column_at_head.sqlite").exists()
+    assert ("STW104", "models.py", 9) in drift(completed)
+
+
+def test_deep_postgresql_env_without_server(tmp_path: Path) -> None:
+    project = tmp_path / "defects"
+    shutil.copytree(REPO / "examples" / "defects" / "postgres", project)
+
+    completed = check(project, "--deep")
+
+    assert completed.returncode == 2
+    assert "set scratch_url" in completed.stderr
+
+
+def test_deep_on_postgresql_scratch(tmp_path: Path, postgresql_url: str) -> None:
+    project = copy_fixture("boolean_type_drift", tmp_path)
+    server = postgresql_url.rsplit("/", 1)[0] + "/postgres"
+    pyproject = project / "pyproject.toml"
+    settings = f'[tool.steward]\nscratch_url = "{server}"\n'
+    pyproject.write_text(settings, encoding="utf-8")
+
+    static = check(project)
+    deep = check(project, "--deep")
+
+    assert deep.returncode in (0, 1), deep.stderr
+    assert drift(deep) == drift(static)
