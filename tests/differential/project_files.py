@@ -142,7 +142,24 @@ def write_project(
 # -- models ----------------------------------------------------------------
 
 
+# The Python type of a Mapped[...] annotation per type kind.
+PYTHON_TYPES = {
+    "String": "str",
+    "Text": "str",
+    "Enum": "str",
+    "Integer": "int",
+    "BigInteger": "int",
+    "Numeric": "decimal.Decimal",
+    "Boolean": "bool",
+    "DateTime": "datetime.datetime",
+    "JSON": "dict[str, object]",
+    "LargeBinary": "bytes",
+}
+
+
 def models_source(schema: SchemaSpec) -> str:
+    if schema.style == "declarative":
+        return _declarative_source(schema)
     lines = ["import sqlalchemy as sa", ""]
     if schema.naming_convention:
         lines.append(f"metadata = sa.MetaData(naming_convention={NAMING_CONVENTION!r})")
@@ -175,6 +192,76 @@ def _model_table(table: TableSpec) -> list[str]:
     return lines
 
 
+def _declarative_source(schema: SchemaSpec) -> str:
+    lines = [
+        "import datetime",
+        "import decimal",
+        "from typing import Optional",
+        "",
+        "import sqlalchemy as sa",
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column",
+        "",
+        "",
+        "class Base(DeclarativeBase):",
+    ]
+    if schema.naming_convention:
+        lines.append(
+            f"    metadata = sa.MetaData(naming_convention={NAMING_CONVENTION!r})"
+        )
+    else:
+        lines.append("    pass")
+    lines.append("")
+    lines.append("")
+    lines.append("metadata = Base.metadata")
+    for table in schema.tables:
+        lines += ["", "", *_model_class(table)]
+    return "\n".join(lines) + "\n"
+
+
+def _class_name(table: str) -> str:
+    return table.capitalize()
+
+
+def _model_class(table: TableSpec) -> list[str]:
+    class_name = _class_name(table.name)
+    unnamed_fks = {fk.column: fk for fk in table.foreign_keys if fk.name is None}
+    lines = [f"class {class_name}(Base):", f"    __tablename__ = {table.name!r}"]
+    table_args = [_unique_source(u.columns, u.name) for u in table.uniques]
+    table_args += [
+        _foreign_key_source(fk, fk.name) for fk in table.foreign_keys if fk.name
+    ]
+    table_args += [
+        f"sa.CheckConstraint({check.column + ' > 0'!r}, name={check.name!r})"
+        for check in table.checks
+    ]
+    if table_args:
+        lines.append("    __table_args__ = (")
+        lines += [f"        {argument}," for argument in table_args]
+        lines.append("    )")
+    lines.append("")
+    lines.append("    id: Mapped[int] = mapped_column(primary_key=True)")
+    for column in table.columns:
+        python_type = PYTHON_TYPES[column.type.kind]
+        if column.nullable:
+            python_type = f"Optional[{python_type}]"
+        parts = [column.type.source()]
+        fk = unnamed_fks.get(column.name)
+        if fk is not None:
+            parts.append(f"sa.ForeignKey({fk.referred + '.id'!r})")
+        if column.server_default is not None:
+            parts.append(f"server_default={column.server_default}")
+        if column.flag is not None:
+            parts.append(f"{column.flag}=True")
+        lines.append(
+            f"    {column.name}: Mapped[{python_type}] = "
+            f"mapped_column({', '.join(parts)})"
+        )
+    for index in table.indexes:
+        lines.append("")
+        lines.append(_model_index(class_name, index, attribute=True))
+    return lines
+
+
 def _model_column(column: ColumnSpec, fk: ForeignKeySpec | None) -> str:
     parts = [repr(column.name), column.type.source()]
     if fk is not None:
@@ -187,8 +274,10 @@ def _model_column(column: ColumnSpec, fk: ForeignKeySpec | None) -> str:
     return f"sa.Column({', '.join(parts)})"
 
 
-def _model_index(table: str, index: IndexSpec) -> str:
-    elements = [f"{table}.c.{name}" for name in index.columns]
+def _model_index(table: str, index: IndexSpec, attribute: bool = False) -> str:
+    """Return a module-level Index on ``table.c.x``, or ``Class.x`` if attribute."""
+    prefix = f"{table}." if attribute else f"{table}.c."
+    elements = [prefix + name for name in index.columns]
     if index.form == "desc":
         elements[0] += ".desc()"
     elif index.form == "expression":

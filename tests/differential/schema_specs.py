@@ -137,6 +137,9 @@ class SchemaSpec:
     tables: tuple[TableSpec, ...]
     naming_convention: bool = False
     compare_server_default: bool = False
+    # "core" for Table() objects, "declarative" for mapped classes whose
+    # nullability comes from the Mapped[...] annotation.
+    style: str = "core"
 
     def table(self, name: str) -> TableSpec:
         return next(table for table in self.tables if table.name == name)

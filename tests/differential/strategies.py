@@ -228,6 +228,7 @@ def schema_specs(draw: st.DrawFn, dialect: str) -> SchemaSpec:
         tables=tuple(tables),
         naming_convention=draw(st.booleans()),
         compare_server_default=draw(st.booleans()),
+        style=draw(st.sampled_from(["core", "declarative"])),
     )
 
 
