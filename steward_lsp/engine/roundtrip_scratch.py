@@ -91,6 +91,11 @@ def _server_url(scratch_url: str) -> sa.URL:
         raise ScratchError(
             f"scratch_url {scratch_url!r} is not a valid SQLAlchemy URL: {exc}"
         ) from exc
+    if url.get_backend_name() == "postgres":
+        raise ScratchError(
+            "scratch_url starts with postgres://, which SQLAlchemy does not "
+            "accept; write postgresql:// (or postgresql+psycopg://)"
+        )
     if url.get_backend_name() not in _SERVER_BACKENDS:
         raise ScratchError(
             f"scratch_url must name a PostgreSQL or MySQL/MariaDB server, got "

@@ -392,6 +392,22 @@ def test_sqlite_scratch_url_rejected(tmp_path: Path) -> None:
         run_round_trip(environment, scratch_url="sqlite:///elsewhere.db")
 
 
+def test_postgres_scheme_rejected(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+
+    with pytest.raises(RoundTripError, match="write postgresql://"):
+        run_round_trip(environment, scratch_url="postgres://postgres@127.0.0.1")
+
+
+def test_unreachable_server_rejected(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+    # Port 9 (discard) has no database server listening on loopback.
+    url = "postgresql+psycopg://postgres@127.0.0.1:9/postgres"
+
+    with pytest.raises(RoundTripError, match="cannot create a scratch database"):
+        run_round_trip(environment, scratch_url=url)
+
+
 def test_missing_interpreter_rejected(tmp_path: Path) -> None:
     environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
     environment.settings.python = str(tmp_path / "no-such-python")
