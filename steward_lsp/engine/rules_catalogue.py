@@ -77,7 +77,12 @@ _ENTRIES = [
         "NOT NULL column added to an existing table without a server default",
     ),
     ("STW305", "safety", _W, "raw SQL in upgrade with no counterpart in downgrade"),
-    ("STW306", "safety", _W, "operation takes a long blocking lock on PostgreSQL"),
+    (
+        "STW306",
+        "safety",
+        _W,
+        "operation takes a long blocking lock or copies the table",
+    ),
     ("STW307", "safety", _W, "rename of a table or column breaks running code"),
     ("STW401", "graph", _W, "the revision graph has more than one head"),
     ("STW402", "graph", _E, "a down_revision or depends_on names no revision"),

@@ -1,10 +1,11 @@
 """Rules for migrations that run while the application serves traffic.
 
 STW306 reports PostgreSQL operations that hold a lock for as long as they
-scan or rewrite the table, and STW307 reports renames, which break the
-release still running against the old name during a rolling deploy.
-Operations on a table created in the same revision are exempt from STW306,
-because the table is still empty.
+scan or rewrite the table, and MySQL/MariaDB operations that copy the table
+while writes wait. STW307 reports renames, which break the release still
+running against the old name during a rolling deploy. Operations on a table
+or column created in the same revision are exempt from STW306, because
+there are no rows yet.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from steward_lsp.engine.rules.inverse import (
 )
 from steward_lsp.engine.rules.type_rewrite import rewrites_table
 from steward_lsp.engine.schema import TypeSpec
+
+MYSQL_DIALECTS = ("mysql", "mariadb")
 
 
 def check_online_safety(context: RuleContext) -> list[Finding]:
@@ -41,8 +44,12 @@ def check_online_safety(context: RuleContext) -> list[Finding]:
                 findings.extend(_renames(script, op))
             elif op.name == "alter_column" and new_column_name(op):
                 added.add((table, new_column_name(op)))
-            if context.dialect == "postgresql" and table not in created:
+            if table in created or (table, column_name(op)) in added:
+                continue
+            if context.dialect == "postgresql":
                 findings.extend(_long_locks(context, script, op))
+            elif context.dialect in MYSQL_DIALECTS:
+                findings.extend(_table_copies(context, script, op))
     return findings
 
 
@@ -91,6 +98,25 @@ def _long_locks(
         )
         data["fix"] = "postgresql_not_valid=True"
         return [Finding("STW306", message, op.location, data=data)]
+    if op.name == "create_check_constraint" and not _option_set(
+        op, "postgresql_not_valid"
+    ):
+        message = (
+            f"create_check_constraint {op.constraint_name or '(unnamed)'} on {table} "
+            "scans the table under a lock to check existing rows; add it with "
+            "postgresql_not_valid=True and run VALIDATE CONSTRAINT in a later step"
+        )
+        data["fix"] = "postgresql_not_valid=True"
+        return [Finding("STW306", message, op.location, data=data)]
+    if op.name == "alter_column" and op.params.get("nullable") is False:
+        column = column_name(op)
+        message = (
+            f"alter_column {table}.{column} nullable=False scans the whole table "
+            "under an ACCESS EXCLUSIVE lock; first add CHECK "
+            f"({column} IS NOT NULL) NOT VALID and VALIDATE it, so that SET NOT "
+            "NULL (PostgreSQL 12 and later) skips the scan"
+        )
+        return [Finding("STW306", message, op.location, data=data)]
     if op.name == "alter_column":
         new_type = op.params.get("type_")
         old_type = _existing_type(context, script, op)
@@ -106,6 +132,55 @@ def _long_locks(
             )
             return [Finding("STW306", message, op.location, data=data)]
     return []
+
+
+def _table_copies(
+    context: RuleContext, script: RevisionScript, op: Operation
+) -> list[Finding]:
+    """Report MySQL/MariaDB operations that run with ALGORITHM=COPY.
+
+    With a copy, InnoDB builds a new table and blocks writes until it is done.
+    A column type change copies (a VARCHAR widened within the same length
+    prefix size does not, which this rule does not claim either way), and
+    so does a foreign key added while foreign_key_checks is on.
+    """
+    table = table_name(op)
+    data = operation_data(script, op)
+    advice = (
+        "writes wait until the copy ends; on a large table use an online schema "
+        "change tool (gh-ost, pt-online-schema-change) or add a new column and "
+        "backfill it"
+    )
+    if op.name == "create_foreign_key":
+        message = (
+            f"create_foreign_key {op.constraint_name or '(unnamed)'} on {table} "
+            f"copies the table on {context.dialect} while foreign_key_checks is on; "
+            + advice
+        )
+        return [Finding("STW306", message, op.location, data=data)]
+    if op.name == "alter_column":
+        new_type = op.params.get("type_")
+        old_type = _existing_type(context, script, op)
+        if isinstance(new_type, TypeSpec) and _changes_type(old_type, new_type):
+            message = (
+                f"alter_column {table}.{column_name(op)} changes the column type, "
+                f"which copies the table on {context.dialect}; " + advice
+            )
+            return [Finding("STW306", message, op.location, data=data)]
+    return []
+
+
+def _changes_type(old: TypeSpec | None, new: TypeSpec) -> bool:
+    """Return whether the type changes other than by widening a VARCHAR."""
+    if old is None or not old.known or not new.known:
+        return False
+    if (
+        old.name.lower() in ("string", "varchar")
+        and new.name.lower() == old.name.lower()
+    ):
+        # Widening may stay in place; narrowing is STW303's business.
+        return False
+    return (old.name, old.args, old.kwargs) != (new.name, new.args, new.kwargs)
 
 
 def _option_set(op: Operation, key: str) -> bool:

@@ -138,3 +138,66 @@ def test_rename_of_new_table_is_clean():
     create = op("create_table", table="tmp_docs", table_def=TableDef("tmp_docs"))
     rename = op("rename_table", table="tmp_docs", new_name="documents", line=11)
     assert run(create, rename, dialect="sqlite") == []
+
+
+def test_check_constraint_without_not_valid():
+    check = op("create_check_constraint", table="anchors", constraint_name="ck_block")
+    assert [f.code for f in run(check)] == ["STW306"]
+    later = op(
+        "create_check_constraint",
+        table="anchors",
+        constraint_name="ck_block",
+        params={"postgresql_not_valid": True},
+    )
+    assert run(later) == []
+
+
+def test_set_not_null_on_existing_column():
+    alter = op(
+        "alter_column",
+        table="anchors",
+        column_name="network",
+        params={"nullable": False},
+    )
+    findings = run(alter)
+    assert [f.code for f in findings] == ["STW306"]
+    assert "IS NOT NULL) NOT VALID" in findings[0].message
+
+
+def test_set_not_null_on_new_column_is_clean():
+    add = op("add_column", table="anchors", column=column("network", typ("String")))
+    alter = op(
+        "alter_column",
+        table="anchors",
+        column_name="network",
+        params={"nullable": False},
+    )
+    assert run(add, alter) == []
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "mariadb"])
+def test_mysql_type_change_copies_table(dialect):
+    alter = op(
+        "alter_column",
+        table="anchors",
+        column_name="block",
+        params={"type_": typ("BigInteger"), "existing_type": typ("Integer")},
+    )
+    findings = run(alter, dialect=dialect)
+    assert [f.code for f in findings] == ["STW306"]
+    assert f"copies the table on {dialect}" in findings[0].message
+
+
+def test_mysql_varchar_widening_is_clean():
+    alter = op(
+        "alter_column",
+        table="anchors",
+        column_name="tx_hash",
+        params={"type_": typ("String", 128), "existing_type": typ("String", 66)},
+    )
+    assert run(alter, dialect="mysql") == []
+
+
+def test_mysql_foreign_key_copies_table():
+    fk = op("create_foreign_key", table="anchors", constraint_name="fk_doc")
+    assert [f.code for f in run(fk, dialect="mysql")] == ["STW306"]
