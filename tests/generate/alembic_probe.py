@@ -111,7 +111,9 @@ def reflect(connection: sa.Connection) -> dict[str, Any]:
     inspector = sa.inspect(connection)
     shape: dict[str, Any] = {}
     if connection.dialect.name == "postgresql":
-        shape["enum types"] = sorted(e["name"] for e in inspector.get_enums())
+        shape["enum types"] = sorted(
+            [e["name"], e["labels"]] for e in inspector.get_enums()
+        )
     for table in sorted(inspector.get_table_names()):
         if table == "alembic_version":
             continue

@@ -16,6 +16,7 @@ import pytest
 from author_support import (
     DEFECTS,
     PROJECTS,
+    REPO_ROOT,
     Alembic,
     copy_project,
     drift_findings,
@@ -26,6 +27,7 @@ from author_support import (
     written_paths,
 )
 
+POSTGRESQL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 SHOP = PROJECTS / "shop"
 PROJECT_HEADS = [
     pytest.param("shop", "1f0c8e2a9b3d", id="shop"),
@@ -243,6 +245,35 @@ def test_defects_postgres_env_revision(tmp_path: Path, postgresql_url: str) -> N
         "postgresql_concurrently=True)" in revision_text
     )
     _check_round_trip(alembic, revision, ["5c5182ac705d"])
+
+
+@pytest.mark.postgresql
+def test_enum_members_added_postgresql(tmp_path: Path, postgresql_url: str) -> None:
+    fixture = REPO_ROOT / "tests" / "workspaces" / "diff_enum_members"
+    project = copy_project(fixture, tmp_path / "enums", postgresql_url)
+    alembic = Alembic(project, postgresql_url)
+    alembic.upgrade()
+
+    completed = steward(
+        "author-migration",
+        "-m",
+        "revoke",
+        "--scratch-url",
+        POSTGRESQL_SERVER,
+        cwd=project,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert "CHECK constraint of its non-native enum" in completed.stderr
+    revision = written_paths(completed, project)[0]
+    alembic.upgrade()
+    enums = dict(alembic.schema()["enum types"])
+    assert enums["certificate_state"] == ["draft", "sealed", "revoked"]
+    alembic.downgrade("0001")
+    enums = dict(alembic.schema()["enum types"])
+    assert enums["certificate_state"] == ["draft", "sealed"]
+    assert alembic.current() == ["0001"]
+    assert revision_id(revision) in revision.name
 
 
 def test_round_trip_report_passes(tmp_path: Path, sqlite_url: str) -> None:

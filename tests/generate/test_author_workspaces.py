@@ -44,24 +44,11 @@ def _drifted_fixtures() -> list[str]:
 DRIFTED = _drifted_fixtures()
 
 
-# Known gaps of the author, each failing as the reason says.
-KNOWN_FAILURES = {
-    ("diff_enum_members", "postgresql"): (
-        "changed ENUM members need ALTER TYPE, and a non-native enum's "
-        "unnamed CHECK constraint cannot be dropped by alter_column"
-    ),
-}
-
-
 def _cases(dialect: str) -> list[object]:
     cases = []
     for name in DRIFTED:
-        marks = []
-        if (name, dialect) in DIALECT_SKIPS:
-            marks.append(pytest.mark.skip(reason=DIALECT_SKIPS[name, dialect]))
-        if (name, dialect) in KNOWN_FAILURES:
-            reason = KNOWN_FAILURES[name, dialect]
-            marks.append(pytest.mark.xfail(reason=reason, strict=True))
+        reason = DIALECT_SKIPS.get((name, dialect))
+        marks = [pytest.mark.skip(reason=reason)] if reason else []
         cases.append(pytest.param(name, id=name, marks=marks))
     return cases
 

@@ -12,6 +12,7 @@ renderer handle them like any other operation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from typing import Any
 
 from alembic.autogenerate import renderers
@@ -177,3 +178,79 @@ def _render_enum_type(autogen_context: AutogenContext, op: EnumTypeOp) -> list[s
         return [f"{enum}.create({prefix}get_bind(), checkfirst=True)"]
     enum = f"sa.Enum(name={op.enum.name!r}{schema})"
     return [f"{enum}.drop({prefix}get_bind(), checkfirst=True)"]
+
+
+class EnumMembersOp(ops.MigrateOperation):
+    """Changes the members of a PostgreSQL ENUM type that columns use.
+
+    Added members only are ``ALTER TYPE ... ADD VALUE``, which PostgreSQL
+    runs outside a transaction block before version 12, so the statements go
+    in an ``autocommit_block``. A removed member needs a new type: the old
+    one is renamed, the new one created, every column converted through
+    text, and the old type dropped. Rows holding a removed member make the
+    conversion fail, which keeps them.
+
+    ``columns`` are ``(table, column, server default)`` of every column that
+    uses the type, with the table as SQL (schema-qualified and quoted).
+    """
+
+    def __init__(
+        self,
+        enum: Any,
+        columns: Sequence[tuple[str, str, str | None]],
+        previous: Sequence[str],
+    ) -> None:
+        self.enum = enum
+        self.columns = list(columns)
+        self.previous = list(previous)
+
+    def reverse(self) -> EnumMembersOp:
+        old = copy(self.enum)
+        old.enums = list(self.previous)
+        inverse = EnumMembersOp(old, self.columns, self.enum.enums)
+        return inverse
+
+
+@renderers.dispatch_for(EnumMembersOp)
+def _render_enum_members(
+    autogen_context: AutogenContext, op: EnumMembersOp
+) -> list[str]:
+    prefix = autogen_context.opts.get("alembic_module_prefix", "op.")
+    members = list(op.enum.enums)
+    name = op.enum.name
+    schema = f"{op.enum.schema}." if op.enum.schema else ""
+    if set(op.previous) <= set(members):
+        lines = [f"with {prefix}get_context().autocommit_block():"]
+        for index, member in enumerate(members):
+            if member in op.previous:
+                continue
+            place = (
+                f" AFTER '{members[index - 1]}'"
+                if index > 0
+                else f" BEFORE '{next(m for m in members if m in op.previous)}'"
+                if op.previous
+                else ""
+            )
+            sql = f"ALTER TYPE {schema}{name} ADD VALUE IF NOT EXISTS '{member}'{place}"
+            lines.append(f"{prefix}execute({sql!r})")
+        lines.append("")
+        return lines
+    removed = ", ".join(m for m in op.previous if m not in members)
+    values = "".join(f"{member!r}, " for member in members)
+    enum_schema = f", schema={op.enum.schema!r}" if op.enum.schema else ""
+    lines = [
+        f"# NOTE: the type {name} loses {removed}; rows holding it make the",
+        "# conversion below fail.",
+        f"{prefix}execute({f'ALTER TYPE {schema}{name} RENAME TO {name}_old'!r})",
+        f"sa.Enum({values}name={name!r}{enum_schema}).create({prefix}get_bind())",
+    ]
+    for table, column, default in op.columns:
+        alter = f"ALTER TABLE {table} ALTER COLUMN {column}"
+        if default is not None:
+            lines.append(f"{prefix}execute({f'{alter} DROP DEFAULT'!r})")
+        using = f"{alter} TYPE {schema}{name} USING {column}::text::{schema}{name}"
+        lines.append(f"{prefix}execute({using!r})")
+        if default is not None:
+            lines.append(f"{prefix}execute({f'{alter} SET DEFAULT {default}'!r})")
+    lines.append(f"{prefix}execute({f'DROP TYPE {schema}{name}_old'!r})")
+    return lines

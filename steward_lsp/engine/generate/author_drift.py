@@ -34,6 +34,7 @@ class TableDrift:
     added_columns: list[str] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
     altered_columns: dict[str, set[str]] = field(default_factory=dict)
+    enum_members: dict[str, dict[str, Any]] = field(default_factory=dict)
     indexes: list[dict[str, Any]] = field(default_factory=list)
     constraints: list[dict[str, Any]] = field(default_factory=list)
 
@@ -93,6 +94,9 @@ def _add_finding(drift: TableDrift, finding: Finding) -> None:
         drift.added_columns.append(column)
     elif code == "STW104" and isinstance(column, str):
         drift.dropped_columns.append(column)
+    elif code == "STW105" and "added" in data and isinstance(column, str):
+        # Enum members changed, which Alembic's type comparison ignores.
+        drift.enum_members[column] = data
     elif code in ALTER_CODES and isinstance(column, str):
         drift.altered_columns.setdefault(column, set()).add(code)
     elif code == "STW107":

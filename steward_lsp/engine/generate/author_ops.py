@@ -37,6 +37,7 @@ def plan_operations(
         model_schema.naming_convention,
         model_enums=enum_names(model_schema),
         head_enums=enum_names(head_schema),
+        head_schema=head_schema,
     )
     created = [d for d in drifts if d.created and d.pair.model is not None]
     dropped = [d for d in drifts if d.dropped and d.pair.head is not None]

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.operations import ops
 
-from steward_lsp.engine.generate.author_directives import EnumTypeOp
+from steward_lsp.engine.generate.author_directives import EnumMembersOp, EnumTypeOp
 from steward_lsp.engine.generate.author_schema import (
     column_type,
     foreign_key_name,
@@ -51,6 +51,7 @@ class Planner:
     model_enums: set[str] = field(default_factory=set)
     head_enums: set[str] = field(default_factory=set)
     enums_done: set[str] = field(default_factory=set)
+    head_schema: SchemaState = field(default_factory=SchemaState)
     plan: Plan = field(default_factory=Plan)
 
     @property
@@ -86,6 +87,33 @@ class Planner:
             enum = column_type(column, self.dialect)
             found.append(EnumTypeOp(enum, create=True, implicit=implicit))
         return found
+
+
+def enum_members_op(
+    planner: Planner, column: ColumnDef, previous: list[str]
+) -> EnumMembersOp | None:
+    """Return the change of the ENUM type of ``column`` to the model's members.
+
+    Every head column that uses the type is converted with it. None when
+    the type was changed already, for another column.
+    """
+    name = enum_name(column)
+    if name is None or name in planner.enums_done:
+        return None
+    planner.enums_done.add(name)
+    preparer = dialect_named(planner.dialect).identifier_preparer
+    columns = []
+    for table in planner.head_schema.tables.values():
+        quoted = preparer.quote(table.name)
+        if table.schema:
+            quoted = f"{preparer.quote_schema(table.schema)}.{quoted}"
+        for other in table.columns.values():
+            if enum_name(other) == name:
+                columns.append(
+                    (quoted, preparer.quote(other.name), other.server_default)
+                )
+    enum = column_type(column, planner.dialect)
+    return EnumMembersOp(enum, columns, previous)
 
 
 def index_op(

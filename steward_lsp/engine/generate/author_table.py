@@ -31,6 +31,7 @@ from steward_lsp.engine.generate.author_plan import (
     Planner,
     create_foreign_key,
     dialect_named,
+    enum_members_op,
     foreign_key_op,
     index_op,
     is_nullable,
@@ -66,7 +67,11 @@ def plan_table_changes(
         changes.add_column(model.columns[name])
     for name in dropped:
         changes.drop_column(head.columns[name])
-    for name, codes in drift.altered_columns.items():
+    altered = {name: set(codes) for name, codes in drift.altered_columns.items()}
+    for name, data in drift.enum_members.items():
+        if changes.enum_members(model.columns[name], head.columns[name], data):
+            altered.setdefault(name, set()).add("STW105")
+    for name, codes in altered.items():
         changes.alter_column(model.columns[name], head.columns[name], codes)
     changes.index_creates(drift.indexes)
     changes.constraint_creates(drift.constraints)
@@ -286,6 +291,32 @@ class _TableChanges:
             self.after.append(CommentedOp(comment, alter, []))
             return
         self.after.append(alter)
+
+    def enum_members(
+        self, model: ColumnDef, head: ColumnDef, data: dict[str, Any]
+    ) -> bool:
+        """Change the enum members of a column; return whether alter_column must.
+
+        A native PostgreSQL type changes with :class:`EnumMembersOp`. MySQL's
+        inline ENUM and SQLite's re-created table take the new type through
+        ``alter_column``. Elsewhere a non-native enum keeps its members in a
+        CHECK constraint that has no name steward knows, so a note asks for
+        the change by hand.
+        """
+        native = bool(data.get("native"))
+        if native and self.dialect == "postgresql":
+            operation = enum_members_op(self.planner, model, list(data["head"]))
+            if operation is not None:
+                self.type_creates.append(operation)
+            return False
+        if native or self.dialect == "sqlite":
+            return True
+        self.planner.note(
+            f"column {self.model.key}.{model.name}: the CHECK constraint of its "
+            "non-native enum lists the members, and steward does not know its "
+            f"name; replace it by hand with one for {', '.join(data['model'])}"
+        )
+        return False
 
     def _cast(
         self, alter: ops.AlterColumnOp, old_type: Any, new_type: Any
