@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 import pytest
-from author_support import PROJECTS, copy_project
+from author_support import PROJECTS, REPO_ROOT, copy_project
 
 from steward_lsp.engine.analysis import Workspace
 from steward_lsp.engine.generate import select_environment
@@ -37,11 +37,17 @@ CASES = [
     pytest.param(project, dialect, id=f"{project}-{dialect}")
     for project in ("shop", "ledger")
     for dialect in ("sqlite", "postgresql")
-] + [pytest.param("ledger", "mysql", id="ledger-mysql")]
+] + [
+    pytest.param("ledger", "mysql", id="ledger-mysql"),
+    pytest.param("diff_enum_members", "postgresql", id="enum-members-postgresql"),
+]
+# Fixture projects of the drift rules that the goldens also render.
+SOURCES = {"diff_enum_members": REPO_ROOT / "tests" / "workspaces"}
 
 
 def _render(project: str, dialect: str, tmp_path: Path) -> tuple[Path, str]:
-    root = copy_project(PROJECTS / project, tmp_path / project, URLS[dialect])
+    source = SOURCES.get(project, PROJECTS) / project
+    root = copy_project(source, tmp_path / project, URLS[dialect])
     analysis = Workspace(root).analyze()
     environment = select_environment(analysis, None)
     authored = author_revision(

@@ -216,41 +216,67 @@ def _render_enum_members(
     autogen_context: AutogenContext, op: EnumMembersOp
 ) -> list[str]:
     prefix = autogen_context.opts.get("alembic_module_prefix", "op.")
+    if set(op.previous) <= set(op.enum.enums):
+        return _added_members(op, prefix)
+    return _new_enum_type(op, prefix)
+
+
+def _added_members(op: EnumMembersOp, prefix: str) -> list[str]:
     members = list(op.enum.enums)
-    name = op.enum.name
-    schema = f"{op.enum.schema}." if op.enum.schema else ""
-    if set(op.previous) <= set(members):
-        lines = [f"with {prefix}get_context().autocommit_block():"]
-        for index, member in enumerate(members):
-            if member in op.previous:
-                continue
-            place = (
-                f" AFTER '{members[index - 1]}'"
-                if index > 0
-                else f" BEFORE '{next(m for m in members if m in op.previous)}'"
-                if op.previous
-                else ""
-            )
-            sql = f"ALTER TYPE {schema}{name} ADD VALUE IF NOT EXISTS '{member}'{place}"
-            lines.append(f"{prefix}execute({sql!r})")
-        lines.append("")
-        return lines
-    removed = ", ".join(m for m in op.previous if m not in members)
-    values = "".join(f"{member!r}, " for member in members)
+    existing = [member for member in members if member in op.previous]
+    lines = [f"with {prefix}get_context().autocommit_block():"]
+    for index, member in enumerate(members):
+        if member in op.previous:
+            continue
+        # Members are added in order, so the one before always exists.
+        if index > 0:
+            place = f" AFTER {_literal(members[index - 1])}"
+        elif existing:
+            place = f" BEFORE {_literal(existing[0])}"
+        else:
+            place = ""
+        sql = (
+            f"ALTER TYPE {_type_name(op)} ADD VALUE IF NOT EXISTS "
+            f"{_literal(member)}{place}"
+        )
+        lines.append(f"{prefix}execute({sql!r})")
+    # An empty line ends the block for Mako's PythonPrinter.
+    lines.append("")
+    return lines
+
+
+def _new_enum_type(op: EnumMembersOp, prefix: str) -> list[str]:
+    name, type_name = op.enum.name, _type_name(op)
+    removed = ", ".join(m for m in op.previous if m not in op.enum.enums)
+    values = "".join(f"{member!r}, " for member in op.enum.enums)
     enum_schema = f", schema={op.enum.schema!r}" if op.enum.schema else ""
-    lines = [
-        f"# NOTE: the type {name} loses {removed}; rows holding it make the",
-        "# conversion below fail.",
-        f"{prefix}execute({f'ALTER TYPE {schema}{name} RENAME TO {name}_old'!r})",
-        f"sa.Enum({values}name={name!r}{enum_schema}).create({prefix}get_bind())",
-    ]
+    statements = [f"ALTER TYPE {type_name} RENAME TO {name}_old"]
+    create = f"sa.Enum({values}name={name!r}{enum_schema}).create({prefix}get_bind())"
+    converts = []
     for table, column, default in op.columns:
         alter = f"ALTER TABLE {table} ALTER COLUMN {column}"
         if default is not None:
-            lines.append(f"{prefix}execute({f'{alter} DROP DEFAULT'!r})")
-        using = f"{alter} TYPE {schema}{name} USING {column}::text::{schema}{name}"
-        lines.append(f"{prefix}execute({using!r})")
+            converts.append(f"{alter} DROP DEFAULT")
+        converts.append(f"{alter} TYPE {type_name} USING {column}::text::{type_name}")
         if default is not None:
-            lines.append(f"{prefix}execute({f'{alter} SET DEFAULT {default}'!r})")
-    lines.append(f"{prefix}execute({f'DROP TYPE {schema}{name}_old'!r})")
-    return lines
+            converts.append(f"{alter} SET DEFAULT {default}")
+    old_type = f"{op.enum.schema}.{name}_old" if op.enum.schema else f"{name}_old"
+    converts.append(f"DROP TYPE {old_type}")
+    return [
+        f"# NOTE: the type {name} loses {removed}; rows holding it make the",
+        "# conversion below fail.",
+        *(f"{prefix}execute({sql!r})" for sql in statements),
+        create,
+        *(f"{prefix}execute({sql!r})" for sql in converts),
+    ]
+
+
+def _type_name(op: EnumMembersOp) -> str:
+    schema = f"{op.enum.schema}." if op.enum.schema else ""
+    return f"{schema}{op.enum.name}"
+
+
+def _literal(member: str) -> str:
+    """Return ``member`` as a SQL string literal."""
+    escaped = member.replace("'", "''")
+    return f"'{escaped}'"

@@ -300,7 +300,7 @@ class _TableChanges:
         A native PostgreSQL type changes with :class:`EnumMembersOp`. MySQL's
         inline ENUM and SQLite's re-created table take the new type through
         ``alter_column``. Elsewhere a non-native enum keeps its members in a
-        CHECK constraint that has no name steward knows, so a note asks for
+        CHECK constraint whose name steward cannot read, so a note asks for
         the change by hand.
         """
         native = bool(data.get("native"))
