@@ -103,6 +103,14 @@ class Settings:
         default=1,
         metadata=_doc("Number of heads an environment may have before STW401."),
     )
+    head_branches: list[str] = field(
+        default_factory=list,
+        metadata=_doc(
+            "Branch labels whose heads are intended (a plugin chain, an "
+            "expand/contract pair): a head on such a branch does not count "
+            "toward allowed_heads."
+        ),
+    )
     deep: bool = field(
         default=False,
         metadata=_doc(
@@ -141,7 +149,8 @@ class Settings:
     output_dir: str = field(
         default="docs",
         metadata=_doc(
-            "Folder, relative to the project root, for generated files. Not used yet."
+            "Folder, relative to the project root, for the documents the "
+            "generator commands write."
         ),
     )
     rollback_slo: float = field(

@@ -91,7 +91,8 @@ def build_graph(scripts: list[RevisionScript], settings: Settings) -> RevisionGr
     order, heads = order_revisions(tuple(linked), labels)
     graph.order = list(order)
     graph.heads = sorted(heads, key=graph.order.index)
-    _check_heads(graph, settings.allowed_heads)
+    _check_heads(graph, settings.allowed_heads, settings.head_branches)
+    _check_redundant_merges(graph)
     return graph
 
 
@@ -223,16 +224,27 @@ def _exclude_cycles(graph: RevisionGraph) -> None:
     )
 
 
-def _check_heads(graph: RevisionGraph, allowed_heads: int) -> None:
-    if len(graph.heads) <= allowed_heads:
+def _check_heads(
+    graph: RevisionGraph, allowed_heads: int, head_branches: list[str]
+) -> None:
+    """Report STW401 on each head when more heads exist than are allowed.
+
+    A head on one of ``head_branches`` (it or an ancestor declares that
+    branch label) is intended, as in a plugin chain, and is not counted.
+    """
+    intended = set(head_branches)
+    counted = [
+        head for head in graph.heads if not (_branches_of(graph, head) & intended)
+    ]
+    if len(counted) <= allowed_heads:
         return
-    listed = ", ".join(graph.heads)
-    for head in graph.heads:
+    listed = ", ".join(counted)
+    for head in counted:
         script = graph.scripts[head]
         graph.findings.append(
             Finding(
                 "STW401",
-                f"revision {head!r} is one of {len(graph.heads)} heads ({listed}) "
+                f"revision {head!r} is one of {len(counted)} heads ({listed}) "
                 f"but at most {allowed_heads} allowed; merge them with "
                 "`alembic merge heads`",
                 _revision_line(script),
@@ -241,10 +253,53 @@ def _check_heads(graph: RevisionGraph, allowed_heads: int) -> None:
                         _revision_line(graph.scripts[other]),
                         f"head {other!r}: {graph.scripts[other].message}".rstrip(": "),
                     )
-                    for other in graph.heads
+                    for other in counted
                     if other != head
                 ],
-                data={"heads": list(graph.heads)},
+                data={"heads": counted},
+            )
+        )
+
+
+def _branches_of(graph: RevisionGraph, revision: str) -> set[str]:
+    """Return the branch labels of ``revision`` and of all its ancestors."""
+    labels: set[str] = set()
+    stack, seen = [revision], set()
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in graph.scripts:
+            continue
+        seen.add(current)
+        labels.update(graph.scripts[current].branch_labels)
+        stack.extend(graph.parents.get(current, ()))
+    return labels
+
+
+def _check_redundant_merges(graph: RevisionGraph) -> None:
+    """Report STW405 on a merge revision whose parents another merge already joins."""
+    merged: dict[frozenset[str], str] = {}
+    for revision in graph.order:
+        parents = frozenset(graph.down_revisions(revision))
+        if len(parents) < 2:
+            continue
+        first = merged.setdefault(parents, revision)
+        if first == revision:
+            continue
+        listed = ", ".join(sorted(parents))
+        graph.findings.append(
+            Finding(
+                "STW405",
+                f"merge revision {revision!r} joins the same revisions ({listed}) "
+                f"as merge revision {first!r}; delete one of the two and point its "
+                "children at the other",
+                _revision_line(graph.scripts[revision]),
+                related=[
+                    RelatedLocation(
+                        _revision_line(graph.scripts[first]),
+                        f"merge revision {first!r} joins them first",
+                    )
+                ],
+                data={"parents": sorted(parents), "first": first},
             )
         )
 

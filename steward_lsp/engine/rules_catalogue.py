@@ -88,6 +88,7 @@ _ENTRIES = [
     ("STW402", "graph", _E, "a down_revision or depends_on names no revision"),
     ("STW403", "graph", _E, "two files declare the same revision id"),
     ("STW404", "graph", _E, "the revision graph has a cycle"),
+    ("STW405", "graph", _W, "a merge revision joins the same revisions as another"),
     ("STW501", "ledger", _W, "a ledger id is stored without a chain or network id"),
     ("STW502", "ledger", _W, "a ledger-id column is nullable or too short"),
     (

@@ -1,4 +1,6 @@
-"""Code actions that run a generator: "Author a migration" on drift findings.
+"""Code actions that run a generator.
+
+"Author a migration" on drift findings and "Write a merge revision" on STW401.
 
 The action carries a command rather than an edit, because the generator
 writes a new revision file; the client runs it through
@@ -13,6 +15,7 @@ from steward_lsp.engine.generate import generator_named
 from steward_lsp.server.code_actions import ActionRequest, provider
 
 AUTHOR_MIGRATION = generator_named("author-migration")
+MERGE_HEADS = generator_named("merge-heads")
 
 DRIFT_CODES = tuple(f"STW10{digit}" for digit in range(1, 10))
 """Drift a new revision can close: STW101 to STW109 (not STW110, raw SQL)."""
@@ -31,6 +34,24 @@ def author_migration(request: ActionRequest) -> list[types.CodeAction]:
     return [
         types.CodeAction(
             title=f"{AUTHOR_MIGRATION.title} (steward author-migration)",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[request.diagnostic],
+            command=command,
+        )
+    ]
+
+
+@provider("STW401")
+def merge_heads(request: ActionRequest) -> list[types.CodeAction]:
+    """Offer to write the merge revision of the heads."""
+    command = types.Command(
+        title=MERGE_HEADS.title,
+        command=MERGE_HEADS.command_id,
+        arguments=[{"uri": request.document.uri}],
+    )
+    return [
+        types.CodeAction(
+            title=f"{MERGE_HEADS.title} (steward merge-heads)",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[request.diagnostic],
             command=command,

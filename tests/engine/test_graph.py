@@ -1,4 +1,4 @@
-"""The revision graph: heads, order and STW401-STW404."""
+"""The revision graph: heads, order and STW401-STW405."""
 
 from __future__ import annotations
 
@@ -235,3 +235,36 @@ def test_revision_without_id_reported(header: str) -> None:
     assert codes == [("STW001", "no_id.py")]
     assert "sets no revision id" in graph.findings[0].message
     assert graph.heads == ["a1"]
+
+
+def test_redundant_merge_reported() -> None:
+    graph = graph_of(
+        revision("a", None),
+        revision("b", "a"),
+        revision("c", "a"),
+        revision("m1", ("b", "c")),
+        revision("m2", ("c", "b")),
+        revision("d", ("m1", "m2")),
+    )
+
+    redundant = [f for f in graph.findings if f.code == "STW405"]
+
+    assert len(redundant) == 1
+    reported = redundant[0].location.path.stem
+    assert {reported, redundant[0].data["first"]} == {"m1", "m2"}
+    assert redundant[0].data["parents"] == ["b", "c"]
+
+
+def test_head_on_intended_branch_not_counted() -> None:
+    scripts = [
+        revision("a", None),
+        revision("b", "a"),
+        revision("plugin_base", None, branch_labels="plugin"),
+        revision("plugin_next", "plugin_base"),
+    ]
+
+    intended = build_graph(scripts, Settings(head_branches=["plugin"]))
+    unconfigured = build_graph(scripts, Settings())
+
+    assert codes(intended.findings) == []
+    assert codes(unconfigured.findings) == ["STW401", "STW401"]

@@ -127,6 +127,12 @@ GENERATORS: tuple[Generator, ...] = (
         "steward_lsp.engine.generate.document_state",
     ),
     Generator(
+        "merge-heads",
+        "steward.mergeHeads",
+        "Write a merge revision for the heads",
+        "steward_lsp.engine.generate.merge",
+    ),
+    Generator(
         "verify-migrations",
         "steward.verifyMigrations",
         "Run every revision up and down on a scratch database",

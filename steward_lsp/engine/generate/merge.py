@@ -1,0 +1,60 @@
+"""``steward merge-heads``: the merge revision ``alembic merge heads`` would write.
+
+The new revision's ``down_revision`` names every head of the environment.
+It is rendered from the project's ``script.py.mako`` at the path its
+``file_template`` gives, with empty ``upgrade()`` and ``downgrade()``, as
+Alembic writes a merge. Nothing is written here; the caller writes the file.
+"""
+
+from __future__ import annotations
+
+from steward_lsp.engine.generate import (
+    GenerateError,
+    GenerateRequest,
+    GenerateResult,
+    Option,
+    select_environment,
+)
+from steward_lsp.engine.generate.output import GeneratedFile
+
+DEFAULT_MESSAGE = "merge heads"
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "message", "message of the merge revision", short="-m", default=DEFAULT_MESSAGE
+    ),
+)
+
+
+def generate(request: GenerateRequest) -> GenerateResult:
+    """Return the merge revision of the environment's heads."""
+    from alembic.util import rev_id
+
+    from steward_lsp.engine.generate import author_render
+
+    analysis = select_environment(request.analysis, request.option("env"))
+    heads = list(analysis.revision_graph.heads)
+    environment = analysis.environment
+    if len(heads) < 2:
+        return GenerateResult(
+            summary=f"{environment.name} has {len(heads)} head: nothing to merge"
+        )
+    if analysis.revision_graph.unordered:
+        raise GenerateError(
+            f"{environment.name} has a cycle in its revision graph (STW404); "
+            "fix the cycle before merging heads"
+        )
+
+    directory = author_render.script_directory(environment)
+    revision = author_render.Revision(
+        revision_id=rev_id(),
+        down_revision=tuple(heads),
+        message=str(request.option("message", DEFAULT_MESSAGE)),
+        create_date=author_render.create_date(directory),
+    )
+    text = author_render.render_revision(environment, revision, {})
+    path = author_render.revision_path(directory, environment, revision)
+    return GenerateResult(
+        files=[GeneratedFile(path, text, marked=False)],
+        summary=f"merge revision {revision.revision_id} joins {', '.join(heads)}",
+    )
