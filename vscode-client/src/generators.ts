@@ -22,6 +22,7 @@ const GENERATOR_COMMANDS: GeneratorCommand[] = [
     { id: 'steward.generate.optimizeDb', serverCommand: 'steward.optimizeDb' },
     { id: 'steward.generate.documentState', serverCommand: 'steward.documentState' },
     { id: 'steward.generate.verifyMigrations', serverCommand: 'steward.verifyMigrations' },
+    { id: 'steward.generate.mergeHeads', serverCommand: 'steward.mergeHeads' },
 ];
 
 /** The part of a generator command's result the client uses. */
