@@ -25,6 +25,7 @@ from steward_lsp.engine.schema import (
     IndexDef,
     SchemaState,
     TableDef,
+    TypeSpec,
 )
 
 Use = tuple[str, str, str | None, int]
@@ -62,12 +63,21 @@ def uses(source: str) -> set[Use]:
                 )
             )
             """,
-            {
-                ("filter", "Anchor", "chain_id", 3),
-                ("filter", "Anchor", "memo", 4),
-                ("filter", "Anchor", "spent", 4),
-            },
+            {("filter", "Anchor", "chain_id", 3), ("filter", "Anchor", "memo", 4)},
             id="and-or-not",
+        ),
+        pytest.param(
+            """\
+            stmt = select(Anchor).where(
+                Anchor.memo != "x",
+                Anchor.chain_id.not_in(chains),
+                Anchor.note.ilike(pattern),
+                sa.not_(Anchor.spent),
+                sa.or_(Anchor.tx_hash.startswith("0x"), Anchor.rank > 3),
+            )
+            """,
+            {("filter", "Anchor", "tx_hash", 6), ("filter", "Anchor", "rank", 6)},
+            id="negations-not-recorded",
         ),
         pytest.param(
             """\
@@ -357,6 +367,50 @@ def test_resolve_renamed_column_and_order() -> None:
         ("filings", "filed", False),
         ("filings", "filing_id", True),
     }
+
+
+def test_resolve_query_narrowed_by_index() -> None:
+    notes = table("notes", "Note", "id", "owner_id", "status", "created")
+    notes.columns["owner_id"].index = True
+    schema = SchemaState({"notes": notes})
+    queries = ProjectQueries()
+    queries.add(
+        scan(
+            """\
+            def f(session):
+                stmt = select(Note).filter_by(owner_id=owner)
+                stmt = stmt.where(Note.status == "open").order_by(Note.created)
+                other = select(Note).where(Note.status == "open")
+            """
+        )
+    )
+
+    found = {
+        (need.location.span.start_line + 1, need.columns, need.by_other_filter)
+        for need in index_needs(queries, schema)
+        if not need.covered
+    }
+
+    assert found == {
+        (3, ("status",), True),
+        (3, ("created",), True),
+        (4, ("status",), False),
+    }
+
+
+def test_resolve_skips_boolean_filters() -> None:
+    users = table("users", "User", "id", "banned", "name")
+    users.columns["banned"].type = TypeSpec("Boolean")
+    schema = SchemaState({"users": users})
+
+    found = needs(
+        schema,
+        """\
+        stmt = select(User).where(User.banned == False, User.name == name)
+        """,
+    )
+
+    assert found == {("users", "name", False)}
 
 
 def test_resolve_relationship_through_association() -> None:

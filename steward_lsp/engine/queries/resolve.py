@@ -9,7 +9,9 @@ environment) is dropped.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
 from steward_lsp.engine.queries.uses import (
     ColumnUse,
@@ -20,15 +22,24 @@ from steward_lsp.engine.queries.uses import (
 )
 from steward_lsp.engine.rules.naming import convention_name
 from steward_lsp.engine.rules.table_shape import is_covered, leading_columns
-from steward_lsp.engine.schema import ForeignKeyDef, Location, SchemaState, TableDef
+from steward_lsp.engine.schema import (
+    ColumnDef,
+    ForeignKeyDef,
+    Location,
+    SchemaState,
+    TableDef,
+)
 
 
 @dataclass(frozen=True)
 class IndexNeed:
-    """Columns of one table that a query site looks up, and whether one serves.
+    """Columns of one table a query looks up, and whether an index serves them.
 
     ``relationship`` is ``Class.attribute`` when the lookup comes from
     loading a relationship, whose foreign-key columns the join uses.
+    ``by_other_filter`` is true when an index serves another filter of the
+    same query on the same table, so the query does not scan the table even
+    though no index serves these columns.
     """
 
     table: TableDef
@@ -37,6 +48,7 @@ class IndexNeed:
     location: Location
     covered: bool
     relationship: str | None = None
+    by_other_filter: bool = False
 
 
 def index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed]:
@@ -45,6 +57,8 @@ def index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed]
     A filter or an ordering is served together with the other filters of
     the same query on the same table: ``where(status == ...)`` with
     ``order_by(created_at)`` is served by an index on (status, created_at).
+    A query that one index already narrows does not scan the table, which
+    ``IndexNeed.by_other_filter`` records for its other columns.
     """
     signature = _schema_signature(schema)
     cached = queries.derived.get("index_needs")
@@ -63,17 +77,26 @@ def _index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed
         for use in queries.uses
         if (found := resolver.column_use(use)) is not None
     ]
-    filtered: dict[tuple[object, ...], set[str]] = {}
+    filtered: dict[_QueryKey, set[str]] = {}
     for use, (table, columns, kind) in resolved:
         if kind is UseKind.FILTER and use.query is not None:
             key = (use.location.path, use.query, table.key)
             filtered.setdefault(key, set()).update(columns)
+    narrowed = {
+        key
+        for key, columns in filtered.items()
+        if any(resolver.is_served(key[2], column, columns) for column in columns)
+    }
     needs: list[IndexNeed] = []
     for use, (table, columns, kind) in resolved:
         together: set[str] = set()
+        query_key: _QueryKey = (use.location.path, use.query, table.key)
         if kind in (UseKind.FILTER, UseKind.ORDER) and use.query is not None:
-            together = filtered.get((use.location.path, use.query, table.key), set())
-        needs.append(resolver.need(table, columns, kind, use.location, together))
+            together = filtered.get(query_key, set())
+        need = resolver.need(table, columns, kind, use.location, together)
+        if not need.covered and together and query_key in narrowed:
+            need = dataclasses.replace(need, by_other_filter=True)
+        needs.append(need)
     for load in queries.loads:
         needs.extend(resolver.relationship_load(load))
     return needs
@@ -91,6 +114,9 @@ def suggested_index_name(
     return name or f"ix_{table.name}_{'_'.join(columns)}"
 
 
+# A query: its file, the position where its chain starts, and a table.
+_QueryKey = tuple[Path, tuple[int, int] | None, str]
+
 # Inheritance deeper than this is not followed; it bounds a cycle of bases.
 _MAX_BASES = 20
 
@@ -103,7 +129,7 @@ class _Resolver:
         for table in schema.tables.values():
             if table.class_name and not table.uncertain:
                 self.classes.setdefault(table.class_name, table)
-        # Projects repeat the same lookups many times, so each answer is kept
+        # Projects repeat the same lookups many times, so each result is kept
         # for the run.
         self._covering: dict[str, list[tuple[str, ...]]] = {}
         self._primary_keys: dict[str, tuple[str, ...]] = {}
@@ -143,6 +169,10 @@ class _Resolver:
         kind = use.kind
         if kind is UseKind.JOIN and not self._is_model_column(use.partner):
             kind = UseKind.FILTER
+        if kind is not UseKind.JOIN and _is_boolean(table.columns[column]):
+            # A boolean splits the rows in two at best, so an index on it
+            # rarely beats a scan.
+            return None
         return table, (column,), kind
 
     def relationship_load(self, load: RelationshipLoad) -> list[IndexNeed]:
@@ -185,11 +215,25 @@ class _Resolver:
         together: set[str] | frozenset[str] = frozenset(),
         relationship: str | None = None,
     ) -> IndexNeed:
+        covered = self.need_covered(table, columns, together)
+        return IndexNeed(table, columns, kind, location, covered, relationship)
+
+    def is_served(self, table_key: str, column: str, together: set[str]) -> bool:
+        """Tell whether an index serves ``column`` filtered with ``together``."""
+        table = self.schema.tables[table_key]
+        return self.need_covered(table, (column,), together)
+
+    def need_covered(
+        self,
+        table: TableDef,
+        columns: tuple[str, ...],
+        together: set[str] | frozenset[str],
+    ) -> bool:
         key = (table.key, columns, frozenset(together))
         covered = self._covered.get(key)
         if covered is None:
             covered = self._covered[key] = self._is_covered(table, columns, together)
-        return IndexNeed(table, columns, kind, location, covered, relationship)
+        return covered
 
     def _is_covered(
         self,
@@ -305,7 +349,10 @@ def _schema_signature(schema: SchemaState) -> tuple[object, ...]:
             (
                 table.class_name,
                 table.key,
-                tuple(table.columns),
+                tuple(
+                    (name, column.type.name if column.type else None)
+                    for name, column in table.columns.items()
+                ),
                 tuple(leading_columns(table, convention)),
                 foreign_keys,
             )
@@ -334,3 +381,8 @@ def _served_with(
             if name not in filtered:
                 break
     return False
+
+
+def _is_boolean(column: ColumnDef) -> bool:
+    name = column.type.name if column.type is not None else ""
+    return name.rsplit(".", 1)[-1].lower() == "boolean"

@@ -50,29 +50,12 @@ _GET_METHODS = frozenset({"get", "get_or_404"})
 _LOADER_OPTIONS = frozenset(
     {"joinedload", "selectinload", "subqueryload", "immediateload", "contains_eager"}
 )
-_COLUMN_OPERATORS = frozenset(
-    {
-        "in_",
-        "not_in",
-        "notin_",
-        "is_",
-        "is_not",
-        "isnot",
-        "like",
-        "ilike",
-        "not_like",
-        "not_ilike",
-        "notlike",
-        "notilike",
-        "startswith",
-        "istartswith",
-        "between",
-        "contains",
-        "any",
-        "has",
-    }
-)
-_BOOLEAN_FUNCTIONS = frozenset({"and_", "or_", "not_"})
+# Column operators a B-tree index can serve. A negation (``!=``, ``not_in``,
+# ``~``), a case-insensitive match and ``contains`` (LIKE '%x%') cannot be
+# served by an index on the column, so they are not recorded.
+_COLUMN_OPERATORS = frozenset({"in_", "is_", "like", "startswith", "between"})
+_INDEXABLE_COMPARISONS = (ast.Eq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.In)
+_BOOLEAN_FUNCTIONS = frozenset({"and_", "or_"})
 _ORDER_MODIFIERS = frozenset(
     {"asc", "desc", "nulls_first", "nulls_last", "nullsfirst", "nullslast"}
 )
@@ -96,6 +79,16 @@ def scan_source(path: Path, text: str) -> FileScan:
     return scanner.scan
 
 
+@dataclass(frozen=True)
+class _Statement:
+    """A query bound to a name: its line, entity, joined entity and chain key."""
+
+    line: int
+    entity: str
+    joined: str | None
+    chain: tuple[int, int] | None
+
+
 @dataclass
 class _Scanner:
     path: Path
@@ -104,9 +97,7 @@ class _Scanner:
     # Names bound to ``aliased(Model)``, and names bound to a query whose
     # entity is known, with the line of each binding.
     aliases: dict[str, str] = field(default_factory=dict)
-    statements: dict[str, list[tuple[int, str, str | None]]] = field(
-        default_factory=dict
-    )
+    statements: dict[str, list[_Statement]] = field(default_factory=dict)
     # The call each chained call is the receiver of, and the chain of the
     # call being read.
     outer_calls: dict[int, ast.Call] = field(default_factory=dict)
@@ -156,7 +147,10 @@ class _Scanner:
             entity = self.query_entity(node.value)
             if entity is not None:
                 joined = self.query_entity(node.value, joined=True)
-                bound = (node.lineno, entity, joined)
+                chain = None
+                if isinstance(node.value, ast.Call):
+                    chain = self._chain_start(node.value)
+                bound = _Statement(node.lineno, entity, joined, chain)
                 self.statements.setdefault(target.id, []).append(bound)
 
     def entity_name(self, name: str) -> str:
@@ -213,9 +207,21 @@ class _Scanner:
             self.chain = None
 
     def _chain_start(self, node: ast.Call) -> tuple[int, int]:
+        """Return the key of the query ``node`` belongs to.
+
+        A chain that starts from a name bound to a query continues that
+        query (``stmt = select(A).where(...)``, then ``stmt.order_by(...)``).
+        """
         top = node
         while id(top) in self.outer_calls:
             top = self.outer_calls[id(top)]
+        bottom: ast.expr = node
+        while isinstance(bottom, ast.Call) and isinstance(bottom.func, ast.Attribute):
+            bottom = bottom.func.value
+        if isinstance(bottom, ast.Name):
+            bound = self._binding(bottom)
+            if bound is not None and bound.chain is not None:
+                return bound.chain
         return (top.lineno, top.col_offset)
 
     def _method(self, node: ast.Call, method: str, receiver: ast.expr) -> None:
@@ -301,10 +307,9 @@ class _Scanner:
         if isinstance(node, ast.BoolOp):
             for value in node.values:
                 self._predicate(value, kind)
-        elif isinstance(node, ast.UnaryOp):
-            self._predicate(node.operand, kind)
         elif isinstance(node, ast.Compare):
-            self._comparison([node.left, *node.comparators], kind)
+            if any(isinstance(op, _INDEXABLE_COMPARISONS) for op in node.ops):
+                self._comparison([node.left, *node.comparators], kind)
         elif isinstance(node, ast.Call):
             self._predicate_call(node, kind)
         else:
@@ -314,13 +319,11 @@ class _Scanner:
 
     def _predicate_call(self, node: ast.Call, kind: UseKind) -> None:
         name = _call_name(node)
-        if name in _BOOLEAN_FUNCTIONS and not isinstance(node.func, ast.Attribute):
+        if name in _BOOLEAN_FUNCTIONS:
             for argument in node.args:
                 self._predicate(argument, kind)
             return
         if isinstance(node.func, ast.Attribute) and name in _COLUMN_OPERATORS:
-            if name in {"any", "has"}:
-                return
             ref = _column_ref(node.func.value)
             if ref is not None:
                 entity = self.entity_name(ref[0])
@@ -391,12 +394,15 @@ class _Scanner:
         return None
 
     def _statement_entity(self, node: ast.Name, joined: bool) -> str | None:
-        bound = [
-            joined_entity if joined else entity
-            for line, entity, joined_entity in self.statements.get(node.id, ())
-            if line < node.lineno
-        ]
-        return bound[-1] if bound else None
+        bound = self._binding(node)
+        if bound is None:
+            return None
+        return bound.joined if joined else bound.entity
+
+    def _binding(self, node: ast.Name) -> _Statement | None:
+        """Return the last query bound to ``node``'s name before its line."""
+        earlier = [s for s in self.statements.get(node.id, ()) if s.line < node.lineno]
+        return earlier[-1] if earlier else None
 
     def _first_entity(self, arguments: list[ast.expr]) -> str | None:
         if not arguments:

@@ -32,7 +32,7 @@ def check_query_indexes(context: RuleContext) -> list[Finding]:
     names: dict[tuple[str, tuple[str, ...]], str] = {}
     for need in resolve.index_needs(context.queries, schema):
         key = (need.location, need.table.key, need.columns)
-        if need.covered or key in reported:
+        if need.covered or need.by_other_filter or key in reported:
             continue
         reported.add(key)
         index_name = names.get((need.table.key, need.columns))
