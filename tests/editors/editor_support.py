@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,21 @@ def require_program(name: str, env_var: str | None = None) -> str:
     require(f"{name} ({env_var or 'PATH'})", path)
     assert path is not None
     return path
+
+
+def server_interpreter() -> str:
+    """Return the interpreter that runs the server: ``$STEWARD_PYTHON`` or ours."""
+    configured = os.environ.get("STEWARD_PYTHON")
+    # abspath, not resolve: a venv's python is a symlink that must stay one.
+    return os.path.abspath(configured) if configured else sys.executable
+
+
+def copy_example(folder: Path) -> Path:
+    """Copy the defect example to ``folder``/workspace and return the copy.
+
+    Editors save files that a code action changed, so each run gets its own
+    copy and the committed example stays as it is.
+    """
+    target = folder / "workspace"
+    shutil.copytree(EXAMPLE_WORKSPACE, target)
+    return target

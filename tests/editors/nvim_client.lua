@@ -7,11 +7,17 @@
 --
 -- Steps: attach the server to the buffer, wait for steward's diagnostics,
 -- request the code actions of the first one, apply "Ignore CODE on this
--- line", save, and wait until that diagnostic is gone. Every step is written
--- to the result file, and the Python test asserts on it.
+-- line", save, and wait until that diagnostic is gone. Then apply the quick
+-- fix "Add index=True to COLUMN" of an STW201 or STW202 finding the same way,
+-- and run the server command steward.modelState, which writes
+-- docs/data-model.mmd. Every step is written to the result file, and the
+-- Python test asserts on it.
 
 local DIAGNOSTICS_TIMEOUT_MS = 30000
 local REQUEST_TIMEOUT_MS = 10000
+-- steward.modelState analyses the workspace before it writes.
+local COMMAND_TIMEOUT_MS = 60000
+local INDEX_CODES = { STW201 = true, STW202 = true }
 
 local result = { steps = {}, log = {} }
 local started = vim.loop.hrtime()
@@ -101,51 +107,113 @@ if not have_diagnostics then
 end
 
 local client = vim.lsp.get_client_by_id(client_id)
-local target = published[1]
-local response = client.request_sync("textDocument/codeAction", {
-  textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-  range = target.range,
-  context = { diagnostics = { target } },
-}, REQUEST_TIMEOUT_MS, bufnr)
-if not response or response.err then
-  return finish("textDocument/codeAction failed: " .. vim.inspect(response))
+
+-- Request the code actions of one raw diagnostic; return them and their titles.
+local function code_actions(diagnostic)
+  local response = client.request_sync("textDocument/codeAction", {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = diagnostic.range,
+    context = { diagnostics = { diagnostic } },
+  }, REQUEST_TIMEOUT_MS, bufnr)
+  if not response or response.err then
+    return nil, nil, "textDocument/codeAction failed: " .. vim.inspect(response)
+  end
+  local titles = {}
+  for _, action in ipairs(response.result or {}) do
+    table.insert(titles, action.title)
+  end
+  return response.result or {}, titles, nil
 end
 
-local titles = {}
-local ignore_action = nil
-local expected_title = "Ignore " .. tostring(target.code) .. " on this line"
-for _, action in ipairs(response.result or {}) do
-  table.insert(titles, action.title)
-  if action.title == expected_title then
-    ignore_action = action
+local function titled(actions, title)
+  for _, action in ipairs(actions) do
+    if action.title == title then
+      return action
+    end
   end
+  return nil
 end
-step("code_actions", { target_code = target.code, target_line = target.range.start.line,
-                       titles = titles })
+
+-- Apply the action's edit, save the buffer, and return the edited line.
+local function apply_and_save(action, line)
+  vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+  vim.cmd("silent write")
+  return {
+    buffer_line = vim.api.nvim_buf_get_lines(bufnr, line, line + 1, false)[1],
+    file_line = vim.fn.readfile(vim.api.nvim_buf_get_name(bufnr))[line + 1],
+  }
+end
+
+-- Wait until no steward diagnostic with ``code`` is left on ``line``.
+local function wait_cleared(line, code)
+  return vim.wait(DIAGNOSTICS_TIMEOUT_MS, function()
+    for _, d in ipairs(steward_diagnostics(bufnr)) do
+      if d.lnum == line and code_of(d) == code then
+        return false
+      end
+    end
+    return true
+  end, 20)
+end
+
+local target = published[1]
+local line = target.range.start.line
+local actions, titles, failure = code_actions(target)
+if failure then
+  return finish(failure)
+end
+step("code_actions", { target_code = target.code, target_line = line, titles = titles })
+local expected_title = "Ignore " .. tostring(target.code) .. " on this line"
+local ignore_action = titled(actions, expected_title)
 if not ignore_action or not ignore_action.edit then
   return finish("no code action titled " .. expected_title .. " with an edit")
 end
 
-vim.lsp.util.apply_workspace_edit(ignore_action.edit, client.offset_encoding)
-vim.cmd("silent write")
-local line = target.range.start.line
-step("edited", {
-  buffer_line = vim.api.nvim_buf_get_lines(bufnr, line, line + 1, false)[1],
-  file_line = vim.fn.readfile(vim.api.nvim_buf_get_name(bufnr))[line + 1],
-})
-
-local function target_remains()
-  for _, d in ipairs(steward_diagnostics(bufnr)) do
-    if d.lnum == line and code_of(d) == target.code then
-      return true
-    end
-  end
-  return false
-end
-local cleared = vim.wait(DIAGNOSTICS_TIMEOUT_MS, function()
-  return not target_remains()
-end, 20)
+step("edited", apply_and_save(ignore_action, line))
+local cleared = wait_cleared(line, target.code)
 step("after_edit", { cleared = cleared, diagnostics = summary(steward_diagnostics(bufnr)) })
+
+-- The ignore edit was republished above, so ``published`` matches the buffer
+-- again, which the server requires before it offers a fix.
+local index_target = nil
+for _, diagnostic in ipairs(published) do
+  if INDEX_CODES[diagnostic.code] and diagnostic.range.start.line ~= line then
+    index_target = diagnostic
+    break
+  end
+end
+if not index_target then
+  return finish("no STW201 or STW202 diagnostic after the ignore edit")
+end
+local index_line = index_target.range.start.line
+-- The server names the fix after the column in the diagnostic's data:
+-- "column" for STW201, a one-item "columns" list for STW202.
+local index_column = index_target.data.column or index_target.data.columns[1]
+local index_title = "Add index=True to " .. tostring(index_column)
+actions, titles, failure = code_actions(index_target)
+if failure then
+  return finish(failure)
+end
+step("index_actions", { target_code = index_target.code, target_line = index_line,
+                        expected_title = index_title, titles = titles })
+local index_action = titled(actions, index_title)
+if not index_action or not index_action.edit then
+  return finish("no code action titled " .. index_title .. " with an edit")
+end
+
+step("index_edited", apply_and_save(index_action, index_line))
+cleared = wait_cleared(index_line, index_target.code)
+step("after_index_edit", { cleared = cleared,
+                           diagnostics = summary(steward_diagnostics(bufnr)) })
+
+local response = client.request_sync("workspace/executeCommand", {
+  command = "steward.modelState",
+  arguments = { { uri = vim.uri_from_fname(os.getenv("STEWARD_ROOT")) } },
+}, COMMAND_TIMEOUT_MS, bufnr)
+if not response or response.err then
+  return finish("steward.modelState failed: " .. vim.inspect(response))
+end
+step("model_state", { result = response.result })
 
 vim.lsp.stop_client(client_id)
 vim.wait(5000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 20)

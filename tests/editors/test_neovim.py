@@ -1,4 +1,4 @@
-"""Headless Neovim as the LSP client: diagnostics, then the ignore code action."""
+"""Headless Neovim as the LSP client: diagnostics, code actions, a server command."""
 
 from __future__ import annotations
 
@@ -6,10 +6,20 @@ import json
 import os
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from editor_support import MODEL_FILE, REPO, require_program
+import pytest
+from editor_support import (
+    MODEL_FILE,
+    REPO,
+    copy_example,
+    require_program,
+    server_interpreter,
+)
+
+from steward_lsp.engine.generate.output import mark_line
 
 HERE = Path(__file__).resolve().parent
 LUA_CLIENT = HERE / "nvim_client.lua"
@@ -44,26 +54,82 @@ def run_neovim(nvim: str, python: str, workspace: Path, result: Path) -> dict[st
     return outcome
 
 
-def test_neovim_ignore_action_clears_diagnostic(
-    workspace: Path, server_python: str, tmp_path: Path
-) -> None:
+@dataclass(frozen=True)
+class NeovimRun:
+    """One run of the Lua client on a fresh copy of the defect example."""
+
+    workspace: Path
+    original_lines: list[str]
+    outcome: dict[str, Any]
+    steps: dict[str, dict[str, Any]]
+
+    def saved_lines(self) -> list[str]:
+        return (self.workspace / MODEL_FILE).read_text(encoding="utf-8").splitlines()
+
+    def detail(self) -> str:
+        return json.dumps(self.outcome, indent=2)
+
+
+@pytest.fixture(scope="module")
+def neovim_run(tmp_path_factory: pytest.TempPathFactory) -> NeovimRun:
+    """Run the Lua client once; the tests below check one step each."""
     nvim = require_program("nvim")
+    folder = tmp_path_factory.mktemp("neovim")
+    workspace = copy_example(folder)
+    original = (workspace / MODEL_FILE).read_text(encoding="utf-8").splitlines()
 
-    outcome = run_neovim(nvim, server_python, workspace, tmp_path / "nvim.json")
+    outcome = run_neovim(nvim, server_interpreter(), workspace, folder / "nvim.json")
     steps = {step["name"]: step for step in outcome["steps"]}
+    return NeovimRun(workspace, original, outcome, steps)
 
-    assert outcome.get("error") is None, json.dumps(outcome, indent=2)
-    assert outcome["exit_code"] == 0
+
+def test_neovim_ignore_action_clears_diagnostic(neovim_run: NeovimRun) -> None:
+    steps = neovim_run.steps
+
+    assert neovim_run.outcome.get("error") is None, neovim_run.detail()
+    assert neovim_run.outcome["exit_code"] == 0
     assert steps["diagnostics"]["diagnostics"], "no steward diagnostics"
     code = steps["code_actions"]["target_code"]
     line = steps["code_actions"]["target_line"]
     assert f"Ignore {code} on this line" in steps["code_actions"]["titles"]
     assert steps["edited"]["buffer_line"].endswith(f"# steward: ignore[{code}]")
-    saved = (workspace / MODEL_FILE).read_text(encoding="utf-8").splitlines()
+    saved = neovim_run.saved_lines()
     assert saved[line] == steps["edited"]["buffer_line"], "edit not saved to disk"
-    assert steps["after_edit"]["cleared"], json.dumps(outcome["steps"], indent=2)
+    assert steps["after_edit"]["cleared"], neovim_run.detail()
     remaining = [(d["line"], d["code"]) for d in steps["after_edit"]["diagnostics"]]
     assert (line, code) not in remaining
+
+
+def test_neovim_index_fix_edits_model(neovim_run: NeovimRun) -> None:
+    steps = neovim_run.steps
+
+    assert "index_actions" in steps, neovim_run.detail()
+    actions = steps["index_actions"]
+    assert actions["target_code"] in {"STW201", "STW202"}
+    assert actions["expected_title"] in actions["titles"]
+    line = actions["target_line"]
+    assert "index=True" not in neovim_run.original_lines[line]
+    saved = neovim_run.saved_lines()
+    assert "index=True" in saved[line], "the fix was not saved to disk"
+    assert saved[line] == steps["index_edited"]["buffer_line"]
+    assert steps["after_index_edit"]["cleared"], neovim_run.detail()
+    remaining = [
+        (d["line"], d["code"]) for d in steps["after_index_edit"]["diagnostics"]
+    ]
+    # The other findings of the file are republished, not cleared with it.
+    assert remaining, neovim_run.detail()
+    assert (line, actions["target_code"]) not in remaining
+
+
+def test_neovim_model_state_command_writes_diagram(neovim_run: NeovimRun) -> None:
+    diagram = neovim_run.workspace / "docs" / "data-model.mmd"
+
+    assert "model_state" in neovim_run.steps, neovim_run.detail()
+    result = neovim_run.steps["model_state"]["result"]
+    assert "error" not in result, result
+    assert diagram.as_uri() in result["written"]
+    first_line = diagram.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == mark_line(diagram, "model-state")
 
 
 def documented_setup() -> str:
