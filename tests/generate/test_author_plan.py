@@ -278,3 +278,18 @@ def test_post_write_hooks_noted(tmp_path: Path) -> None:
     result = generate(_shop_request(root))
 
     assert any("post_write_hooks (ruff)" in note for note in result.notes)
+
+
+def test_round_trip_needs_server_for_postgresql(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/shop"
+    root = copy_project(PROJECTS / "shop", tmp_path / "shop", url)
+    request = GenerateRequest(root, Workspace(root).analyze(), {"message": "x"})
+
+    result = generate(request)
+
+    assert [file.path.parent.name for file in result.files] == ["versions"]
+    assert result.failed is False
+    assert any(
+        note.startswith("round trip not run: the revision is written for postgresql")
+        for note in result.notes
+    )

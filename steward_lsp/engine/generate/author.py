@@ -281,14 +281,27 @@ def _round_trip(
     result: GenerateResult,
 ) -> None:
     from steward_lsp.engine import roundtrip
+    from steward_lsp.engine.generate.author_drift import rule_context
     from steward_lsp.engine.generate.output import with_mark
 
     settings = analysis.environment.settings
+    scratch_url = request.option("scratch_url") or settings.scratch_url
+    dialect = rule_context(analysis).dialect
+    if scratch_url is None and dialect not in (None, "sqlite"):
+        # NOTE: a revision written for another dialect uses ALTER forms that
+        # SQLite rejects outside batch mode, so the default scratch database
+        # would fail it for no fault of its own.
+        result.notes.append(
+            f"round trip not run: the revision is written for {dialect}, which "
+            f"a SQLite scratch database cannot run; pass --scratch-url with a "
+            f"{dialect} server, or set scratch_url"
+        )
+        return
     try:
         report = roundtrip.run_round_trip(
             analysis,
             revisions=[authored.revision_id],
-            scratch_url=request.option("scratch_url") or settings.scratch_url,
+            scratch_url=scratch_url,
             extra_files=(authored.file,),
             slo_seconds=settings.rollback_slo,
         )
