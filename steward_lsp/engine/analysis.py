@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 from steward_lsp.engine import discovery, graph, model_parser, replay, revision_parser
 from steward_lsp.engine.config import ConfigError, Settings, load_pyproject_settings
+from steward_lsp.engine.discovery_signature import Signature, discovery_signature
 from steward_lsp.engine.findings import Finding, Severity
 from steward_lsp.engine.migration import RevisionScript
 from steward_lsp.engine.project import Environment
@@ -179,6 +180,7 @@ class Workspace:
         self._revisions: ParseCache[RevisionScript] = ParseCache()
         self._queries = DataAccessScanner(ParseCache[FileScan]())
         self._environments: list[Environment] | None = None
+        self._signatures: dict[Path, Signature | None] = {}
         self._problems: list[str] = []
         self.settings = Settings()
 
@@ -207,9 +209,33 @@ class Workspace:
         elif path.suffix == ".py" and self._environments is not None:
             # Each analysis lists the version locations anyway, so this is for
             # other Python files: one may now be imported by env.py or the
-            # models. NOTE: it reruns discovery on every such save.
-            if not any(path in env.revision_files() for env in self._environments):
+            # models, or declare a model class. Only a change of its imports
+            # or class headers can do that.
+            if not self._in_version_locations(path) and self._signature_changed(path):
                 self._environments = None
+
+    def _in_version_locations(self, path: Path) -> bool:
+        environments = self._environments or []
+        return any(
+            path.is_relative_to(folder)
+            for env in environments
+            for folder in env.version_locations
+        )
+
+    def _signature_changed(self, path: Path) -> bool:
+        """Tell whether ``path``'s discovery signature changed since the last save.
+
+        The first save of a file has nothing to compare with, so it counts
+        as changed.
+        """
+        try:
+            text = self._disk.read(path)
+        except SourceError:
+            return True
+        signature = discovery_signature(text)
+        previous = self._signatures.get(path)
+        self._signatures[path] = signature
+        return signature is None or previous != signature
 
     def reload(self) -> None:
         """Forget discovered environments so the next analysis finds them anew."""

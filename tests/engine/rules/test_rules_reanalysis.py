@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from test_rules_workspace import CREATE_DOCUMENTS, DOCUMENTS_MODEL, write_project
@@ -10,6 +11,8 @@ from test_rules_workspace import CREATE_DOCUMENTS, DOCUMENTS_MODEL, write_projec
 from steward_lsp.engine.analysis import Workspace
 from steward_lsp.engine.rules.type_compare import compare_types
 from steward_lsp.engine.schema import TypeSpec
+
+WORKSPACES = Path(__file__).resolve().parents[2] / "workspaces"
 
 HOUR_AGO_NS = 3_600_000_000_000
 
@@ -86,3 +89,64 @@ def test_unhashable_type_is_compared() -> None:
             "VARCHAR(1)",
             "VARCHAR(2)",
         )
+
+
+RECEIPT_MODEL = """\
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models import Base
+
+
+class Receipt(Base):
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
+
+def test_save_without_new_imports_keeps_discovery(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(WORKSPACES / "extra_column_at_head", root)
+    models = root / "models.py"
+    workspace = Workspace(root)
+    workspace.analyze()
+    workspace.file_changed(models)
+    discovered = workspace.environments()
+
+    models.write_text(models.read_text() + "\n# a comment\n", encoding="utf-8")
+    workspace.file_changed(models)
+
+    assert workspace.environments() is discovered
+
+
+def test_save_with_new_model_class_rediscovers(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(WORKSPACES / "extra_column_at_head", root)
+    # env.py reaches only the base, and no module imports the model modules,
+    # so discovery finds them by scanning for subclasses of that base.
+    models = root / "models.py"
+    text = models.read_text(encoding="utf-8")
+    base, _, order = text.partition("class Order(Base):")
+    models.write_text(base, encoding="utf-8")
+    (root / "orders.py").write_text(
+        base.replace(
+            "class Base(DeclarativeBase):\n    pass\n", "from models import Base\n"
+        )
+        + "class Order(Base):"
+        + order,
+        encoding="utf-8",
+    )
+    receipts = root / "receipts.py"
+    receipts.write_text("def total() -> int:\n    return 0\n", encoding="utf-8")
+    workspace = Workspace(root)
+    before = workspace.analyze()
+    workspace.file_changed(receipts)
+    workspace.analyze()
+
+    receipts.write_text(RECEIPT_MODEL, encoding="utf-8")
+    workspace.file_changed(receipts)
+    after = workspace.analyze()
+
+    assert "receipts.py" not in {f.location.path.name for f in before.all_findings()}
+    codes = {(f.code, f.location.path.name) for f in after.all_findings()}
+    assert ("STW101", "receipts.py") in codes
