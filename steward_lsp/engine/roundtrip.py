@@ -71,6 +71,7 @@ class RoundTripReport:
     ``database`` is the scratch database's URL without its password.
     ``notes`` are what the steps do not show: tables that could not be
     seeded, revisions not tested, an Alembic error that stopped the run.
+    ``seeded`` is false when no rows were inserted before the revisions.
     """
 
     steps: list[StepResult]
@@ -78,6 +79,7 @@ class RoundTripReport:
     slo_seconds: float
     passed: bool
     notes: list[str] = field(default_factory=list)
+    seeded: bool = True
 
     @property
     def failed(self) -> bool:
@@ -162,7 +164,7 @@ def run_round_trip(
             raise RoundTripError(str(exc)) from exc
         run.notes.extend(scratch.notes)
 
-    report = _report(run, scratch.display, slo_seconds, timeout)
+    report = _report(run, scratch.display, slo_seconds, timeout, seed)
     copies = {**originals, folder / "scripts": environment.script_location}
     _restore_paths(report, copies, environment.root)
     report.notes.extend(_dialect_notes(environment, scratch_url))
@@ -390,7 +392,7 @@ def _read_records(path: Path) -> list[dict[str, Any]]:
 
 
 def _report(
-    run: _WorkerRun, database: str, slo_seconds: float, timeout: float
+    run: _WorkerRun, database: str, slo_seconds: float, timeout: float, seeded: bool
 ) -> RoundTripReport:
     """Turn the worker's records into a report, applying the rollback SLO."""
     steps: list[StepResult] = []
@@ -424,7 +426,7 @@ def _report(
     if not steps and not fatal and not notes:
         notes.append("the environment has no revisions to test")
     passed = not (fatal or run.timed_out or run.notes) and all(s.ok for s in steps)
-    return RoundTripReport(steps, database, slo_seconds, passed, notes)
+    return RoundTripReport(steps, database, slo_seconds, passed, notes, seeded)
 
 
 def _step_result(record: dict[str, Any], slo_seconds: float) -> StepResult:
@@ -471,14 +473,20 @@ def _restore_paths(
 def render_report(report: RoundTripReport, title: str) -> str:
     """Return the Markdown body of a round-trip report (without the mark line)."""
     outcome = "passed" if report.passed else "failed"
+    if report.seeded:
+        seeding = "one row seeded into every table, then "
+        contents = "only the seeded rows"
+    else:
+        seeding = ""
+        contents = "no seeded rows"
     lines = [
         f"# {title}",
         "",
-        f"Round trip on {report.database}: for each revision, one row seeded "
-        "into every table, then upgrade, downgrade (checked against the schema "
-        "and rows from before the upgrade), upgrade again, and the "
-        "revision's backfill hook where there is one. Rollback SLO: "
-        f"{report.slo_seconds:g} s.",
+        f"Round trip on {report.database}: for each revision, {seeding}"
+        "upgrade, downgrade (checked against the schema and rows from before "
+        "the upgrade), upgrade again, and the revision's backfill hook where "
+        f"there is one. Rollback SLO: {report.slo_seconds:g} s, timed on "
+        f"tables that hold {contents}.",
         "",
         f"**Result: {outcome}.**",
         "",

@@ -75,6 +75,9 @@ def test_verify_no_seed_passes(steward: Runner, clean_project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["wrote docs/migrations/0002-test-report.md"]
     assert not (clean_project / REPORTS / "0001-test-report.md").exists()
+    text = report_text(clean_project, "0002")
+    assert "for each revision, upgrade, downgrade" in text
+    assert "timed on tables that hold no seeded rows" in text
 
 
 def test_verify_unknown_revision_exits_2(steward: Runner, clean_project: Path) -> None:
@@ -112,7 +115,7 @@ def test_verify_rollback_slo_setting(steward: Runner, clean_project: Path) -> No
 
     assert result.returncode == 1, result.stderr
     assert "over the rollback SLO of 0 s" in result.stderr
-    assert "Rollback SLO: 0 s." in report_text(clean_project, "0001")
+    assert "Rollback SLO: 0 s," in report_text(clean_project, "0001")
 
 
 def test_verify_postgresql_scratch_url(

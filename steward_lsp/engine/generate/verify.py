@@ -142,6 +142,7 @@ def _revision_report(
         slo_seconds=report.slo_seconds,
         passed=all(step.ok for step in steps),
         notes=notes,
+        seeded=report.seeded,
     )
     script = analysis.revision_graph.scripts.get(rev)
     title = f"Round trip of revision {rev}"
