@@ -41,6 +41,21 @@ async function askMigrationMessage(): Promise<object | undefined> {
     return message === undefined ? undefined : { message: message.trim() };
 }
 
+/**
+ * Return the options of a server command with what the user must choose
+ * added: the message of a new revision when none was given. Undefined when
+ * the user cancels.
+ */
+export async function completeOptions(command: string, options: unknown): Promise<object | undefined> {
+    const given = typeof options === 'object' && options !== null ? options : {};
+    const generator = GENERATOR_COMMANDS.find((entry) => entry.serverCommand === command);
+    if (!generator?.options || 'message' in given) {
+        return given;
+    }
+    const asked = await generator.options();
+    return asked === undefined ? undefined : { ...given, ...asked };
+}
+
 /** Register the palette commands of the generators. */
 export function registerGeneratorCommands(server: ServerController): vscode.Disposable[] {
     return GENERATOR_COMMANDS.map((command) =>

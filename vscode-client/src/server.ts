@@ -8,6 +8,7 @@ import {
     TransportKind,
 } from 'vscode-languageclient/node';
 
+import { completeOptions } from './generators';
 import { Interpreter, resolveInterpreter, runPython, stewardVersion } from './interpreter';
 
 const CLIENT_ID = 'steward';
@@ -186,6 +187,14 @@ function clientOptions(
         synchronize: {
             configurationSection: CLIENT_ID,
             fileEvents: watcher,
+        },
+        middleware: {
+            // A code lens or code action may run a generator without the
+            // options it needs from the user; ask for them here.
+            executeCommand: async (command, args, next) => {
+                const options = await completeOptions(command, args[0]);
+                return options === undefined ? undefined : next(command, [options]);
+            },
         },
     };
 }
