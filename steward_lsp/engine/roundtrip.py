@@ -292,7 +292,7 @@ def _run_worker(
         process = subprocess.Popen(
             command,
             cwd=environment.root,
-            env=_worker_environment(environment, worker),
+            env=_worker_environment(environment, worker, spec["url"]),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -363,14 +363,17 @@ def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     return process.communicate()
 
 
-def _worker_environment(environment: Environment, worker: Path) -> dict[str, str]:
+def _worker_environment(
+    environment: Environment, worker: Path, url: str
+) -> dict[str, str]:
     """Return the worker's environment: ``worker`` and the source roots on PYTHONPATH.
 
-    The variable that contains the live database URL is removed, so a revision
-    file that reads it on its own finds nothing.
+    The variable that names the live database (``database_url_env``) is set
+    to the scratch database's ``url``, so a revision file or a project
+    module that reads it connects to the scratch database too.
     """
     variables = dict(os.environ)
-    variables.pop(environment.settings.database_url_env, None)
+    variables[environment.settings.database_url_env] = url
     paths = [str(worker), *(str(root) for root in environment.source_roots)]
     if variables.get("PYTHONPATH"):
         paths.append(variables["PYTHONPATH"])

@@ -625,3 +625,19 @@ def test_mariadb_rename_loses_not_null(tmp_path: Path, mariadb_url: str) -> None
     assert failure(report, "0002", "downgrade") == (
         "column accounts.email nullable is True, was False before the upgrade"
     )
+
+
+def test_database_url_names_scratch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@production.invalid/app")
+    check = (
+        "import os\n"
+        "url = op.get_bind().engine.url.render_as_string(hide_password=False)\n"
+        "assert os.environ['DATABASE_URL'] == url, os.environ['DATABASE_URL']"
+    )
+    environment = accounts_then(tmp_path, check, "pass")
+
+    report = run_round_trip(environment)
+
+    assert report.passed, report.failures()
