@@ -9,6 +9,7 @@ cannot ALTER most things.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from schema_specs import (
@@ -395,6 +396,10 @@ def _revision_create_index(table: str, index: IndexSpec, batch: bool) -> str:
 def edit_body(edit: Edit, schema: SchemaSpec, batch: bool) -> str:
     """Return the upgrade body that applies ``edit`` to the head of ``schema``."""
     table = edit.before.name
+    if edit.kind == "add_table":
+        return create_body(replace(schema, tables=(edit.after,)))
+    if edit.kind == "drop_table":
+        return _indent([f"op.drop_table({table!r})"])
     lines = _edit_lines(edit, schema, batch)
     if batch:
         head = f"with op.batch_alter_table({table!r}) as batch_op:"
@@ -417,6 +422,17 @@ def _edit_lines(edit: Edit, schema: SchemaSpec, batch: bool) -> list[str]:
         return [f"{target}drop_column({on_table}{edit.column.name!r})"]
     if edit.kind.startswith("alter_"):
         return [_alter_column(edit, target, on_table)]
+    if edit.kind == "rename_column":
+        assert edit.column is not None and edit.new_column is not None
+        return [
+            f"{target}alter_column({on_table}{edit.column.name!r}, "
+            f"new_column_name={edit.new_column.name!r}, "
+            f"existing_type={edit.column.type.source()}, "
+            f"existing_nullable={edit.column.nullable}, "
+            f"existing_server_default={edit.column.server_default})"
+        ]
+    if edit.kind == "add_flag":
+        return [_flag_line(edit, schema, batch)]
     if edit.kind == "add_index":
         assert edit.index is not None
         return [_revision_create_index(table, edit.index, batch)]
@@ -443,6 +459,21 @@ def _edit_lines(edit: Edit, schema: SchemaSpec, batch: bool) -> list[str]:
         ]
     name = _op_name(foreign_key_name(fk, table, convention))
     return [f'{target}drop_constraint({name}, {on_table}type_="foreignkey")']
+
+
+def _flag_line(edit: Edit, schema: SchemaSpec, batch: bool) -> str:
+    """Return the op that builds what ``index=True`` or ``unique=True`` builds."""
+    column = edit.new_column
+    assert column is not None
+    table = edit.before.name
+    if column.flag == "index":
+        index = IndexSpec(f"ix_{table}_{column.name}", (column.name,))
+        return _revision_create_index(table, index, batch)
+    unique = UniqueSpec(None, (column.name,))
+    name = _op_name(unique_name(edit.before, unique, schema.naming_convention))
+    if batch:
+        return f"batch_op.create_unique_constraint({name}, [{column.name!r}])"
+    return f"op.create_unique_constraint({name}, {table!r}, [{column.name!r}])"
 
 
 def _alter_column(edit: Edit, target: str, on_table: str) -> str:

@@ -178,6 +178,11 @@ class Edit:
     notes: tuple[str, ...] = field(default=())
 
     def apply(self, schema: SchemaSpec) -> SchemaSpec:
+        if self.kind == "add_table":
+            return replace(schema, tables=(*schema.tables, self.after))
+        if self.kind == "drop_table":
+            tables = tuple(t for t in schema.tables if t.name != self.before.name)
+            return replace(schema, tables=tables)
         return schema.with_table(self.after)
 
 

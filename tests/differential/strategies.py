@@ -37,20 +37,6 @@ SERVER_DEFAULTS: dict[str, list[str]] = {
 # Edit kinds that change a column's type, and what each does.
 TYPE_CHANGES = {"String", "Integer", "BigInteger", "Numeric", "DateTime"}
 
-EDIT_KINDS = (
-    "add_column",
-    "drop_column",
-    "alter_type",
-    "alter_nullable",
-    "alter_server_default",
-    "add_index",
-    "drop_index",
-    "add_unique",
-    "drop_unique",
-    "add_foreign_key",
-    "drop_foreign_key",
-)
-
 
 def type_specs(table: str, column: str) -> st.SearchStrategy[TypeSpec]:
     """Return a strategy for one column type of ``table.column``."""
@@ -278,7 +264,28 @@ def _applicable(schema: SchemaSpec, table: TableSpec, dialect: str) -> list[str]
         kinds.append("add_foreign_key")
     if _droppable_foreign_keys(schema, table, dialect):
         kinds.append("drop_foreign_key")
+    if free:
+        kinds.append("rename_column")
+    if _flaggable(table):
+        kinds.append("add_flag")
+    kinds.append("add_table")
+    if not schema.referring_columns(table.name) - _self_references(table):
+        kinds.append("drop_table")
     return kinds
+
+
+def _self_references(table: TableSpec) -> set[tuple[str, str]]:
+    return {(table.name, fk.column) for fk in table.foreign_keys}
+
+
+def _flaggable(table: TableSpec) -> list[ColumnSpec]:
+    """Return the columns that can take index=True or unique=True."""
+    taken = _unique_first_columns(table)
+    return [
+        c
+        for c in table.columns
+        if c.flag is None and c.type.kind not in UNINDEXABLE and c.name not in taken
+    ]
 
 
 def _droppable_indexes(table: TableSpec, dialect: str) -> list[IndexSpec]:
@@ -349,6 +356,28 @@ def edits(draw: st.DrawFn, schema: SchemaSpec, dialect: str) -> Edit:
         unique = draw(st.sampled_from(_droppable_uniques(schema, table)))
         uniques = tuple(u for u in table.uniques if u != unique)
         return Edit(kind, table, replace(table, uniques=uniques), unique=unique)
+    if kind == "rename_column":
+        column = draw(st.sampled_from(_free_columns(schema, table)))
+        renamed = replace(column, name=f"{column.name}_renamed")
+        columns = tuple(renamed if c == column else c for c in table.columns)
+        after = replace(table, columns=columns)
+        return Edit(kind, table, after, column=column, new_column=renamed)
+    if kind == "add_flag":
+        column = draw(st.sampled_from(_flaggable(table)))
+        flagged = replace(column, flag=draw(st.sampled_from(["index", "unique"])))
+        columns = tuple(flagged if c == column else c for c in table.columns)
+        after = replace(table, columns=columns)
+        return Edit(kind, table, after, column=column, new_column=flagged)
+    if kind == "add_table":
+        names = [t.name for t in schema.tables]
+        new_table = draw(
+            table_specs(f"t{len(names)}", names, dialect).filter(
+                lambda t: all(c.type.kind != "Enum" for c in t.columns)
+            )
+        )
+        return Edit(kind, table, new_table)
+    if kind == "drop_table":
+        return Edit(kind, table, table)
     earlier = [t.name for t in schema.tables[: schema.tables.index(table)]]
     if kind == "add_foreign_key":
         fk = draw(foreign_key_specs(table, earlier, 5, named=True))

@@ -83,6 +83,18 @@ def _unique_added_at_head(name: str | None) -> tuple[SchemaSpec, Edit, str]:
     return schema, Edit("add_unique", before, after, unique=unique), "revision"
 
 
+def _table_dropped_with_unique() -> tuple[SchemaSpec, Edit, str]:
+    """Return a case whose models drop a table with an unnamed unique constraint.
+
+    On MySQL and MariaDB Alembic lists that constraint, named after its
+    column, as an index of the removed table.
+    """
+    column = ColumnSpec("c0", TypeSpec("String", length=10), nullable=False)
+    dropped = TableSpec("t1", (column,), uniques=(UniqueSpec(None, ("c0",)),))
+    schema = SchemaSpec((TableSpec("t0", (column,)), dropped))
+    return schema, Edit("drop_table", dropped, dropped), "model"
+
+
 def _reset_postgresql(url: str) -> None:
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     with engine.begin() as conn:
@@ -160,6 +172,7 @@ def test_differential_postgresql(
 @_given("mariadb")
 @example(case=_unique_added_at_head("uq_t0_c0"))
 @example(case=_unique_added_at_head(None))
+@example(case=_table_dropped_with_unique())
 def test_differential_mariadb(
     mariadb_url: str, case: tuple[SchemaSpec, Edit, str]
 ) -> None:

@@ -323,15 +323,22 @@ def unmatched_table_indexes(
     convention: dict[str, str],
     at_head: bool,
     revisions: RevisionIndex,
+    dialect: str | None = None,
 ) -> list[Finding]:
     """Report the indexes of a table present on one side only.
 
     Autogenerate lists them beside the added or removed table (a
     ``create_index`` after ``create_table``, a ``drop_index`` before
-    ``drop_table``), so they are drift findings of their own.
+    ``drop_table``), so they are drift findings of their own. On MySQL and
+    MariaDB the unique constraints of a removed table are reflected as
+    unique indexes, so they are listed too.
     """
+    indexes = table_indexes(table, convention)
+    if at_head and dialect in _UNIQUE_IS_INDEX:
+        uniques = table_uniques(table, convention)
+        indexes, _ = reconcile_unique_kinds([], [], indexes, uniques)
     findings: list[Finding] = []
-    for index in table_indexes(table, convention):
+    for index in indexes:
         if index.name is None:
             continue
         columns = columns_text(index.expressions)

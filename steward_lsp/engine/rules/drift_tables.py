@@ -58,7 +58,9 @@ def check_drift(context: RuleContext) -> list[Finding]:
         elif pair.model is None and pair.head is not None:
             findings.extend(_table_missing_from_model(pair.head, revisions))
             findings.extend(
-                unmatched_table_indexes(pair.head, convention, True, revisions)
+                unmatched_table_indexes(
+                    pair.head, convention, True, revisions, context.dialect
+                )
             )
         elif pair.model is not None and pair.head is not None:
             findings.extend(compare_columns(pair.model, pair.head, context, revisions))
