@@ -50,6 +50,10 @@ def execute_sql(node: ast.expr | None, scope: Scope) -> ExecuteRead:
         if unwrapped is not None:
             return execute_sql(unwrapped, target_scope)
         kind = _core_statement(target, target_scope)
+        if kind == "update":
+            sql = core_update_sql(target, target_scope)
+            if sql is not None:
+                return ExecuteRead(sql=sql, params={"dml": kind})
         if kind is not None:
             return ExecuteRead(params={"dml": kind})
     return ExecuteRead(params={"source": ast.unparse(node)}, understood=False)
@@ -84,6 +88,61 @@ def _core_statement(call: ast.Call, scope: Scope) -> str | None:
         else:
             break
     return None
+
+
+def core_update_sql(call: ast.Call, scope: Scope) -> str | None:
+    """Return ``UPDATE t SET c = NULL, ...`` for a Core ``update().values(...)``.
+
+    The statement names the table and the columns it writes, which is what
+    the backfill check needs; the values are placeholders. None when the
+    table or the columns cannot be read: ``sa.update(t)`` and ``t.update()``
+    with ``t`` a ``sa.table(...)`` or ``sa.Table(...)``, and ``.values()``
+    with keywords or a literal dict of string keys.
+    """
+    columns: list[str] = []
+    table: tuple[str, str | None] | None = None
+    node: ast.expr = call
+    while isinstance(node, ast.Call):
+        func = node.func
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        if method == "values":
+            found = _values_columns(node, scope)
+            if found is None:
+                return None
+            columns.extend(found)
+        if scope.symbol(func) == "update" or (
+            isinstance(func, ast.Name) and func.id == "update"
+        ):
+            table = named_table(node.args[0] if node.args else None, scope)
+            break
+        if method == "update" and isinstance(func, ast.Attribute):
+            table = named_table(func.value, scope)
+            break
+        if not isinstance(func, ast.Attribute):
+            return None
+        node = func.value
+    if table is None or not columns:
+        return None
+    name, schema = table
+    qualified = f"{schema}.{name}" if schema else name
+    assignments = ", ".join(f"{column} = NULL" for column in columns)
+    return f"UPDATE {qualified} SET {assignments}"
+
+
+def _values_columns(call: ast.Call, scope: Scope) -> list[str] | None:
+    names = [k.arg for k in call.keywords if k.arg is not None]
+    if len(names) != len(call.keywords):
+        return None
+    for argument in call.args:
+        target, target_scope = follow(argument, scope)
+        if not isinstance(target, ast.Dict):
+            return None
+        for key in target.keys:
+            text = string(key, target_scope) if key is not None else None
+            if text is None:
+                return None
+            names.append(text)
+    return names
 
 
 def _template(node: ast.JoinedStr, scope: Scope) -> ExecuteRead:

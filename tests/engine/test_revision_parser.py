@@ -340,7 +340,9 @@ def test_execute_core_statement_is_dml() -> None:
         op.execute(accounts.update().values(id=1))
         """
     )
-    assert operation.sql is None
+    # The table and the columns written, for the backfill check; the values
+    # are placeholders.
+    assert operation.sql == "UPDATE accounts SET id = NULL"
     assert operation.params["dml"] == "update"
     assert operation.understood
 

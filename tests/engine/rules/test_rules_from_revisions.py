@@ -155,3 +155,29 @@ def test_connection_backfill_and_wording(tmp_path):
     found = run_rules(context(scripts=[script]))
     assert [(f.code, f.location.span.start_line) for f in found] == [("STW305", 10)]
     assert "op.execute" not in found[0].message
+
+
+CORE_BACKFILL = """
+def upgrade():
+    op.add_column("teams", sa.Column("captain_id", sa.Integer()))
+    teams = sa.table("teams", sa.column("id"), sa.column("captain_id"))
+    connection = op.get_bind()
+    connection.execute(teams.update().values(captain_id=1))
+    op.execute(sa.update(teams).where(teams.c.id == 1).values({"captain_id": 2}))
+
+
+def downgrade():
+    {downgrade}
+"""
+
+
+def test_core_update_backfill_needs_no_counterpart(tmp_path):
+    body = CORE_BACKFILL.replace("{downgrade}", 'op.drop_column("teams", "captain_id")')
+    assert findings_of(body, tmp_path) == []
+
+
+def test_core_update_of_kept_column_reported(tmp_path):
+    kept = 'op.alter_column("teams", "captain_id", nullable=True)'
+    body = CORE_BACKFILL.replace("{downgrade}", kept)
+    codes = [code for code, _ in findings_of(body, tmp_path)]
+    assert codes.count("STW305") == 2
