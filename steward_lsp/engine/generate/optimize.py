@@ -78,12 +78,17 @@ class RedundantIndex:
 
 @dataclass
 class Predicate:
-    """The columns of one table that queries look up in one way, and where."""
+    """The columns of one table that queries look up in one way, and where.
+
+    ``scans`` is false when every query that looks them up without an index
+    is narrowed by an index on another of its filters.
+    """
 
     table: TableDef
     columns: tuple[str, ...]
     kind: str
     covered: bool
+    scans: bool = False
     sites: list[Location] = field(default_factory=list)
 
 
@@ -188,6 +193,8 @@ def _predicates(needs: list[IndexNeed]) -> list[Predicate]:
                 need.table, need.columns, need.kind.value, need.covered
             )
         predicate.covered = predicate.covered and need.covered
+        if not need.covered and not need.by_other_filter:
+            predicate.scans = True
         if need.location not in predicate.sites:
             predicate.sites.append(need.location)
     for predicate in grouped.values():

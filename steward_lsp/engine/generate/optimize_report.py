@@ -18,7 +18,7 @@ from steward_lsp.engine.generate.optimize_pool import (
 
 if TYPE_CHECKING:
     from steward_lsp.engine.generate import GenerateRequest
-    from steward_lsp.engine.generate.optimize import Advice
+    from steward_lsp.engine.generate.optimize import Advice, Predicate
     from steward_lsp.engine.generate.optimize_explain import Plans
     from steward_lsp.engine.schema import Location
 
@@ -88,12 +88,20 @@ def _predicates(advice: Advice, root: Path) -> list[str]:
             predicate.table.key,
             ", ".join(predicate.columns),
             _USE_NAMES[predicate.kind],
-            "yes" if predicate.covered else "**no**",
+            _indexed(predicate),
             ", ".join(_where(site, root) for site in predicate.sites),
         ]
         for predicate in advice.predicates
     ]
     return lines + _table(["table", "columns", "use", "indexed", "query sites"], rows)
+
+
+def _indexed(predicate: Predicate) -> str:
+    if predicate.covered:
+        return "yes"
+    if not predicate.scans:
+        return "no, another filter of the query is indexed"
+    return "**no**"
 
 
 def _redundant(advice: Advice, root: Path) -> list[str]:

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from sqlalchemy import desc, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -43,3 +45,12 @@ def tenant_of(session: Session, tx_hash: str) -> Tenant | None:
 
 def tenant(session: Session, tenant_id: int) -> Tenant | None:
     return session.get(Tenant, tenant_id)
+
+
+def recent_on_chain(
+    session: Session, chain: str, since: datetime
+) -> list[Notarization]:
+    statement = select(Notarization).where(
+        Notarization.chain_id == chain, Notarization.created_at > since
+    )
+    return list(session.scalars(statement))
