@@ -10,9 +10,11 @@ shape, and ``steward check`` must report no drift afterwards.
 from __future__ import annotations
 
 import py_compile
+import runpy
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from author_support import (
     DEFECTS,
     PROJECTS,
@@ -292,7 +294,7 @@ def test_round_trip_report_passes(tmp_path: Path, sqlite_url: str) -> None:
 
 
 def test_seed_stub_written(tmp_path: Path, sqlite_url: str) -> None:
-    project, _ = _shop(tmp_path, sqlite_url)
+    project, alembic = _shop(tmp_path, sqlite_url)
 
     completed = steward(
         "author-migration", "-m", "catch up", "--seed", "--no-round-trip", cwd=project
@@ -306,6 +308,24 @@ def test_seed_stub_written(tmp_path: Path, sqlite_url: str) -> None:
     assert "_fill(connection, 'accounts', 'region', None)" in text
     assert "_fill(connection, 'accounts', 'plan', None)" in text
     py_compile.compile(str(seed), doraise=True)
+
+    # Filled in, the stub sets the new column of existing rows.
+    alembic.upgrade()
+    seed.write_text(text.replace("'tenant_id', None)", "'tenant_id', 7)"))
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO tenants (id, slug) VALUES (7, 'a')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO accounts (id, email, display_name, plan, region, "
+                "nickname) VALUES (1, 'e', 'd', 'free', 'eu', 'n')"
+            )
+        )
+        module = runpy.run_path(str(seed))
+        module["backfill"](connection)
+        tenant = connection.execute(sa.text("SELECT tenant_id FROM accounts"))
+        assert tenant.scalar_one() == 7
+    engine.dispose()
 
 
 def test_no_drift_writes_nothing(tmp_path: Path) -> None:
