@@ -160,6 +160,14 @@ def uses(source: str) -> set[Use]:
             {("filter", "Anchor", "memo", 1)},
             id="select-from-filter-by",
         ),
+        pytest.param(
+            """\
+            session.execute(update(Anchor).filter_by(memo=memo).values(spent=True))
+            session.execute(delete(Anchor).where(Anchor.chain_id == chain))
+            """,
+            {("filter", "Anchor", "memo", 1), ("filter", "Anchor", "chain_id", 2)},
+            id="update-delete",
+        ),
     ],
 )
 def test_scan_records_column_uses(source: str, expected: set[Use]) -> None:

@@ -45,6 +45,8 @@ _TRIGGERS = (
 )
 
 _FILTER_METHODS = frozenset({"where", "filter", "having"})
+# Calls whose first argument is the entity of the statement they start.
+_STATEMENT_FUNCTIONS = frozenset({"select", "query", "update", "delete"})
 _JOIN_METHODS = frozenset({"join", "outerjoin"})
 _GET_METHODS = frozenset({"get", "get_or_404"})
 _LOADER_OPTIONS = frozenset(
@@ -373,7 +375,7 @@ class _Scanner:
             if not isinstance(node, ast.Call):
                 return None
             name = _call_name(node)
-            if name in {"select", "query"}:
+            if name in _STATEMENT_FUNCTIONS:
                 base = self._first_entity(node.args)
                 break
             if not isinstance(node.func, ast.Attribute):
