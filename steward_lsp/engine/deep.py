@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from steward_lsp.engine import deep_worker
 from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.roundtrip import RoundTripError, project_interpreter
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.engine.schema import (
     CheckConstraintDef,
@@ -197,8 +199,16 @@ def _run_worker(
     }
     spec_file = folder / "spec.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    python = environment.settings.python or sys.executable
-    command = [python, "-m", "steward_lsp.engine.deep_worker", str(spec_file)]
+    try:
+        python = project_interpreter(environment)
+    except RoundTripError as exc:
+        result.problems.append(f"deep check of {environment.name}: {exc}")
+        return []
+    # The worker imports only the standard library, SQLAlchemy and Alembic, so
+    # a copy of it runs in the project's interpreter without steward there.
+    worker = folder / "steward_deep_worker.py"
+    shutil.copyfile(deep_worker.__file__, worker)
+    command = [python, str(worker), str(spec_file)]
     try:
         completed = subprocess.run(
             command,
@@ -226,7 +236,7 @@ def _run_worker(
         result.problems.append(
             f"deep check of {environment.name}: the worker in {python} exited with "
             f"status {completed.returncode}: {' / '.join(tail) or 'no output'}; "
-            "check that steward-lsp, SQLAlchemy and Alembic are installed there"
+            "check that SQLAlchemy and Alembic are installed there"
         )
     return records
 

@@ -143,7 +143,7 @@ def run_round_trip(
     """
     if not isinstance(environment, Environment):
         environment = environment.environment
-    python = _interpreter(environment)
+    python = project_interpreter(environment)
     with tempfile.TemporaryDirectory(prefix="steward-roundtrip-") as temp:
         folder = Path(temp)
         originals = _copy_scripts(environment, extra_files, folder / "scripts")
@@ -188,7 +188,7 @@ def _dialect_notes(environment: Environment, scratch_url: str | None) -> list[st
     ]
 
 
-def _interpreter(environment: Environment) -> str:
+def project_interpreter(environment: Environment) -> str:
     """Return the ``python`` setting's interpreter, else steward's own."""
     configured = environment.settings.python
     if not configured:
