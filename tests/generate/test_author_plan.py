@@ -266,7 +266,7 @@ def test_allowed_branches_rejected(tmp_path: Path) -> None:
     (versions / "6f6f6f6f6f6f_other.py").write_text(other)
     (root / "pyproject.toml").write_text("[tool.steward]\nallowed_heads = 2\n")
 
-    with pytest.raises(GenerateError, match="allowed_heads setting permits"):
+    with pytest.raises(GenerateError, match="allowed_heads or head_branches"):
         generate(_shop_request(root))
 
 
@@ -293,3 +293,19 @@ def test_round_trip_needs_server_for_postgresql(tmp_path: Path) -> None:
         note.startswith("round trip not run: the revision is written for postgresql")
         for note in result.notes
     )
+
+
+def test_intended_branch_head_not_merged(tmp_path: Path) -> None:
+    root = copy_project(PROJECTS / "shop", tmp_path / "shop", "sqlite:///shop.db")
+    # A plugin chain: its own base revision, labelled, listed in head_branches.
+    plugin = BRANCH_REVISION.replace(
+        'down_revision = "1f0c8e2a9b3d"', "down_revision = None"
+    )
+    (root / "migrations" / "versions" / "5e5e5e5e5e5e_side.py").write_text(plugin)
+    (root / "pyproject.toml").write_text('[tool.steward]\nhead_branches = ["side"]\n')
+
+    result = generate(_shop_request(root))
+
+    text = result.files[0].text
+    assert "down_revision: Union[str, Sequence[str], None] = '1f0c8e2a9b3d'" in text
+    assert not any("merges the heads" in note for note in result.notes)

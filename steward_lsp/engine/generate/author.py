@@ -155,12 +155,15 @@ def check_authorable(analysis: EnvironmentAnalysis) -> None:
             f"{environment.name}: fix these first, because Alembic cannot load "
             f"the revisions or steward cannot read them: {listed}"
         )
-    heads = analysis.revision_graph.heads
-    if 1 < len(heads) <= environment.settings.allowed_heads:
+    heads = parent_heads(analysis)
+    all_intended = bool(analysis.revision_graph.heads) and not heads
+    if all_intended or 1 < len(heads) <= environment.settings.allowed_heads:
+        listed = ", ".join(analysis.revision_graph.heads)
         raise GenerateError(
-            f"{environment.name}: the heads {', '.join(heads)} are branches the "
-            "allowed_heads setting permits, and steward does not choose one; "
-            "run `alembic revision --autogenerate --head BRANCH@head` instead"
+            f"{environment.name}: the heads {listed} are branches that the "
+            "allowed_heads or head_branches settings permit, and steward does "
+            "not choose one; run `alembic revision --autogenerate --head "
+            "BRANCH@head` instead"
         )
     everywhere = analysis.replay_result.uncertain_everywhere
     if everywhere:
@@ -212,7 +215,7 @@ def author_revision(
     directory = author_render.script_directory(environment)
     revision = author_render.Revision(
         revision_id=revision_id or rev_id(),
-        down_revision=tuple(analysis.revision_graph.heads),
+        down_revision=tuple(parent_heads(analysis)),
         message=message,
         create_date=create_date or author_render.create_date(directory),
     )
@@ -229,6 +232,20 @@ def author_revision(
         plan,
         revision.down_revision,
     )
+
+
+def parent_heads(analysis: EnvironmentAnalysis) -> list[str]:
+    """Return the heads the new revision follows: all but the intended ones.
+
+    A head on a branch of the ``head_branches`` setting (a plugin chain) is
+    meant to stay a head, so the revision does not merge it. An environment
+    without revisions has no heads, and gets a first revision.
+    """
+    from steward_lsp.engine.graph import _branches_of
+
+    graph = analysis.revision_graph
+    intended = set(analysis.environment.settings.head_branches)
+    return [head for head in graph.heads if not (_branches_of(graph, head) & intended)]
 
 
 def uncertain_notes(analysis: EnvironmentAnalysis) -> list[str]:
