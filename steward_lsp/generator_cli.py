@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.generate import (
     COMMON_OPTIONS,
     GENERATORS,
@@ -112,6 +113,11 @@ def run_generator(generator: Generator, args: argparse.Namespace) -> int:
 
     for note in generated.notes:
         print(f"steward: {note}", file=sys.stderr)
+    if generated.findings:
+        from steward_lsp.engine import report
+
+        ordered = sorted(generated.findings, key=Finding.sort_key)
+        sys.stdout.write(report.render(ordered, "text", Path.cwd(), []))
     if args.check:
         stale = [file.path for file in generated.files if not is_current(file)]
         for path in stale:

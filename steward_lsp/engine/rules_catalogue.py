@@ -84,6 +84,12 @@ _ENTRIES = [
         "operation takes a long blocking lock or copies the table",
     ),
     ("STW307", "safety", _W, "rename of a table or column breaks running code"),
+    (
+        "STW308",
+        "safety",
+        _E,
+        "a revision failed its round trip on a scratch database",
+    ),
     ("STW401", "graph", _W, "the revision graph has more than one head"),
     ("STW402", "graph", _E, "a down_revision or depends_on names no revision"),
     ("STW403", "graph", _E, "two files declare the same revision id"),

@@ -82,6 +82,9 @@ def run_job(job: AnalysisJob) -> AnalysisOutcome:
     result = workspace.analyze()
     if folder.deep_results:
         result = deep.with_deep_results(result, dict(folder.deep_results))
+    for findings in list(folder.command_findings.values()):
+        for finding in findings:
+            result.findings.setdefault(finding.location.path, []).append(finding)
     outcome = _convert(job, result)
     outcome.problems = list(result.problems)
     outcome.result = result

@@ -89,6 +89,7 @@ async def run_command(
     # A new revision changes the drift; the client may not send
     # didChangeWatchedFiles for files the server wrote.
     folder.pending_file_changes.extend(written)
+    folder.command_findings[generator.cli_name] = list(generated.findings)
     server.scheduler.schedule(folder)
     message = generated.summary or f"{generator.title}: wrote {len(written)} file(s)"
     kind = types.MessageType.Warning if generated.failed else types.MessageType.Info

@@ -10,6 +10,7 @@ from pygls.uris import to_fs_path
 
 from steward_lsp.engine.analysis import AnalysisResult, Workspace
 from steward_lsp.engine.deep import DeepResult
+from steward_lsp.engine.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class FolderState:
     settings_changed: bool = False
     published: dict[str, PublishedDiagnostics] = field(default_factory=dict)
     shown_problems: set[str] = field(default_factory=set)
+    command_findings: dict[str, list[Finding]] = field(default_factory=dict)
+    """Findings of the last run of each generator command, such as the
+    revisions verify-migrations saw fail, shown until the command runs again."""
     deep_results: dict[str, DeepResult] = field(default_factory=dict)
     """The last deep check of each environment, by name, shown until the next."""
     last_result: AnalysisResult | None = None

@@ -63,6 +63,9 @@ def test_verify_failure_exits_1(steward: Runner, clean_project: Path) -> None:
     assert "**Result: failed.**" in text
     assert "NOT NULL" in text
     assert "**Result: passed.**" in report_text(clean_project, "0001")
+    [finding] = [line for line in result.stdout.splitlines() if "STW308" in line]
+    assert finding.startswith("migrations/versions/0002_plan.py:5:1: STW308 ")
+    assert "the upgrade of revision 0002 failed" in finding
 
 
 def test_verify_no_seed_passes(steward: Runner, clean_project: Path) -> None:

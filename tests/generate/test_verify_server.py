@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -121,3 +122,31 @@ async def test_command_invalid_timeout(client: LanguageClient, tmp_path: Path) -
 
     assert "invalid timeout 'soon'" in result["error"]
     assert not (root / "docs").exists()
+
+
+async def test_failed_step_is_diagnostic(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = tmp_path / "project"
+    await open_project(client, root, "raise RuntimeError('no way back')")
+    revision_uri = from_fs_path(
+        str(root / "migrations" / "versions" / "0001_accounts.py")
+    )
+
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="steward.verifyMigrations", arguments=[{}])
+    )
+
+    def failed_steps() -> list[types.Diagnostic]:
+        found = client.diagnostics.get(revision_uri, [])
+        return [d for d in found if d.code == "STW308"]
+
+    async def wait() -> None:
+        while not failed_steps():
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    await asyncio.wait_for(wait(), 30)
+    [diagnostic] = failed_steps()
+    assert diagnostic.range.start.line == 4
+    assert "the downgrade of revision 0001 failed" in diagnostic.message
+    assert "no way back" in diagnostic.message

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.generate.output import GeneratedFile
 
 if TYPE_CHECKING:
@@ -74,6 +75,9 @@ class GenerateResult:
     summary: str = ""
     notes: list[str] = field(default_factory=list)
     failed: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    """Findings on the project's files, such as a revision that failed its
+    round trip; the CLI prints them and the server shows them as diagnostics."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ run stopped before every revision was tested.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.generate import (
     GenerateError,
     GenerateRequest,
@@ -20,6 +22,8 @@ from steward_lsp.engine.generate import (
     select_environment,
 )
 from steward_lsp.engine.generate.output import with_mark
+from steward_lsp.engine.rules.ignores import apply_ignores_reading
+from steward_lsp.engine.schema import Location, Span
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import EnvironmentAnalysis
@@ -87,7 +91,37 @@ def generate(request: GenerateRequest) -> GenerateResult:
         summary=summarize(report),
         notes=general,
         failed=not report.passed,
+        findings=apply_ignores_reading(
+            step_findings(analysis, report), settings, request.root, _read_file
+        ),
     )
+
+
+def _read_file(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def step_findings(
+    analysis: EnvironmentAnalysis, report: RoundTripReport
+) -> list[Finding]:
+    """Return one STW308 finding per failed step, on its revision's id line."""
+    findings = []
+    for step in report.steps:
+        script = analysis.revision_graph.scripts.get(step.revision)
+        if step.ok or script is None:
+            continue
+        location = script.revision_location or Location(script.path, Span(0, 0, 0, 0))
+        message = (
+            f"the {step.step} of revision {step.revision} failed in the round trip "
+            f"on {report.database}: {step.error or 'no error text'}"
+        )
+        data: dict[str, object] = {
+            "revision": step.revision,
+            "step": step.step,
+            "seconds": round(step.seconds, 3),
+        }
+        findings.append(Finding("STW308", message, location, data=data))
+    return findings
 
 
 def _timeout(request: GenerateRequest) -> float:
