@@ -58,6 +58,33 @@ class BackfilledColumnOp(ops.MigrateOperation):
         return self.add.reverse()
 
 
+class ValidateConstraintOp(ops.MigrateOperation):
+    """``ALTER TABLE ... VALIDATE CONSTRAINT`` of a constraint added NOT VALID.
+
+    PostgreSQL checks the existing rows under a lock that lets writes go on,
+    once the transaction that added the constraint has committed, so this
+    goes in an autocommit block. Its inverse does nothing, because dropping
+    the constraint undoes both.
+    """
+
+    def __init__(self, table: str, name: str) -> None:
+        self.table = table
+        self.name = name
+
+    def reverse(self) -> NothingOp:
+        return NothingOp(self)
+
+
+class NothingOp(ops.MigrateOperation):
+    """An operation that renders nothing: the inverse of one that needs none."""
+
+    def __init__(self, inverse: ops.MigrateOperation) -> None:
+        self.inverse = inverse
+
+    def reverse(self) -> ops.MigrateOperation:
+        return self.inverse
+
+
 class CommentedOp(ops.MigrateOperation):
     """An operation with comment lines above it, in upgrade and downgrade."""
 
@@ -121,12 +148,11 @@ def _render_autocommit_block(
     autogen_context: AutogenContext, op: AutocommitBlockOp
 ) -> list[str]:
     prefix = autogen_context.opts.get("alembic_module_prefix", "op.")
-    lines = [f"with {prefix}get_context().autocommit_block():"]
-    for inner in op.ops:
-        lines.extend(render_op(autogen_context, inner))
+    inner = [line for each in op.ops for line in render_op(autogen_context, each)]
+    if not inner:
+        return []
     # An empty line ends the block for Mako's PythonPrinter.
-    lines.append("")
-    return lines
+    return [f"with {prefix}get_context().autocommit_block():", *inner, ""]
 
 
 @renderers.dispatch_for(BackfilledColumnOp)
@@ -280,3 +306,17 @@ def _literal(member: str) -> str:
     """Return ``member`` as a SQL string literal."""
     escaped = member.replace("'", "''")
     return f"'{escaped}'"
+
+
+@renderers.dispatch_for(ValidateConstraintOp)
+def _render_validate(
+    autogen_context: AutogenContext, op: ValidateConstraintOp
+) -> list[str]:
+    prefix = autogen_context.opts.get("alembic_module_prefix", "op.")
+    sql = f"ALTER TABLE {op.table} VALIDATE CONSTRAINT {op.name}"
+    return [f"{prefix}execute({sql!r})"]
+
+
+@renderers.dispatch_for(NothingOp)
+def _render_nothing(autogen_context: AutogenContext, op: NothingOp) -> list[str]:
+    return []

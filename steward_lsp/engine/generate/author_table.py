@@ -25,6 +25,7 @@ from steward_lsp.engine.generate.author_directives import (
     CastColumnOp,
     CommentedOp,
     RenameColumnOp,
+    ValidateConstraintOp,
 )
 from steward_lsp.engine.generate.author_drift import TableDrift
 from steward_lsp.engine.generate.author_plan import (
@@ -447,8 +448,36 @@ class _TableChanges:
         for data in findings:
             if "model" in data or self._check_side(data) == "model":
                 operation = self._constraint_op(self.model, data, "model")
-                if operation is not None:
-                    self.after.append(operation)
+                if operation is None:
+                    continue
+                self.after.append(operation)
+                validated = (ops.CreateForeignKeyOp, ops.CreateCheckConstraintOp)
+                if self.dialect == "postgresql" and isinstance(operation, validated):
+                    self._validate_later(operation)
+
+    def _validate_later(
+        self, operation: ops.CreateForeignKeyOp | ops.CreateCheckConstraintOp
+    ) -> None:
+        """Add a PostgreSQL constraint NOT VALID and validate it after commit.
+
+        Adding it valid scans the table under an ACCESS EXCLUSIVE lock;
+        VALIDATE CONSTRAINT scans under a lock that lets writes go on.
+        """
+        operation.kw["postgresql_not_valid"] = True
+        name = str(operation.constraint_name)
+        if isinstance(operation, ops.CreateCheckConstraintOp):
+            name = (
+                convention_name(
+                    self.planner.convention, "ck", self.model.name, (), name
+                )
+                or name
+            )
+        preparer = dialect_named(self.dialect).identifier_preparer
+        table = preparer.quote(self.model.name)
+        if self.model.schema:
+            table = f"{preparer.quote_schema(self.model.schema)}.{table}"
+        validate = ValidateConstraintOp(table, preparer.quote(name))
+        self.concurrent_creates.append(validate)
 
     def _unnamed_at_head(self, data: dict[str, Any]) -> bool:
         shape = data["head"]
