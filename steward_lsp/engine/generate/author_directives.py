@@ -76,7 +76,7 @@ class ValidateConstraintOp(ops.MigrateOperation):
 
 
 class NothingOp(ops.MigrateOperation):
-    """An operation that renders nothing: the inverse of one that needs none."""
+    """An operation that renders nothing, as the inverse of a validation."""
 
     def __init__(self, inverse: ops.MigrateOperation) -> None:
         self.inverse = inverse

@@ -142,7 +142,7 @@ def _index_options(
 
     The parser keeps a ``*_where`` option as SQL text and a string option
     (``postgresql_using='gin'``) as the string. Any other value is source
-    text, and a note tells the user to copy it.
+    text, which a note names for the user to copy.
     """
     written: dict[str, Any] = {}
     for index in table.indexes:

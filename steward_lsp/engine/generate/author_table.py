@@ -301,7 +301,7 @@ class _TableChanges:
         A native PostgreSQL type changes with :class:`EnumMembersOp`. MySQL's
         inline ENUM and SQLite's re-created table take the new type through
         ``alter_column``. Elsewhere a non-native enum keeps its members in a
-        CHECK constraint whose name steward cannot read, so a note asks for
+        CHECK constraint whose name steward cannot read, so a note requests
         the change by hand.
         """
         native = bool(data.get("native"))
