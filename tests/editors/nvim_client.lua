@@ -73,6 +73,8 @@ end
 local bufnr = vim.api.nvim_get_current_buf()
 -- Raw LSP diagnostics of the buffer, kept for the code action context.
 local published = {}
+-- The response to workspace/executeCommand, once it arrives.
+local command_response = nil
 
 local client_id = vim.lsp.start_client({
   name = "steward",
@@ -90,6 +92,9 @@ local client_id = vim.lsp.start_client({
     end,
     ["window/showMessage"] = function(_, params)
       table.insert(result.log, "showMessage: " .. params.message)
+    end,
+    ["workspace/executeCommand"] = function(err, command_result)
+      command_response = { err = err, result = command_result }
     end,
   },
 })
@@ -206,14 +211,16 @@ cleared = wait_cleared(index_line, index_target.code)
 step("after_index_edit", { cleared = cleared,
                            diagnostics = summary(steward_diagnostics(bufnr)) })
 
-local response = client.request_sync("workspace/executeCommand", {
+-- As a user would run it; the handler above records the response.
+vim.lsp.buf.execute_command({
   command = "steward.modelState",
-  arguments = { { uri = vim.uri_from_fname(os.getenv("STEWARD_ROOT")) } },
-}, COMMAND_TIMEOUT_MS, bufnr)
-if not response or response.err then
-  return finish("steward.modelState failed: " .. vim.inspect(response))
+  arguments = { { uri = vim.uri_from_bufnr(bufnr) } },
+})
+local answered = vim.wait(COMMAND_TIMEOUT_MS, function() return command_response ~= nil end, 20)
+if not answered or command_response.err then
+  return finish("steward.modelState failed: " .. vim.inspect(command_response))
 end
-step("model_state", { result = response.result })
+step("model_state", { result = command_response.result })
 
 vim.lsp.stop_client(client_id)
 vim.wait(5000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 20)
