@@ -52,11 +52,16 @@ def pool_advice(engine: EngineCall, dialect: str | None) -> list[str]:
     if poolclass in _UNPOOLED:
         ignored = [name for name in ("pool_size", "max_overflow") if name in options]
         if ignored:
+            verb, pronoun = ("are", "them") if len(ignored) > 1 else ("is", "it")
             advice.append(
-                f"{' and '.join(ignored)} are ignored by {poolclass}; remove them "
-                "or use QueuePool"
+                f"{' and '.join(ignored)} {verb} ignored by {poolclass}; remove "
+                f"{pronoun} or use QueuePool"
             )
-    if _literal(options.get("pool_pre_ping")) in (None, "False"):
+    # A SQLite file has no server that could close a connection.
+    if dialect != "sqlite" and _literal(options.get("pool_pre_ping")) in (
+        None,
+        "False",
+    ):
         advice.append(
             "pool_pre_ping is off, so a connection the server or a proxy closed "
             "fails the first query that uses it; set pool_pre_ping=True"
