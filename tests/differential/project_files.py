@@ -93,6 +93,7 @@ Revises: {down_revision}
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql
 
 revision = {revision!r}
 down_revision = {down_revision!r}
@@ -161,7 +162,11 @@ PYTHON_TYPES = {
 def models_source(schema: SchemaSpec) -> str:
     if schema.style == "declarative":
         return _declarative_source(schema)
-    lines = ["import sqlalchemy as sa", ""]
+    lines = [
+        "import sqlalchemy as sa",
+        "from sqlalchemy.dialects import mysql, postgresql",
+        "",
+    ]
     if schema.naming_convention:
         lines.append(f"metadata = sa.MetaData(naming_convention={NAMING_CONVENTION!r})")
     else:
@@ -197,9 +202,11 @@ def _declarative_source(schema: SchemaSpec) -> str:
     lines = [
         "import datetime",
         "import decimal",
+        "import uuid",
         "from typing import Optional",
         "",
         "import sqlalchemy as sa",
+        "from sqlalchemy.dialects import mysql, postgresql",
         "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column",
         "",
         "",
@@ -242,7 +249,7 @@ def _model_class(table: TableSpec) -> list[str]:
     lines.append("")
     lines.append("    id: Mapped[int] = mapped_column(primary_key=True)")
     for column in table.columns:
-        python_type = PYTHON_TYPES[column.type.kind]
+        python_type = column.type.python or PYTHON_TYPES[column.type.kind]
         if column.nullable:
             python_type = f"Optional[{python_type}]"
         parts = [column.type.source()]

@@ -25,7 +25,7 @@ NAMING_CONVENTION = {
 
 # Types whose columns are never indexed or made unique: MariaDB indexes TEXT
 # and BLOB columns only with a prefix length.
-UNINDEXABLE = {"Text", "JSON", "LargeBinary"}
+UNINDEXABLE = {"Text", "JSON", "LargeBinary", "JSONB", "ARRAY", "MEDIUMTEXT"}
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,15 @@ class TypeSpec:
     values: tuple[str, ...] = ()
     native: bool = True
     enum_name: str | None = None
+    # The source of a type given as written (a dialect type, say), with the
+    # Python type of its values for a Mapped[...] annotation.
+    text: str | None = None
+    python: str | None = None
 
     def source(self) -> str:
         """Return the ``sa.*`` expression that builds this type."""
+        if self.text is not None:
+            return self.text
         if self.kind == "String":
             return f"sa.String(length={self.length})"
         if self.kind == "Numeric":

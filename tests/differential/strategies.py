@@ -38,10 +38,45 @@ SERVER_DEFAULTS: dict[str, list[str]] = {
 TYPE_CHANGES = {"String", "Integer", "BigInteger", "Numeric", "DateTime"}
 
 
-def type_specs(table: str, column: str) -> st.SearchStrategy[TypeSpec]:
+# Types written as source: (kind, source, Python type), on every dialect
+# and on one dialect only.
+WRITTEN_TYPES = [
+    ("Float", "sa.Float()", "float"),
+    ("Date", "sa.Date()", "datetime.date"),
+    ("Time", "sa.Time()", "datetime.time"),
+    ("SmallInteger", "sa.SmallInteger()", "int"),
+    ("Uuid", "sa.Uuid()", "uuid.UUID"),
+]
+DIALECT_TYPES = {
+    "postgresql": [
+        ("JSONB", "postgresql.JSONB()", "dict[str, object]"),
+        ("UUID", "postgresql.UUID()", "str"),
+        ("ARRAY", "postgresql.ARRAY(sa.Integer())", "list[int]"),
+        ("INET", "postgresql.INET()", "str"),
+        ("TIMESTAMP", "postgresql.TIMESTAMP(timezone=True)", "datetime.datetime"),
+    ],
+    "mariadb": [
+        ("VARCHAR", 'mysql.VARCHAR(length=20, charset="utf8mb4")', "str"),
+        ("MEDIUMTEXT", "mysql.MEDIUMTEXT()", "str"),
+        ("DOUBLE", "mysql.DOUBLE()", "float"),
+        ("TINYINT", "mysql.TINYINT()", "int"),
+    ],
+    "sqlite": [],
+}
+
+
+def _written_types(dialect: str) -> st.SearchStrategy[TypeSpec]:
+    choices = [*WRITTEN_TYPES, *DIALECT_TYPES[dialect]]
+    return st.sampled_from(
+        [TypeSpec(kind, text=text, python=python) for kind, text, python in choices]
+    )
+
+
+def type_specs(table: str, column: str, dialect: str) -> st.SearchStrategy[TypeSpec]:
     """Return a strategy for one column type of ``table.column``."""
     enum_name = f"{table}_{column}_kind"
     return st.one_of(
+        _written_types(dialect),
         st.builds(
             TypeSpec, kind=st.just("String"), length=st.sampled_from([10, 20, 50, 200])
         ),
@@ -84,8 +119,8 @@ def default_choices(spec: TypeSpec) -> list[str]:
 
 
 @st.composite
-def column_specs(draw: st.DrawFn, table: str, name: str) -> ColumnSpec:
-    spec = draw(type_specs(table, name))
+def column_specs(draw: st.DrawFn, table: str, name: str, dialect: str) -> ColumnSpec:
+    spec = draw(type_specs(table, name, dialect))
     defaults = default_choices(spec)
     server_default = draw(st.sampled_from([None, *defaults])) if defaults else None
     flags: list[str | None] = [None, None]
@@ -182,7 +217,7 @@ def table_specs(
     draw: st.DrawFn, name: str, earlier: list[str], dialect: str
 ) -> TableSpec:
     count = draw(st.integers(1, 4))
-    columns = tuple(draw(column_specs(name, f"c{i}")) for i in range(count))
+    columns = tuple(draw(column_specs(name, f"c{i}", dialect)) for i in range(count))
     table = TableSpec(name=name, columns=columns)
     for number in range(draw(st.integers(0, 2))):
         index = draw(index_specs(table, number, dialect))
@@ -324,7 +359,7 @@ def edits(draw: st.DrawFn, schema: SchemaSpec, dialect: str) -> Edit:
         # New columns carry no flag and no enum, which on PostgreSQL
         # add_column would need a CREATE TYPE for.
         column = draw(
-            column_specs(table.name, f"c{len(table.columns)}").filter(
+            column_specs(table.name, f"c{len(table.columns)}", dialect).filter(
                 lambda column: column.type.kind != "Enum"
             )
         )
@@ -364,7 +399,11 @@ def edits(draw: st.DrawFn, schema: SchemaSpec, dialect: str) -> Edit:
         return Edit(kind, table, after, column=column, new_column=renamed)
     if kind == "add_flag":
         column = draw(st.sampled_from(_flaggable(table)))
-        flagged = replace(column, flag=draw(st.sampled_from(["index", "unique"])))
+        flags = ["index"]
+        # Batch mode on SQLite cannot add a unique constraint without a name.
+        if schema.naming_convention or dialect != "sqlite":
+            flags.append("unique")
+        flagged = replace(column, flag=draw(st.sampled_from(flags)))
         columns = tuple(flagged if c == column else c for c in table.columns)
         after = replace(table, columns=columns)
         return Edit(kind, table, after, column=column, new_column=flagged)
