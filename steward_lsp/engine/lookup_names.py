@@ -5,8 +5,9 @@ columns in ``op.*`` arguments (``op.add_column("anchors", ...)``, the
 columns of ``op.create_index``, every ``batch_op.*`` inside ``with
 op.batch_alter_table("t")``), in ``sa.Column("name")`` inside
 ``op.create_table``, and in ``ForeignKey("table.column")`` strings. Models
-name them in ``__tablename__``, ``Table("name", ...)``, ``ForeignKey``
-strings and ``relationship("Class")`` targets. Arguments are bound to
+name them in ``__tablename__``, the constraints of ``__table_args__``,
+``Table("name", ...)``, ``ForeignKey`` strings and ``relationship("Class")``
+targets. Arguments are bound to
 Alembic's own parameter names, so ``op.create_index(name, "t", ["c"])`` and
 its keyword spelling read alike.
 """
@@ -251,7 +252,18 @@ class _Scanner(ast.NodeVisitor):
             return
         self.found.append(NameOccurrence(NameKind.MODEL, span, class_name=value))
 
-    # -- __tablename__ = "t" ---------------------------------------------------
+    # -- __tablename__ = "t" and __table_args__ ---------------------------------
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        table = _class_table(node)
+        if table is not None:
+            for statement in node.body:
+                if not isinstance(statement, ast.Assign):
+                    continue
+                names = [t.id for t in statement.targets if isinstance(t, ast.Name)]
+                if "__table_args__" in names:
+                    self._table_items(list(_elements(statement.value)), table)
+        self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
@@ -306,6 +318,17 @@ class _Scanner(ast.NodeVisitor):
                 start = span.start_col + prefix + len(quote)
                 return Span(span.start_line, start, span.end_line, start + len(value))
         return None
+
+
+def _class_table(node: ast.ClassDef) -> str | None:
+    """Return the ``__tablename__`` a class body assigns, if it is a string."""
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__tablename__"
+            for target in statement.targets
+        ):
+            return _string_value(statement.value)
+    return None
 
 
 def _string_value(node: ast.expr | None) -> str | None:

@@ -81,6 +81,7 @@ def test_names_in_models() -> None:
     text = (
         "class Anchor(Base):\n"
         '    __tablename__ = "anchors"\n'
+        '    __table_args__ = (UniqueConstraint("tx_hash"), Index("ix", "memo"))\n'
         '    document_id = mapped_column(ForeignKey("audit.documents.id"))\n'
         '    document = relationship("Document")\n'
     )
@@ -90,6 +91,8 @@ def test_names_in_models() -> None:
     kinds = [(item.kind, item.table, item.column, item.class_name) for item in found]
     assert kinds == [
         (NameKind.TABLE, "anchors", None, None),
+        (NameKind.COLUMN, "anchors", "tx_hash", None),
+        (NameKind.COLUMN, "anchors", "memo", None),
         (NameKind.TABLE, "audit.documents", None, None),
         (NameKind.COLUMN, "audit.documents", "id", None),
         (NameKind.MODEL, None, None, "Document"),
