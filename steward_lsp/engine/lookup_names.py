@@ -52,8 +52,8 @@ class NameOccurrence:
     """The Alembic operation whose argument this is (``"add_column"``), if any."""
 
 
-# Alembic parameters that hold a table name, and for those that hold column
-# names, the parameter that holds their table. Inside batch_alter_table the
+# Alembic parameters that take a table name, and for those that take column
+# names, the parameter that names their table. Inside batch_alter_table the
 # batch table takes its place, except for remote_cols.
 TABLE_PARAMETERS = frozenset(
     {"table_name", "source_table", "referent_table", "old_table_name", "new_table_name"}
