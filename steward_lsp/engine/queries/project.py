@@ -102,6 +102,11 @@ class DataAccessScanner:
         except (SyntaxError, ValueError) as exc:
             logger.debug("keeping the last query scan of %s: %s", path, exc)
             return self._cache.last_good(path)
+        previous = self._cache.last_good(path)
+        if previous is not None and previous == scan:
+            # Most edits leave the queries as they were; keeping the old object
+            # lets scan() return the same merged scan and its derived results.
+            scan = previous
         self._cache.store(path, text, scan)
         return scan
 
