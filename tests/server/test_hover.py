@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lsp_session import RecordingClient, change_document, uri, wait_for_indexing
+from lsp_session import (
+    RecordingClient,
+    change_document,
+    line_of,
+    uri,
+    utf16_length,
+    wait_for_indexing,
+)
 from lsprotocol import types
 from reference_project import (
     MODELS,
@@ -147,3 +154,33 @@ async def test_hover_in_half_typed_buffer(
 
     assert "table `ledger_anchors`" in value
     assert f"created in `{revision_id(created)}`" in value
+
+
+async def test_hover_range_in_utf16(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_reference_project(tmp_path)
+    created = revision_file(root, "create_ledger_anchors")
+    original = "    op.drop_table('ledger_anchors')"
+    prefix = "    note = '⚓ 🔗'; op.drop_table('"
+    text = created.read_text(encoding="utf-8").replace(
+        original, f"{prefix}ledger_anchors')"
+    )
+    created.write_text(text, encoding="utf-8")
+    await open_in_session(client, spec, root, created)
+    line = line_of(text, prefix)
+    start = utf16_length(prefix)
+
+    result = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(created)),
+            position=types.Position(line=line, character=start + 3),
+        )
+    )
+
+    assert result is not None
+    assert result.range is not None
+    assert result.range.start == types.Position(line=line, character=start)
+    assert result.range.end == types.Position(
+        line=line, character=start + len("ledger_anchors")
+    )

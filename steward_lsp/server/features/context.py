@@ -8,6 +8,7 @@ the client's encoding and the engine's code points.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ class DocumentContext:
     path: Path
     text: str
 
-    @property
+    @functools.cached_property
     def lines(self) -> list[str]:
         """Return the buffer's lines with their endings."""
         return convert.split_lines(self.text)
