@@ -309,3 +309,18 @@ def test_intended_branch_head_not_merged(tmp_path: Path) -> None:
     text = result.files[0].text
     assert "down_revision: Union[str, Sequence[str], None] = '1f0c8e2a9b3d'" in text
     assert not any("merges the heads" in note for note in result.notes)
+
+
+def test_rename_to_not_null_noted(tmp_path: Path) -> None:
+    models = _accounts(
+        "email: Mapped[str] = mapped_column(String(255))",
+        "display: Mapped[str] = mapped_column(String(100))",
+        "alias: Mapped[str] = mapped_column(String(40))",
+    )
+
+    _, text = _run(tmp_path, models)
+
+    upgrade = text.split("def downgrade")[0]
+    assert "new_column_name='alias'" in upgrade
+    assert "# Rows where nickname IS NULL make this fail; give them a value." in upgrade
+    assert "nullable=False" in upgrade

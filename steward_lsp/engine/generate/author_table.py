@@ -179,6 +179,10 @@ class _TableChanges:
             f"columns, use drop_column({old!r}) and add_column({new!r}) instead,",
             "which lose the data.",
         ]
+        if kw.get("modify_nullable") is False:
+            comment.append(
+                f"Rows where {old} IS NULL make this fail; give them a value."
+            )
         undo = [f"NOTE: undoes the probable rename of {old} to {new}."]
         self.before.append(CommentedOp(comment, rename, undo))
         self.planner.note(
