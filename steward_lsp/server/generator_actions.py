@@ -20,16 +20,13 @@ MERGE_HEADS = generator_named("merge-heads")
 DRIFT_CODES = tuple(f"STW10{digit}" for digit in range(1, 10))
 """Drift a new revision can close: STW101 to STW109 (not STW110, raw SQL)."""
 
-DEFAULT_MESSAGE = "sync models with migrations"
-"""The revision message when the action, not the user, chooses one."""
-
-
 def author_migration(request: ActionRequest) -> list[types.CodeAction]:
     """Offer to author a revision that brings the chain up to the models."""
     command = types.Command(
         title=AUTHOR_MIGRATION.title,
         command=AUTHOR_MIGRATION.command_id,
-        arguments=[{"uri": request.document.uri, "message": DEFAULT_MESSAGE}],
+        # No message: VS Code asks for one, other clients get the default.
+        arguments=[{"uri": request.document.uri}],
     )
     return [
         types.CodeAction(
