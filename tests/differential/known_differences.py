@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from schema_specs import ColumnSpec, SchemaSpec
 
-_INTEGER_LITERAL = re.compile(r"""^(?:sa\.text\()?["']-?\d+["']\)?$""")
+_INTEGER_LITERAL = re.compile(r"""^(?:sa\.text\()?["'](-?\d+)["']\)?$""")
 
 
 @dataclass(frozen=True)
@@ -27,22 +27,34 @@ class KnownDifference:
     matches: Callable[[ColumnSpec, ColumnSpec], bool]
 
 
+def _integer_value(default: str | None) -> int | None:
+    if default is None:
+        return None
+    match = _INTEGER_LITERAL.match(default)
+    return int(match.group(1)) if match else None
+
+
 def _scaled_numeric_integer_default(model: ColumnSpec, head: ColumnSpec) -> bool:
-    head_type = head.type
+    value = _integer_value(head.server_default)
     return (
-        head_type.kind == "Numeric"
-        and bool(head_type.scale)
-        and model.server_default == head.server_default
-        and head.server_default is not None
-        and bool(_INTEGER_LITERAL.match(head.server_default))
+        head.type.kind == "Numeric"
+        and bool(head.type.scale)
+        and value is not None
+        and _integer_value(model.server_default) == value
     )
 
 
+# Boolean defaults that MariaDB stores as 1 or 0, which Alembic compares
+# with the rendered true or false.
+_BOOLEAN_VALUES = {"sa.true()": 1, "sa.false()": 0, 'sa.text("true")': 1}
+
+
 def _boolean_expression_default(model: ColumnSpec, head: ColumnSpec) -> bool:
+    value = _BOOLEAN_VALUES.get(head.server_default or "")
     return (
         head.type.kind == "Boolean"
-        and model.server_default == head.server_default
-        and head.server_default in {"sa.true()", "sa.false()"}
+        and value is not None
+        and _BOOLEAN_VALUES.get(model.server_default or "") == value
     )
 
 
@@ -65,7 +77,9 @@ KNOWN_DIFFERENCES = [
         matches=_scaled_numeric_integer_default,
     ),
     KnownDifference(
-        title="true() and false() defaults of a BOOLEAN column on MariaDB",
+        title=(
+            'true(), false() and text("true") defaults of a BOOLEAN column on MariaDB'
+        ),
         dialects=frozenset({"mariadb"}),
         code="STW109",
         matches=_boolean_expression_default,

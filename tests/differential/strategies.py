@@ -25,12 +25,13 @@ ENUM_VALUES = ("draft", "sealed", "revoked", "pending")
 # Server defaults per type kind, as Python source. Each list holds values
 # that differ from one another except where a comment says otherwise.
 SERVER_DEFAULTS: dict[str, list[str]] = {
-    "Integer": ['sa.text("0")', '"7"', 'sa.text("42")'],
+    # "7" and sa.text("7") are two spellings of one value, as are the
+    # pairs below: a change between them is no drift.
+    "Integer": ['sa.text("0")', '"7"', 'sa.text("7")', 'sa.text("42")'],
     "BigInteger": ['sa.text("0")', '"7"'],
-    "Numeric": ['sa.text("0")', '"1"'],
-    "String": ['"abc"', "sa.text(\"'xyz'\")"],
-    "Boolean": ["sa.true()", "sa.false()"],
-    # Two spellings of one value: a change between them is no drift.
+    "Numeric": ['sa.text("0")', '"1"', 'sa.text("1")'],
+    "String": ['"abc"', "sa.text(\"'abc'\")", "sa.text(\"'xyz'\")"],
+    "Boolean": ["sa.true()", "sa.false()", 'sa.text("true")'],
     "DateTime": ["sa.func.now()", 'sa.text("CURRENT_TIMESTAMP")'],
 }
 

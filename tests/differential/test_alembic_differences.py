@@ -109,6 +109,12 @@ MARIADB_DEFAULTS = [
     ),
     pytest.param(
         ColumnSpec(
+            "c0", TypeSpec("Boolean"), nullable=False, server_default='sa.text("true")'
+        ),
+        id="boolean-text-true",
+    ),
+    pytest.param(
+        ColumnSpec(
             "c0", TypeSpec("DateTime"), nullable=False, server_default="sa.func.now()"
         ),
         id="datetime-now",
