@@ -2,7 +2,7 @@
 
 Each entry is listed in docs/alembic-differences.md under its title, with
 the reason, and has a test in test_alembic_differences.py that proves on a
-real database that steward's answer is the right one. The differential test
+real database that steward's result is the right one. The differential test
 removes the wrong Alembic reports these entries match before it compares.
 """
 

@@ -22,11 +22,10 @@ from schema_specs import (
 
 ENUM_VALUES = ("draft", "sealed", "revoked", "pending")
 
-# Server defaults per type kind, as Python source. Each list holds values
-# that differ from one another except where a comment says otherwise.
+# Server defaults per type kind, as Python source. Most lists contain two
+# spellings of one value, such as "7" and sa.text("7"), and a change
+# between those is no drift.
 SERVER_DEFAULTS: dict[str, list[str]] = {
-    # "7" and sa.text("7") are two spellings of one value, as are the
-    # pairs below: a change between them is no drift.
     "Integer": ['sa.text("0")', '"7"', 'sa.text("7")', 'sa.text("42")'],
     "BigInteger": ['sa.text("0")', '"7"'],
     "Numeric": ['sa.text("0")', '"1"', 'sa.text("1")'],
@@ -333,7 +332,7 @@ def _droppable_indexes(table: TableSpec, dialect: str) -> list[IndexSpec]:
 
 
 def _droppable_uniques(schema: SchemaSpec, table: TableSpec) -> list[UniqueSpec]:
-    # A migration can drop only a constraint whose name it knows.
+    # A migration can drop only a constraint whose name it can write.
     return [
         unique
         for unique in table.uniques
@@ -351,28 +350,41 @@ def _droppable_foreign_keys(
     ]
 
 
+COLUMN_EDITS = {
+    "add_column",
+    "drop_column",
+    "rename_column",
+    "add_flag",
+    "alter_type",
+    "alter_nullable",
+    "alter_server_default",
+}
+
+
 @st.composite
 def edits(draw: st.DrawFn, schema: SchemaSpec, dialect: str) -> Edit:
     """Return one edit of one table of ``schema``."""
     table = draw(st.sampled_from(schema.tables))
     kind = draw(st.sampled_from(_applicable(schema, table, dialect)))
-    if kind == "add_column":
-        # New columns carry no flag and no enum, which on PostgreSQL
-        # add_column would need a CREATE TYPE for.
-        column = draw(
-            column_specs(table.name, f"c{len(table.columns)}", dialect).filter(
-                lambda column: column.type.kind != "Enum"
+    if kind in COLUMN_EDITS:
+        return draw(_column_edit(table, kind, schema, dialect))
+    if kind == "add_table":
+        names = [t.name for t in schema.tables]
+        new_table = draw(
+            table_specs(f"t{len(names)}", names, dialect).filter(
+                lambda t: all(c.type.kind != "Enum" for c in t.columns)
             )
         )
-        column = replace(column, flag=None)
-        after = replace(table, columns=(*table.columns, column))
-        return Edit(kind, table, after, column=column)
-    if kind == "drop_column":
-        column = draw(st.sampled_from(_free_columns(schema, table)))
-        columns = tuple(c for c in table.columns if c.name != column.name)
-        return Edit(kind, table, replace(table, columns=columns), column=column)
-    if kind in {"alter_type", "alter_nullable", "alter_server_default"}:
-        return draw(_column_edit(table, kind, schema))
+        return Edit(kind, table, new_table)
+    if kind == "drop_table":
+        return Edit(kind, table, table)
+    return draw(_constraint_edit(table, kind, schema, dialect))
+
+
+@st.composite
+def _constraint_edit(
+    draw: st.DrawFn, table: TableSpec, kind: str, schema: SchemaSpec, dialect: str
+) -> Edit:
     if kind == "add_index":
         index = draw(index_specs(table, len(table.indexes) + 5, dialect))
         assert index is not None
@@ -392,32 +404,6 @@ def edits(draw: st.DrawFn, schema: SchemaSpec, dialect: str) -> Edit:
         unique = draw(st.sampled_from(_droppable_uniques(schema, table)))
         uniques = tuple(u for u in table.uniques if u != unique)
         return Edit(kind, table, replace(table, uniques=uniques), unique=unique)
-    if kind == "rename_column":
-        column = draw(st.sampled_from(_free_columns(schema, table)))
-        renamed = replace(column, name=f"{column.name}_renamed")
-        columns = tuple(renamed if c == column else c for c in table.columns)
-        after = replace(table, columns=columns)
-        return Edit(kind, table, after, column=column, new_column=renamed)
-    if kind == "add_flag":
-        column = draw(st.sampled_from(_flaggable(table)))
-        flags = ["index"]
-        # Batch mode on SQLite cannot add a unique constraint without a name.
-        if schema.naming_convention or dialect != "sqlite":
-            flags.append("unique")
-        flagged = replace(column, flag=draw(st.sampled_from(flags)))
-        columns = tuple(flagged if c == column else c for c in table.columns)
-        after = replace(table, columns=columns)
-        return Edit(kind, table, after, column=column, new_column=flagged)
-    if kind == "add_table":
-        names = [t.name for t in schema.tables]
-        new_table = draw(
-            table_specs(f"t{len(names)}", names, dialect).filter(
-                lambda t: all(c.type.kind != "Enum" for c in t.columns)
-            )
-        )
-        return Edit(kind, table, new_table)
-    if kind == "drop_table":
-        return Edit(kind, table, table)
     earlier = [t.name for t in schema.tables[: schema.tables.index(table)]]
     if kind == "add_foreign_key":
         fk = draw(foreign_key_specs(table, earlier, 5, named=True))
@@ -433,9 +419,34 @@ def edits(draw: st.DrawFn, schema: SchemaSpec, dialect: str) -> Edit:
 
 @st.composite
 def _column_edit(
-    draw: st.DrawFn, table: TableSpec, kind: str, schema: SchemaSpec
+    draw: st.DrawFn, table: TableSpec, kind: str, schema: SchemaSpec, dialect: str
 ) -> Edit:
-    if kind == "alter_type":
+    if kind == "add_column":
+        # New columns carry no flag and no enum, which on PostgreSQL
+        # add_column would need a CREATE TYPE for.
+        column = draw(
+            column_specs(table.name, f"c{len(table.columns)}", dialect).filter(
+                lambda column: column.type.kind != "Enum"
+            )
+        )
+        column = replace(column, flag=None)
+        after = replace(table, columns=(*table.columns, column))
+        return Edit(kind, table, after, column=column)
+    if kind == "drop_column":
+        column = draw(st.sampled_from(_free_columns(schema, table)))
+        columns = tuple(c for c in table.columns if c.name != column.name)
+        return Edit(kind, table, replace(table, columns=columns), column=column)
+    if kind == "rename_column":
+        column = draw(st.sampled_from(_free_columns(schema, table)))
+        new_column = replace(column, name=f"{column.name}_renamed")
+    elif kind == "add_flag":
+        column = draw(st.sampled_from(_flaggable(table)))
+        flags = ["index"]
+        # Batch mode on SQLite cannot add a unique constraint without a name.
+        if schema.naming_convention or dialect != "sqlite":
+            flags.append("unique")
+        new_column = replace(column, flag=draw(st.sampled_from(flags)))
+    elif kind == "alter_type":
         candidates = [
             c for c in _free_columns(schema, table) if c.type.kind in TYPE_CHANGES
         ]
