@@ -721,3 +721,23 @@ def test_scanner_reuses_unchanged_merge(query_project: Path) -> None:
     assert edited is first
     assert shifted is not first
     assert len(shifted.uses) == len(first.uses)
+
+
+def test_scanner_survives_deep_nesting(query_project: Path) -> None:
+    deep = query_project / "app" / "deep.py"
+    deep.write_text(
+        "stmt = select(Account).where(Account.nickname == 1)\n"
+        + "chain = "
+        + "a." * 200_000
+        + "b\n"
+        + "negated = "
+        + "-" * 100_000
+        + "1\n",
+        encoding="utf-8",
+    )
+
+    findings = run_check(query_project)
+
+    assert ("app/queries.py", 21, "STW203") in {
+        (f["path"], f["line"], f["code"]) for f in findings
+    }

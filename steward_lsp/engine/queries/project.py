@@ -99,8 +99,10 @@ class DataAccessScanner:
             return cached
         try:
             scan = scan_source(path, text)
-        except (SyntaxError, ValueError) as exc:
-            logger.debug("keeping the last query scan of %s: %s", path, exc)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            # CPython's parser raises RecursionError or MemoryError on
+            # expressions nested too deep for it (tried on 3.11).
+            logger.debug("keeping the last query scan of %s: %r", path, exc)
             return self._cache.last_good(path)
         previous = self._cache.last_good(path)
         if previous is not None and previous == scan:
