@@ -10,6 +10,7 @@ when no table can be named, the whole head schema is uncertain.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -196,6 +197,8 @@ def _unsupported(
 def _command(
     work: WorkingSchema, operation: Operation, recorder: Recorder, sql: str
 ) -> None:
+    if _add_enum_value(work, sql):
+        return
     if _NO_SHAPE_COMMANDS.match(sql) or apply_rename_constraint(work, sql):
         return
     description = "runs SQL that the static analysis does not apply"
@@ -204,6 +207,46 @@ def _command(
         recorder.mark_uncertain(work, table.name, table.schema, description, operation)
     if not named:
         recorder.mark_everywhere(description, operation)
+
+
+_ADD_ENUM_VALUE = re.compile(
+    r"""^\s*ALTER\s+TYPE\s+(?:"?\w+"?\.)?"?(?P<type>\w+)"?\s+ADD\s+VALUE\s+
+    (?:IF\s+NOT\s+EXISTS\s+)?'(?P<value>(?:[^']|'')*)'
+    (?:\s+(?P<where>BEFORE|AFTER)\s+'(?P<neighbour>(?:[^']|'')*)')?\s*;?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _add_enum_value(work: WorkingSchema, sql: str) -> bool:
+    """Apply PostgreSQL's ``ALTER TYPE t ADD VALUE 'v'`` to the columns of type ``t``.
+
+    The members of an ``Enum(..., name="t")`` column are its positional
+    arguments, in the order the database sorts them.
+    """
+    match = _ADD_ENUM_VALUE.match(sql)
+    if match is None:
+        return False
+    type_name = match["type"]
+    value = match["value"].replace("''", "'")
+    for table in list(work.tables()):
+        for column in table.columns.values():
+            spec = column.type
+            if spec is None or spec.name.rpartition(".")[2] != "Enum":
+                continue
+            if spec.kwarg("name") != type_name or value in spec.args:
+                continue
+            members = list(spec.args)
+            neighbour = match["neighbour"]
+            if neighbour is not None and neighbour.replace("''", "'") in members:
+                index = members.index(neighbour.replace("''", "'"))
+                members.insert(index + (match["where"].upper() == "AFTER"), value)
+            else:
+                members.append(value)
+            edited = work.edit(table.name, table.schema)
+            target = work.edit_column(edited, column.name) if edited else None
+            if target is not None:
+                target.type = dataclasses.replace(spec, args=tuple(members))
+    return True
 
 
 # -- CREATE / DROP --------------------------------------------------------------

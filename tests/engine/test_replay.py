@@ -592,3 +592,31 @@ def test_unchanged_scripts_reuse_the_result() -> None:
     assert changed is not first
     assert "b" in table(changed, "users").columns
     assert "a" not in table(changed, "users").columns
+
+
+def test_alter_type_add_value_extends_enum() -> None:
+    result = run(
+        script(
+            "r1",
+            None,
+            """\
+            op.create_table(
+                "anchors",
+                sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("status", sa.Enum("queued", "sent", name="anchor_status")),
+            )
+            op.execute("ALTER TYPE anchor_status ADD VALUE 'confirmed'")
+            op.execute(
+                "ALTER TYPE anchor_status ADD VALUE IF NOT EXISTS 'held' BEFORE 'sent'"
+            )
+            """,
+        ),
+        dialect="postgresql",
+    )
+
+    anchors = table(result, "anchors")
+    status = anchors.columns["status"].type
+    assert status is not None
+    assert status.args == ("queued", "held", "sent", "confirmed")
+    assert anchors.uncertain is None
+    assert result.uncertain_everywhere is None
