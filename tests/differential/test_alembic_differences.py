@@ -369,3 +369,65 @@ def test_enum_member_change_found(
     if dialect == "postgresql":
         assert not _accepts(url, "certificates", revoked)
         assert _accepts(url, copy, revoked)
+
+
+def _alter_fails(url: str, statement: str) -> bool:
+    """Return whether ``statement`` fails; roll it back either way."""
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(statement))
+            conn.rollback()
+    except sa.exc.ProgrammingError:
+        return True
+    finally:
+        engine.dispose()
+    return False
+
+
+def _timestamp_after_alter(url: str, using: str | None) -> object:
+    """Return a stored naive midnight after the ALTER, run in Tokyo time."""
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    clause = f" USING {using}" if using else ""
+    with engine.connect() as conn:
+        conn.execute(sa.text("SET TIME ZONE 'Asia/Tokyo'"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO seals (id, sealed_at, attempts) "
+                "VALUES (1, '2026-01-01 00:00:00', '3')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "ALTER TABLE seals ALTER COLUMN sealed_at "
+                f"TYPE TIMESTAMP WITH TIME ZONE{clause}"
+            )
+        )
+        conn.execute(sa.text("SET TIME ZONE 'UTC'"))
+        value = conn.execute(sa.text("SELECT sealed_at::text FROM seals")).scalar_one()
+        conn.rollback()
+    engine.dispose()
+    return value
+
+
+@pytest.mark.postgresql
+def test_type_change_using_clause(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    _project, url, oracle, drift = _run_fixture(
+        "diff_type_change_using", "postgresql", request, tmp_path
+    )
+    assert oracle == {"seals": {("STW105", "sealed_at"), ("STW105", "attempts")}}
+    using = {f.data["column"]: f.data.get("using") for f in drift}
+    assert using == {
+        "sealed_at": "sealed_at AT TIME ZONE 'UTC'",
+        "attempts": "attempts::INTEGER",
+    }
+
+    # Without USING PostgreSQL rejects the text-to-integer change.
+    alter = "ALTER TABLE seals ALTER COLUMN attempts TYPE INTEGER"
+    assert _alter_fails(url, alter)
+    assert not _alter_fails(url, f"{alter} USING {using['attempts']}")
+    # Without USING the naive value is read in the session's time zone.
+    assert _timestamp_after_alter(url, None) == "2025-12-31 15:00:00+00"
+    assert _timestamp_after_alter(url, using["sealed_at"]) == "2026-01-01 00:00:00+00"

@@ -12,6 +12,7 @@ from steward_lsp.engine.rules.context import RuleContext
 from steward_lsp.engine.rules.enum_members import enum_change
 from steward_lsp.engine.rules.scope import RevisionIndex
 from steward_lsp.engine.rules.server_defaults import server_defaults_differ
+from steward_lsp.engine.rules.type_cast import using_clause
 from steward_lsp.engine.rules.type_compare import compare_types
 from steward_lsp.engine.schema import ColumnDef, TableDef
 
@@ -109,18 +110,21 @@ def _compare_column(
                 f"column {qualified}: model says {comparison.model_ddl}, migrations "
                 f"build {comparison.head_ddl} {at_head}; {_AUTHOR}"
             )
-            findings.append(
-                Finding(
-                    "STW105",
-                    message,
-                    location,
-                    related=related,
-                    data={
-                        **data,
-                        "model": comparison.model_ddl,
-                        "head": comparison.head_ddl,
-                    },
+            type_data: dict[str, object] = {
+                **data,
+                "model": comparison.model_ddl,
+                "head": comparison.head_ddl,
+            }
+            using = None
+            if context.dialect == "postgresql":
+                using = using_clause(
+                    column.name, comparison.model_ddl, comparison.head_ddl
                 )
+            if using is not None:
+                type_data["using"] = using
+                message += f" with postgresql_using={using!r}"
+            findings.append(
+                Finding("STW105", message, location, related=related, data=type_data)
             )
         change = enum_change(column.type, head_column.type, context.dialect)
         if comparison is not None and not comparison.differs and change is not None:

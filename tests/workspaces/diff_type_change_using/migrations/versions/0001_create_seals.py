@@ -1,0 +1,28 @@
+"""create seals
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-12-04 10:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "seals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("sealed_at", sa.DateTime(), nullable=False),
+        sa.Column("attempts", sa.String(length=20), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("seals")
