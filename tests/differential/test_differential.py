@@ -19,6 +19,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,15 @@ from hypothesis import HealthCheck, event, example, given, note, seed, settings
 from hypothesis import strategies as st
 from known_differences import without_known_differences
 from project_files import write_project
-from schema_specs import ColumnSpec, Edit, SchemaSpec, TableSpec, TypeSpec, UniqueSpec
+from schema_specs import (
+    ColumnSpec,
+    Edit,
+    IndexSpec,
+    SchemaSpec,
+    TableSpec,
+    TypeSpec,
+    UniqueSpec,
+)
 from strategies import edits, schema_specs
 from test_oracle import (
     _assert_same_columns,
@@ -93,6 +102,46 @@ def _table_dropped_with_unique() -> tuple[SchemaSpec, Edit, str]:
     dropped = TableSpec("t1", (column,), uniques=(UniqueSpec(None, ("c0",)),))
     schema = SchemaSpec((TableSpec("t0", (column,)), dropped))
     return schema, Edit("drop_table", dropped, dropped), "model"
+
+
+def _decimal_precision_changed() -> tuple[SchemaSpec, Edit, str]:
+    """Return a case whose models widen a DECIMAL with an integer default.
+
+    MariaDB stores the default as 0.0, so Alembic also reports the default,
+    one of its known wrong reports.
+    """
+    column = ColumnSpec(
+        "c0",
+        TypeSpec("Numeric", precision=4, scale=1),
+        nullable=False,
+        server_default='sa.text("0")',
+    )
+    wider = ColumnSpec(
+        "c0",
+        TypeSpec("Numeric", precision=6, scale=1),
+        nullable=False,
+        server_default='sa.text("0")',
+    )
+    before = TableSpec("t0", (column,))
+    after = TableSpec("t0", (wider,))
+    schema = SchemaSpec((before,), compare_server_default=True)
+    edit = Edit("alter_type", before, after, column=column, new_column=wider)
+    return schema, edit, "model"
+
+
+def _unique_flag_beside_unique_index() -> tuple[SchemaSpec, Edit, str]:
+    """Return a case whose models add unique=True beside a unique index.
+
+    On MySQL and MariaDB the head's unique index on the column serves as
+    the model's unnamed unique constraint, so Alembic reports nothing.
+    """
+    column = ColumnSpec("c0", TypeSpec("String", length=10), nullable=False)
+    index = IndexSpec("ix_t0_n0", ("c0",), unique=True)
+    before = TableSpec("t0", (column,), indexes=(index,))
+    flagged = replace(column, flag="unique")
+    after = replace(before, columns=(flagged,))
+    edit = Edit("add_flag", before, after, column=column, new_column=flagged)
+    return SchemaSpec((before,)), edit, "model"
 
 
 def _reset_postgresql(url: str) -> None:
@@ -173,6 +222,8 @@ def test_differential_postgresql(
 @example(case=_unique_added_at_head("uq_t0_c0"))
 @example(case=_unique_added_at_head(None))
 @example(case=_table_dropped_with_unique())
+@example(case=_decimal_precision_changed())
+@example(case=_unique_flag_beside_unique_index())
 def test_differential_mariadb(
     mariadb_url: str, case: tuple[SchemaSpec, Edit, str]
 ) -> None:

@@ -179,4 +179,10 @@ def reconcile_unique_kinds(
             uniques.append(UniqueShape(index.name, index.expressions, index.location))
         else:
             kept_indexes.append(index)
+            if as_constraint:
+                # The model's index and its unnamed unique constraint on the
+                # same columns are both this one unique index.
+                uniques.append(
+                    UniqueShape(index.name, index.expressions, index.location)
+                )
     return kept_indexes, uniques
