@@ -1,10 +1,14 @@
 // Drives code-server in headless Debian Chromium through steward's editor
 // flow: open a file, wait for the diagnostics in the editor and the Problems
 // panel, apply the "Ignore CODE on this line" quick fix and wait until its
-// diagnostic is gone.
+// diagnostic is gone. Then run a generator from the command palette and wait
+// for the file it writes, and save the model file after an edit so that
+// editor.codeActionsOnSave applies "fix all" and an STW201/STW202 finding
+// goes away.
 //
 // Run from test_code_server.py; environment:
 //   STEWARD_URL         code-server URL with ?folder=<workspace>
+//   STEWARD_WORKSPACE   the workspace folder itself
 //   STEWARD_FILE        workspace-relative path of the file to open
 //   STEWARD_SCREENSHOTS folder for one PNG per step
 //   STEWARD_RESULT      path of the JSON result file
@@ -18,6 +22,10 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const STEP_TIMEOUT_MS = 60_000;
+const POLL_MS = 100;
+const GENERATOR_TITLE = 'Steward: Write Data Model Diagram and Integrity Notes';
+const GENERATED_FILE = 'docs/data-model.mmd';
+const INDEX_CODES = ['STW201', 'STW202'];
 const BROWSER_ARGS = [
     '--no-sandbox',
     '--disable-gpu',
@@ -68,13 +76,57 @@ function parseMarker(text, row) {
     return match && { code: match[1], line: Number(match[2]), column: Number(match[3]), row };
 }
 
+/** Wait until ``predicate`` returns true, polling in Node (not in the page). */
+async function waitUntil(description, predicate) {
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    while (!(await predicate())) {
+        if (Date.now() > deadline) {
+            throw new Error(`timed out after ${STEP_TIMEOUT_MS} ms waiting for ${description}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+}
+
+/**
+ * Wait until a row of the Problems panel contains ``text`` or, with
+ * ``present`` false, until none does.
+ */
+async function waitForProblemRow(page, text, present = true) {
+    await page.waitForFunction(
+        ([expected, wanted]) => {
+            const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')];
+            const found = rows.some((row) => row.innerText.replace(/\s+/g, ' ').includes(expected));
+            return found === wanted;
+        },
+        [text, present],
+    );
+}
+
+function fileLines(file) {
+    const absolute = path.join(process.env.STEWARD_WORKSPACE, file);
+    return fs.existsSync(absolute) ? fs.readFileSync(absolute, 'utf8').split('\n') : null;
+}
+
 async function openFile(page, file) {
+    const name = path.basename(file);
     await page.keyboard.press('Control+P');
     await page.waitForSelector('.quick-input-widget input');
     await page.keyboard.type(file);
-    await page.waitForSelector('.quick-input-list .monaco-list-row');
+    // The list keeps the rows of an earlier quick input until the new ones
+    // arrive, so wait for the file's own row.
+    await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label^="${name}"]`);
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.monaco-editor .view-lines');
+    await page.waitForSelector(`.tabs-container .tab.active[data-resource-name="${name}"]`);
+    await page.waitForSelector('.monaco-editor.focused .view-lines');
+}
+
+/** Move the cursor to a 1-based line with Ctrl+G, which scrolls it into view. */
+async function goToLine(page, line) {
+    await page.keyboard.press('Control+G');
+    await page.waitForSelector('.quick-input-widget input');
+    await page.keyboard.type(String(line));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
 }
 
 async function showProblemsOfFile(page, file) {
@@ -162,19 +214,95 @@ async function runSteps(page, file) {
     await page.waitForSelector(`.action-widget .monaco-list-row.focused[aria-label="${title}"]`);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.action-widget', { state: 'hidden' });
-    await page.keyboard.press('Control+S');
+    // "Save without Formatting" (Ctrl+K S) skips the save participants, so
+    // the profile's codeActionsOnSave does not also apply "fix all" here.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('S');
 
     // The server republishes the file's diagnostics without the ignored one.
-    await page.waitForFunction(
-        (expected) => {
-            const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')];
-            return !rows.some((row) => row.innerText.replace(/\s+/g, ' ').includes(expected));
-        },
-        `${target.code} [Ln ${target.line}, Col ${target.column}]`,
-    );
+    await waitForProblemRow(page, `${target.code} [Ln ${target.line}, Col ${target.column}]`, false);
     await step(page, '05-after-quick-fix', {
         total: await problemTotal(page),
         rows: await problemRows(page),
+    });
+
+    await runGenerator(page);
+    await fixOnSave(page, file);
+}
+
+/** Run the model-state generator from the palette; wait for its file in an editor. */
+async function runGenerator(page) {
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input');
+    await page.keyboard.type(GENERATOR_TITLE);
+    await page.waitForSelector(
+        `.quick-input-list .monaco-list-row.focused[aria-label^="${GENERATOR_TITLE}"]`,
+    );
+    const commands = await page.$$eval('.quick-input-list .monaco-list-row', (rows) =>
+        rows.map((row) => row.getAttribute('aria-label')),
+    );
+    await step(page, '06-command-palette', { commands });
+    await page.keyboard.press('Enter');
+
+    await waitUntil(GENERATED_FILE, async () => fileLines(GENERATED_FILE) !== null);
+    const name = path.basename(GENERATED_FILE);
+    await page.waitForSelector(`.tabs-container .tab.active[data-resource-name="${name}"]`);
+    await page.waitForSelector('.monaco-editor .view-lines .view-line');
+    await step(page, '07-generated-file', {
+        file: GENERATED_FILE,
+        firstLine: fileLines(GENERATED_FILE)[0],
+    });
+}
+
+/**
+ * Edit the model file, save it, and wait until codeActionsOnSave has fixed
+ * an STW201/STW202 finding on disk and in the Problems panel.
+ */
+async function fixOnSave(page, file) {
+    // The Problems panel still shows the file's findings only.
+    const markers = (await problemRows(page)).map(parseMarker).filter(Boolean);
+    const target = markers.find((marker) => INDEX_CODES.includes(marker.code));
+    if (!target) {
+        throw new Error(`no ${INDEX_CODES.join(' or ')} marker for ${file} in the Problems panel`);
+    }
+    // The list renders only the rows in view, so filter it down to the code:
+    // a row missing after the save is then gone, not scrolled away.
+    await page.fill('.viewpane-filter input', target.code);
+    await page.waitForFunction((code) => {
+        const findings = [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+            .map((row) => row.innerText.replace(/\s+/g, ' '))
+            .filter((text) => /steward\W*STW\d+/.test(text));
+        return findings.length > 0 && findings.every((text) => text.includes(code));
+    }, target.code);
+    await openFile(page, file);
+
+    // The edit: a blank first line, which moves every finding one line down.
+    // The server offers fixes only for the buffer it analysed, so the save
+    // waits until the Problems panel shows the moved finding.
+    const line = target.line + 1;
+    const moved = `${target.code} [Ln ${line}, Col ${target.column}]`;
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Enter');
+    await waitForProblemRow(page, moved);
+    await goToLine(page, line);
+    await step(page, '08-edited-before-save', {
+        target: { ...target, line },
+        before: fileLines(file)[target.line - 1],
+        rows: await problemRows(page),
+    });
+
+    await page.keyboard.press('Control+S');
+    // Only the saved file starts with the blank line, so this cannot pass early.
+    // A read can catch the file while the editor writes it, so lines may be missing.
+    await waitUntil(`index=True on line ${line} of ${file}`, async () => {
+        const saved = fileLines(file) || [];
+        return saved.length > line && saved[0] === '' && saved[line - 1].includes('index=True');
+    });
+    await waitForProblemRow(page, moved, false);
+    await step(page, '09-fixed-on-save', {
+        total: await problemTotal(page),
+        rows: await problemRows(page),
+        saved: fileLines(file)[line - 1],
     });
 }
 

@@ -7,10 +7,13 @@ passes by skipping, and is skipped with the reason otherwise.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +62,31 @@ def copy_example(folder: Path) -> Path:
     target = folder / "workspace"
     shutil.copytree(EXAMPLE_WORKSPACE, target)
     return target
+
+
+@dataclass(frozen=True)
+class EditorRun:
+    """One scripted editor session on a copy of the defect example.
+
+    ``outcome`` is the result file the script wrote, with its ``steps``
+    (each with a ``name``) and ``exit_code``; ``original_lines`` are the
+    model file's lines before the session.
+    """
+
+    workspace: Path
+    original_lines: list[str]
+    outcome: dict[str, Any]
+
+    @property
+    def steps(self) -> dict[str, dict[str, Any]]:
+        return {step["name"]: step for step in self.outcome["steps"]}
+
+    def saved_lines(self) -> list[str]:
+        return model_lines(self.workspace)
+
+    def detail(self) -> str:
+        return json.dumps(self.outcome, indent=2)[:6000]
+
+
+def model_lines(workspace: Path) -> list[str]:
+    return (workspace / MODEL_FILE).read_text(encoding="utf-8").splitlines()

@@ -1,9 +1,13 @@
 """A real VS Code (code-server in headless Chromium) with the packaged extension.
 
-The test installs ``build/steward-lsp.vsix`` into a fresh profile, opens a
-copy of the defect example, checks that the Problems panel lists steward's
-findings, applies the "Ignore CODE on this line" quick fix and checks that
-its diagnostic is gone. One screenshot per step lands in ``build/screenshots/``.
+The fixtures install ``build/steward-lsp.vsix`` into a fresh profile and run
+the driver once on a copy of the defect example. The driver checks that the
+Problems panel lists steward's findings, applies the "Ignore CODE on this
+line" quick fix and waits until its diagnostic is gone. It then runs "Steward:
+Write Data Model Diagram and Integrity Notes" from the command palette, and
+saves the model file after an edit so that ``editor.codeActionsOnSave`` adds
+``index=True`` to a column that STW201 or STW202 reports. Each test checks
+one part of that run. One screenshot per step lands in ``build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from editor_support import MODEL_FILE, REPO, require, require_program
+from editor_support import (
+    MODEL_FILE,
+    REPO,
+    EditorRun,
+    copy_example,
+    model_lines,
+    require,
+    require_program,
+    server_interpreter,
+)
+
+from steward_lsp.engine.generate.output import mark_line
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "code_server_driver.js"
@@ -51,6 +66,8 @@ PROFILE_SETTINGS = {
     "extensions.ignoreRecommendations": True,
     "security.workspace.trust.enabled": False,
     "git.enabled": False,
+    # Ctrl+S applies every safe steward fix of the file.
+    "editor.codeActionsOnSave": {"source.fixAll.steward": "explicit"},
 }
 
 
@@ -124,17 +141,18 @@ def wait_until_listening(process: subprocess.Popen[str], log: Path) -> str:
     raise AssertionError(f"code-server exited before listening; see {log}")
 
 
-@pytest.fixture
-def code_server(tmp_path: Path, server_python: str) -> Iterator[CodeServer]:
+@pytest.fixture(scope="module")
+def code_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeServer]:
     """Start code-server on a fresh profile with the packaged extension."""
     program = code_server_program()
     vsix = Path(os.environ.get("STEWARD_VSIX", REPO / "build" / "steward-lsp.vsix"))
     require(f"the packaged extension {vsix}", vsix.is_file())
-    profile = tmp_path / "profile"
-    make_profile(profile, server_python)
+    folder = tmp_path_factory.mktemp("code-server")
+    profile = folder / "profile"
+    make_profile(profile, server_interpreter())
     install_extension(program, profile, vsix)
 
-    log = tmp_path / "code-server.log"
+    log = folder / "code-server.log"
     # A new session makes code-server the leader of a process group that also
     # contains its extension hosts, file watchers and the language server, which
     # outlive the main process; the group is stopped as a whole.
@@ -174,6 +192,7 @@ def run_driver(server: CodeServer, workspace: Path, result: Path) -> dict[str, A
     env = {
         **os.environ,
         "STEWARD_URL": f"{server.url}/?folder={workspace}",
+        "STEWARD_WORKSPACE": str(workspace),
         "STEWARD_FILE": MODEL_FILE,
         "STEWARD_SCREENSHOTS": str(SCREENSHOTS),
         "STEWARD_RESULT": str(result),
@@ -196,22 +215,76 @@ def run_driver(server: CodeServer, workspace: Path, result: Path) -> dict[str, A
     return outcome
 
 
-def test_code_server_quick_fix_clears_problem(
-    code_server: CodeServer, workspace: Path, tmp_path: Path
-) -> None:
-    outcome = run_driver(code_server, workspace, tmp_path / "driver.json")
-    steps = {step["name"]: step for step in outcome["steps"]}
-    detail = json.dumps(outcome, indent=2)[:6000]
+@pytest.fixture(scope="module")
+def driver_run(
+    code_server: CodeServer, tmp_path_factory: pytest.TempPathFactory
+) -> EditorRun:
+    """Run the driver once; the tests below check its steps."""
+    folder = tmp_path_factory.mktemp("driver")
+    workspace = copy_example(folder)
+    original = model_lines(workspace)
+    outcome = run_driver(code_server, workspace, folder / "driver.json")
+    return EditorRun(workspace, original, outcome)
 
-    assert outcome.get("error") is None, detail
-    assert outcome["exit_code"] == 0
+
+def test_code_server_quick_fix_clears_problem(driver_run: EditorRun) -> None:
+    steps = driver_run.steps
+    detail = driver_run.detail()
+
+    assert "05-after-quick-fix" in steps, detail
     problems = steps["03-problems-panel"]
     assert problems["markers"], "the Problems panel lists no steward finding"
     target = steps["04-quick-fix-menu"]["target"]
     title = f"Ignore {target['code']} on this line"
     assert title in steps["04-quick-fix-menu"]["actions"]
-    saved = (workspace / MODEL_FILE).read_text(encoding="utf-8").splitlines()
-    assert saved[target["line"] - 1].endswith(f"# steward: ignore[{target['code']}]")
+    # The fix-on-save edit later adds a blank first line, moving the line down.
+    shift = 1 if "08-edited-before-save" in steps else 0
+    saved = driver_run.saved_lines()[target["line"] - 1 + shift]
+    assert saved.endswith(f"# steward: ignore[{target['code']}]")
     assert steps["05-after-quick-fix"]["total"] == problems["total"] - 1, detail
-    for step in outcome["steps"]:
+
+
+def test_code_server_palette_command_writes_file(driver_run: EditorRun) -> None:
+    steps = driver_run.steps
+    diagram = driver_run.workspace / "docs" / "data-model.mmd"
+
+    assert "07-generated-file" in steps, driver_run.detail()
+    palette = steps["06-command-palette"]["commands"]
+    assert any(
+        label.startswith("Steward: Write Data Model Diagram") for label in palette
+    ), palette
+    assert diagram.is_file()
+    first_line = diagram.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == mark_line(diagram, "model-state")
+    assert steps["07-generated-file"]["firstLine"] == first_line
+
+
+def test_code_server_fix_on_save_adds_index(driver_run: EditorRun) -> None:
+    steps = driver_run.steps
+    detail = driver_run.detail()
+
+    assert "09-fixed-on-save" in steps, detail
+    target = steps["08-edited-before-save"]["target"]
+    assert target["code"] in {"STW201", "STW202"}
+    # The edit before the save was a blank first line.
+    original = driver_run.original_lines[target["line"] - 2]
+    assert "index=True" not in original
+    assert steps["08-edited-before-save"]["before"] == original
+    saved = driver_run.saved_lines()
+    assert saved[0] == ""
+    assert "index=True" in saved[target["line"] - 1], detail
+    assert steps["09-fixed-on-save"]["saved"] == saved[target["line"] - 1]
+    # The driver filtered the Problems panel down to the target's code.
+    moved = f"{target['code']} [Ln {target['line']}, Col {target['column']}]"
+    before = steps["08-edited-before-save"]["rows"]
+    assert any(moved in row for row in before), before
+    after = steps["09-fixed-on-save"]["rows"]
+    assert not any(moved in row for row in after), after
+    assert steps["09-fixed-on-save"]["total"] > 0, "every finding went away"
+
+
+def test_code_server_screenshot_per_step(driver_run: EditorRun) -> None:
+    assert driver_run.outcome.get("error") is None, driver_run.detail()
+    assert driver_run.outcome["exit_code"] == 0
+    for step in driver_run.outcome["steps"]:
         assert Path(step["screenshot"]).is_file(), step["name"]

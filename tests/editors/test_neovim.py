@@ -6,7 +6,6 @@ import json
 import os
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,9 @@ import pytest
 from editor_support import (
     MODEL_FILE,
     REPO,
+    EditorRun,
     copy_example,
+    model_lines,
     require_program,
     server_interpreter,
 )
@@ -54,36 +55,19 @@ def run_neovim(nvim: str, python: str, workspace: Path, result: Path) -> dict[st
     return outcome
 
 
-@dataclass(frozen=True)
-class NeovimRun:
-    """One run of the Lua client on a fresh copy of the defect example."""
-
-    workspace: Path
-    original_lines: list[str]
-    outcome: dict[str, Any]
-    steps: dict[str, dict[str, Any]]
-
-    def saved_lines(self) -> list[str]:
-        return (self.workspace / MODEL_FILE).read_text(encoding="utf-8").splitlines()
-
-    def detail(self) -> str:
-        return json.dumps(self.outcome, indent=2)
-
-
 @pytest.fixture(scope="module")
-def neovim_run(tmp_path_factory: pytest.TempPathFactory) -> NeovimRun:
+def neovim_run(tmp_path_factory: pytest.TempPathFactory) -> EditorRun:
     """Run the Lua client once; the tests below check one step each."""
     nvim = require_program("nvim")
     folder = tmp_path_factory.mktemp("neovim")
     workspace = copy_example(folder)
-    original = (workspace / MODEL_FILE).read_text(encoding="utf-8").splitlines()
+    original = model_lines(workspace)
 
     outcome = run_neovim(nvim, server_interpreter(), workspace, folder / "nvim.json")
-    steps = {step["name"]: step for step in outcome["steps"]}
-    return NeovimRun(workspace, original, outcome, steps)
+    return EditorRun(workspace, original, outcome)
 
 
-def test_neovim_ignore_action_clears_diagnostic(neovim_run: NeovimRun) -> None:
+def test_neovim_ignore_action_clears_diagnostic(neovim_run: EditorRun) -> None:
     steps = neovim_run.steps
 
     assert neovim_run.outcome.get("error") is None, neovim_run.detail()
@@ -100,7 +84,7 @@ def test_neovim_ignore_action_clears_diagnostic(neovim_run: NeovimRun) -> None:
     assert (line, code) not in remaining
 
 
-def test_neovim_index_fix_edits_model(neovim_run: NeovimRun) -> None:
+def test_neovim_index_fix_edits_model(neovim_run: EditorRun) -> None:
     steps = neovim_run.steps
 
     assert "index_actions" in steps, neovim_run.detail()
@@ -121,7 +105,7 @@ def test_neovim_index_fix_edits_model(neovim_run: NeovimRun) -> None:
     assert (line, actions["target_code"]) not in remaining
 
 
-def test_neovim_model_state_command_writes_diagram(neovim_run: NeovimRun) -> None:
+def test_neovim_model_state_command_writes_diagram(neovim_run: EditorRun) -> None:
     diagram = neovim_run.workspace / "docs" / "data-model.mmd"
 
     assert "model_state" in neovim_run.steps, neovim_run.detail()
