@@ -183,6 +183,28 @@ def select_environment(
     raise GenerateError(f"no Alembic environment named {name!r}; known: {names}")
 
 
+def refuse_unreadable(
+    analysis: EnvironmentAnalysis, codes: tuple[str, ...] = ("STW001",)
+) -> None:
+    """Raise GenerateError when a file of the environment could not be read.
+
+    A model file that does not parse would make the documents describe a
+    schema without its tables, and replace good ones with that. ``codes``
+    adds graph codes for the commands that need a loadable chain.
+    """
+    blocking = [f for f in analysis.findings if f.code in codes]
+    if not blocking:
+        return
+    listed = "; ".join(
+        f"{f.location.path.name}:{f.location.span.start_line + 1}: {f.code} {f.message}"
+        for f in blocking[:3]
+    )
+    raise GenerateError(
+        f"{analysis.environment.name}: fix these first, so the files written "
+        f"describe the whole project: {listed}"
+    )
+
+
 def output_dir(request: GenerateRequest, environment: EnvironmentAnalysis) -> Path:
     """Return the folder generated documents go to.
 
@@ -192,8 +214,16 @@ def output_dir(request: GenerateRequest, environment: EnvironmentAnalysis) -> Pa
     configured = (
         request.option("output_dir") or environment.environment.settings.output_dir
     )
+    if not isinstance(configured, str) or not configured.strip():
+        raise GenerateError(f"invalid output_dir {configured!r}: give a folder path")
     folder = Path(configured)
-    return folder if folder.is_absolute() else request.root / folder
+    folder = folder if folder.is_absolute() else request.root / folder
+    if not folder.resolve().is_relative_to(request.root.resolve()):
+        raise GenerateError(
+            f"output_dir {configured!r} is outside the workspace {request.root}; "
+            "choose a folder inside it"
+        )
+    return folder
 
 
 COMMON_OPTIONS: tuple[Option, ...] = (

@@ -9,10 +9,10 @@ Alembic writes a merge. Nothing is written here; the caller writes the file.
 from __future__ import annotations
 
 from steward_lsp.engine.generate import (
-    GenerateError,
     GenerateRequest,
     GenerateResult,
     Option,
+    refuse_unreadable,
     select_environment,
 )
 from steward_lsp.engine.generate.output import GeneratedFile
@@ -33,16 +33,14 @@ def generate(request: GenerateRequest) -> GenerateResult:
     from steward_lsp.engine.generate import author_render
 
     analysis = select_environment(request.analysis, request.option("env"))
+    # Alembic cannot load a chain with a missing parent, a duplicate id or a
+    # cycle, so a merge revision written into it would not run either.
+    refuse_unreadable(analysis, ("STW001", "STW402", "STW403", "STW404"))
     heads = list(analysis.revision_graph.heads)
     environment = analysis.environment
     if len(heads) < 2:
         return GenerateResult(
             summary=f"{environment.name} has {len(heads)} head: nothing to merge"
-        )
-    if analysis.revision_graph.unordered:
-        raise GenerateError(
-            f"{environment.name} has a cycle in its revision graph (STW404); "
-            "fix the cycle before merging heads"
         )
 
     directory = author_render.script_directory(environment)

@@ -23,6 +23,7 @@ from steward_lsp.engine.generate import (
     GenerateResult,
     Option,
     output_dir,
+    refuse_unreadable,
     select_environment,
 )
 from steward_lsp.engine.generate.output import with_mark
@@ -110,6 +111,7 @@ def generate(request: GenerateRequest) -> GenerateResult:
     from steward_lsp.engine.generate.optimize_sql import render_sql
 
     analysis = select_environment(request.analysis, request.option("env"))
+    refuse_unreadable(analysis)
     advice = collect_advice(analysis)
     notes: list[str] = []
     url = database_url(request, analysis)

@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from steward_lsp.engine.generate import GenerateRequest, select_environment
+from steward_lsp.engine.generate import (
+    GenerateRequest,
+    refuse_unreadable,
+    select_environment,
+)
 from steward_lsp.engine.report import relative_path
 from steward_lsp.engine.rules.indexes import is_ledger_id
 from steward_lsp.engine.rules.table_shape import table_indexes, table_uniques
@@ -68,8 +72,12 @@ def chosen_environments(request: GenerateRequest) -> list[EnvironmentAnalysis]:
     """
     name = request.option("env")
     if name is not None or len(request.analysis.environments) <= 1:
-        return [select_environment(request.analysis, name)]
-    return sorted(request.analysis.environments, key=lambda e: e.environment.name)
+        chosen = [select_environment(request.analysis, name)]
+    else:
+        chosen = sorted(request.analysis.environments, key=lambda e: e.environment.name)
+    for analysis in chosen:
+        refuse_unreadable(analysis)
+    return chosen
 
 
 def sorted_tables(analysis: EnvironmentAnalysis) -> list[TableDef]:

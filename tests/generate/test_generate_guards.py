@@ -1,0 +1,79 @@
+"""What every generator refuses: unreadable models, broken chains, outside folders."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "workspaces"
+
+
+def steward(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "steward_lsp", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def copy(source: Path, tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(source, project)
+    return project
+
+
+@pytest.mark.parametrize("command", ["model-state", "document-state", "optimize-db"])
+def test_unparsed_model_keeps_documents(command: str, tmp_path: Path) -> None:
+    project = copy(FIXTURES / "extra_column_at_head", tmp_path)
+    assert steward(project, command).returncode in (0, 1)
+    written = {p: p.read_bytes() for p in (project / "docs").rglob("*")}
+    models = project / "models.py"
+    models.write_text(models.read_text() + "\n    oops = mapped_column(\n")
+
+    completed = steward(project, command)
+
+    assert completed.returncode == 2
+    assert "models.py:" in completed.stderr
+    assert "STW001" in completed.stderr
+    assert {p: p.read_bytes() for p in (project / "docs").rglob("*")} == written
+
+
+def test_merge_refuses_broken_chain(tmp_path: Path) -> None:
+    project = copy(REPO / "examples" / "defects", tmp_path)
+    versions = project / "migrations" / "versions"
+    before = sorted(versions.iterdir())
+
+    completed = steward(project, "merge-heads", "--env", "migrations")
+
+    assert completed.returncode == 2
+    assert "STW402" in completed.stderr or "STW403" in completed.stderr
+    assert sorted(versions.iterdir()) == before
+
+
+def test_merge_refuses_cycle(tmp_path: Path) -> None:
+    project = copy(REPO / "examples" / "defects" / "cycle", tmp_path)
+
+    completed = steward(project, "merge-heads")
+
+    assert completed.returncode == 2
+    assert "STW404" in completed.stderr
+
+
+@pytest.mark.parametrize("folder", ["/tmp/steward-outside", "../outside"])
+def test_output_dir_outside_workspace_rejected(folder: str, tmp_path: Path) -> None:
+    project = copy(FIXTURES / "extra_column_at_head", tmp_path)
+
+    completed = steward(project, "model-state", "--output-dir", folder)
+
+    assert completed.returncode == 2
+    assert "outside the workspace" in completed.stderr
+    assert not (tmp_path / "outside").exists()
+    assert not Path("/tmp/steward-outside/data-model.mmd").exists()
