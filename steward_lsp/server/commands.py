@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from steward_lsp.engine.generate import (
+    COMMON_OPTIONS,
     GENERATORS,
     GenerateError,
     GenerateRequest,
@@ -65,9 +66,16 @@ async def run_command(
     server: StewardLanguageServer, generator: Generator, arguments: tuple[Any, ...]
 ) -> dict[str, Any]:
     """Run ``generator`` for the client and write its files."""
-    options = dict(arguments[0]) if arguments and isinstance(arguments[0], dict) else {}
-    folder = _folder(server, options.pop("uri", None))
+    try:
+        options = command_options(generator, arguments)
+    except ValueError as exc:
+        return _error(server, generator, str(exc))
+    uri = options.pop("uri", None)
+    folder = _folder(server, uri)
     if folder is None:
+        if uri is not None and server.folders.folders:
+            text = f"{uri} is not inside an open workspace folder"
+            return _error(server, generator, text)
         return _error(server, generator, "open a workspace folder first")
 
     progress = await begin_progress(server, f"steward: {generator.title}")
@@ -100,6 +108,45 @@ async def run_command(
         "notes": generated.notes,
         "failed": generated.failed,
     }
+
+
+def command_options(generator: Generator, arguments: tuple[Any, ...]) -> dict[str, Any]:
+    """Return the options object of a command's arguments, checked.
+
+    Raises ValueError naming the first unknown option or value of the wrong
+    type, so a client's mistake is reported instead of ignored.
+    """
+    if not arguments:
+        return {}
+    if len(arguments) > 1 or not isinstance(arguments[0], dict | type(None)):
+        raise ValueError(
+            "the arguments must be one object of options, such as "
+            '[{"uri": "file:///...", "env": "migrations"}]'
+        )
+    given = dict(arguments[0] or {})
+    known = {option.name: option for option in (*COMMON_OPTIONS, *generator.options)}
+    for name, value in given.items():
+        if name == "uri":
+            if not isinstance(value, str):
+                raise ValueError(f"invalid uri {value!r}: give a file URI")
+            continue
+        option = known.get(name)
+        if option is None:
+            listed = ", ".join(["uri", *sorted(known)])
+            raise ValueError(f"unknown option {name!r}; known options: {listed}")
+        if value is not None and not _has_kind(value, option.kind):
+            raise ValueError(
+                f"invalid {name} {value!r}: expected a {option.kind.__name__}"
+            )
+    return given
+
+
+def _has_kind(value: object, kind: type) -> bool:
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
 
 
 def _folder(server: StewardLanguageServer, uri: object) -> FolderState | None:
