@@ -23,6 +23,8 @@ from steward_lsp.engine.rules_catalogue import RULES
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+"""The status shells give a command stopped by Ctrl-C (128 + SIGINT)."""
 
 # Files and folders that mark the top of a project, for a file argument
 # outside the current folder.
@@ -63,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"steward: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("steward: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,6 +171,11 @@ def run_check(args: argparse.Namespace) -> int:
     """Run ``steward check`` and return its exit status."""
     select = parse_codes(args.select, "--select")
     ignore = parse_codes(args.ignore, "--ignore")
+    if args.deep_timeout <= 0:
+        raise UsageError(
+            f"--deep-timeout {args.deep_timeout:g}: give the seconds one "
+            "environment's deep check may take, a number above 0"
+        )
     cwd = Path.cwd()
     targets = group_targets(args.paths or [Path(".")], cwd)
     for target in targets:
@@ -351,6 +361,11 @@ def _workspace_of(path: Path, cwd: Path) -> Path:
 def parse_codes(value: str, option: str) -> list[str]:
     """Split a comma-separated list of rule codes or prefixes and validate it."""
     codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+    if value.strip() and not codes:
+        raise UsageError(
+            f"{option} {value!r} names no rule code; give codes such as STW301 "
+            "or prefixes such as STW3, separated by commas"
+        )
     for code in codes:
         if not any(known.startswith(code) for known in RULES):
             raise UsageError(

@@ -96,7 +96,10 @@ def render_text(findings: Sequence[Finding], base: Path) -> str:
         span = finding.location.span
         path = relative_path(finding.location.path, base)
         position = f"{path}:{span.start_line + 1}:{span.start_col + 1}"
-        lines.append(f"{position}: {finding.code} {finding.message}")
+        # A database error quoted in a message may span lines (SQLAlchemy's
+        # "[SQL: ...]"); the text format keeps one finding per line.
+        message = " ".join(finding.message.split())
+        lines.append(f"{position}: {finding.code} {message}")
     return "".join(line + "\n" for line in lines)
 
 

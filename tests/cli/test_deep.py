@@ -175,3 +175,42 @@ def test_deep_on_postgresql_scratch(tmp_path: Path, postgresql_url: str) -> None
 
     assert deep.returncode in (0, 1), deep.stderr
     assert drift(deep) == drift(static)
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1"])
+def test_deep_timeout_must_be_positive(seconds: str, tmp_path: Path) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+
+    completed = check(project, "--deep", "--deep-timeout", seconds)
+
+    assert completed.returncode == 2
+    assert "--deep-timeout" in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_empty_select_is_usage_error(tmp_path: Path) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+
+    completed = check(project, "--select", ",")
+
+    assert completed.returncode == 2
+    assert "names no rule code" in completed.stderr
+
+
+def test_text_report_keeps_one_line_per_finding(tmp_path: Path) -> None:
+    from steward_lsp.engine import report
+    from steward_lsp.engine.findings import Finding
+    from steward_lsp.engine.schema import Location, Span
+
+    finding = Finding(
+        "STW112",
+        "the deep check failed: OperationalError: near ALTER\n[SQL: ALTER TABLE t]",
+        Location(tmp_path / "r.py", Span(0, 0, 0, 0)),
+    )
+
+    text = report.render([finding], "text", tmp_path, [])
+
+    assert text == (
+        "r.py:1:1: STW112 the deep check failed: OperationalError: near ALTER "
+        "[SQL: ALTER TABLE t]\n"
+    )
