@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     run: Callable[[argparse.Namespace], int] = args.run
+    # SIGTERM (a CI job cancelled, `kill`) unwinds like Ctrl-C, so the worker
+    # subprocesses of the deep check and the round trip are stopped too.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(args)
     except UsageError as exc:
@@ -68,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("steward: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -41,6 +40,7 @@ from steward_lsp.engine.schema import (
     UniqueConstraintDef,
     table_key,
 )
+from steward_lsp.engine.worker_process import run_worker
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import AnalysisResult, EnvironmentAnalysis
@@ -210,25 +210,17 @@ def _run_worker(
     shutil.copyfile(deep_worker.__file__, worker)
     command = [python, str(worker), str(spec_file)]
     try:
-        completed = subprocess.run(
-            command,
-            cwd=environment.root,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        records = _records(results_file)
-        records.append({"kind": "timeout", "seconds": timeout})
-        return records
+        completed = run_worker(command, cwd=environment.root, timeout=timeout)
     except OSError as exc:
         result.problems.append(
             f"deep check of {environment.name}: cannot start {python} ({exc}); "
             "set the python setting to the project's interpreter"
         )
         return []
+    if completed.timed_out:
+        records = _records(results_file)
+        records.append({"kind": "timeout", "seconds": timeout})
+        return records
 
     records = _records(results_file)
     if completed.returncode != 0 and not any(r["kind"] == "error" for r in records):

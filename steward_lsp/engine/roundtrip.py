@@ -13,13 +13,10 @@ they were before the upgrade, through Alembic's ``compare_metadata``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -32,6 +29,7 @@ from steward_lsp.engine.generate.output import GeneratedFile
 from steward_lsp.engine.project import Environment
 from steward_lsp.engine.roundtrip_scratch import ScratchError, scratch_database
 from steward_lsp.engine.roundtrip_seed import SEED_FOLDER
+from steward_lsp.engine.worker_process import run_worker
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import EnvironmentAnalysis
@@ -289,33 +287,21 @@ def _run_worker(
     worker = _copy_worker(folder / "worker")
     logger.info("round trip of %s: %s", environment.name, " ".join(command))
     try:
-        process = subprocess.Popen(
+        outcome = run_worker(
             command,
             cwd=environment.root,
             env=_worker_environment(environment, worker, spec["url"]),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
+            timeout=timeout,
         )
     except OSError as exc:
         raise RoundTripError(
             f"cannot start the round-trip worker with {python}: {exc}; set the "
             "python setting to the project's interpreter"
         ) from exc
-    timed_out = False
-    try:
-        _, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    timed_out = outcome.timed_out
+    stderr = outcome.stderr
+    if timed_out:
         logger.error("round trip of %s timed out after %s s", environment.name, timeout)
-        _, stderr = _stop(process)
-    except BaseException:
-        # An interrupted caller must not leave the worker running on the
-        # scratch database it is about to drop.
-        _stop(process)
-        raise
 
     records = _read_records(Path(spec["results"]))
     notes = []
@@ -325,11 +311,11 @@ def _run_worker(
             "round-trip worker of %s (%s) exited with status %s",
             environment.name,
             python,
-            process.returncode,
+            outcome.returncode,
         )
         notes.append(
             f"the round-trip worker ({python}) exited with status "
-            f"{process.returncode} before it finished; it needs SQLAlchemy and "
+            f"{outcome.returncode} before it finished; it needs SQLAlchemy and "
             "Alembic, so check the python setting. Its output ended: "
             f"{stderr[-_STDERR_TAIL_CHARS:].strip()}"
         )
@@ -351,16 +337,6 @@ def _copy_worker(target: Path) -> Path:
     for name in _WORKER_FILES:
         shutil.copyfile(here / name, package / name)
     return target
-
-
-def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
-    """Kill the worker and every process it started; return its output."""
-    with contextlib.suppress(ProcessLookupError):
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows has no process groups to kill
-            process.kill()
-    return process.communicate()
 
 
 def _worker_environment(

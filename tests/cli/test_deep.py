@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -214,3 +216,68 @@ def test_text_report_keeps_one_line_per_finding(tmp_path: Path) -> None:
         "r.py:1:1: STW112 the deep check failed: OperationalError: near ALTER "
         "[SQL: ALTER TABLE t]\n"
     )
+
+
+PID_WRITING_REVISION = '''\
+"""hang after telling who runs it"""
+import os
+import time
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with open({pid_file!r}, "w") as stream:
+        stream.write(str(os.getpid()))
+    time.sleep(60)
+
+
+def downgrade():
+    pass
+'''
+
+
+@pytest.mark.parametrize(
+    ("signal_number", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
+)
+def test_interrupted_check_stops_worker(
+    signal_number: int, status: int, tmp_path: Path
+) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+    pid_file = tmp_path / "worker.pid"
+    revision = project / "migrations" / "versions" / "0003_hang.py"
+    revision.write_text(
+        PID_WRITING_REVISION.format(pid_file=str(pid_file)), encoding="utf-8"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "steward_lsp", "check", ".", "--deep"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the worker never started the revision"
+        time.sleep(0.2)
+    worker = int(pid_file.read_text())
+
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == status, stderr
+    assert "Traceback" not in stderr
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    # A killed child of another process stays a zombie until reaped; its
+    # /proc status then says so.
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
