@@ -316,13 +316,17 @@ class Workspace:
         findings: list[Finding] = []
         sources: dict[Path, str] = {}
 
+        # Files that never parsed: what they declare or change is unknown,
+        # so drift is held back for the environment.
+        unparsed: list[Path] = []
         scripts: list[RevisionScript] = []
         for path in env.revision_files():
             script = self._parse_revision(path, sources, findings)
             if script is not None:
                 scripts.append(script)
+            elif path in sources:
+                unparsed.append(path)
 
-        unparsed: list[Path] = []
         loader: ModuleLoader[model_parser.ModuleSummary] = ModuleLoader(
             env.source_roots,
             lambda p: self._parse_model(p, sources, findings, unparsed),

@@ -26,6 +26,7 @@ class RuleContext:
     revision_graph: RevisionGraph
     replay_result: ReplayResult
     unparsed_model_files: tuple[Path, ...] = ()
+    """Model and revision files that never parsed; drift rules report nothing."""
     queries: ProjectQueries = field(default_factory=ProjectQueries)
 
     @property

@@ -150,3 +150,22 @@ def test_save_with_new_model_class_rediscovers(tmp_path: Path) -> None:
     assert "receipts.py" not in {f.location.path.name for f in before.all_findings()}
     codes = {(f.code, f.location.path.name) for f in after.all_findings()}
     assert ("STW101", "receipts.py") in codes
+
+
+def test_unparsed_revision_holds_back_drift(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(WORKSPACES / "extra_column_at_head", root)
+    revision = root / "migrations" / "versions" / "0002_add_legacy_code.py"
+    text = revision.read_text(encoding="utf-8")
+    revision.write_text(
+        text.replace(
+            "def upgrade() -> None:\n", "def upgrade() -> None:\n    op.add_col(\n"
+        ),
+        encoding="utf-8",
+    )
+
+    findings = Workspace(root).analyze().all_findings()
+
+    assert [(f.code, f.location.path.name) for f in findings] == [
+        ("STW001", "0002_add_legacy_code.py")
+    ]
