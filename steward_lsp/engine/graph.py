@@ -246,7 +246,7 @@ def _check_heads(
                 "STW401",
                 f"revision {head!r} is one of {len(counted)} heads ({listed}) "
                 f"but at most {allowed_heads} allowed; merge them with "
-                "`alembic merge heads`",
+                "`steward merge-heads` (or `alembic merge heads`)",
                 _revision_line(script),
                 related=[
                     RelatedLocation(
