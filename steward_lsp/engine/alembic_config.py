@@ -79,7 +79,12 @@ def read_ini_sections(ini_file: Path) -> tuple[configparser.ConfigParser | None,
     try:
         with ini_file.open(encoding="utf-8") as handle:
             parser.read_file(handle)
-    except (configparser.Error, UnicodeDecodeError, OSError) as exc:
+    except UnicodeDecodeError as exc:
+        return None, (
+            f"{ini_file}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start}), and steward reads ini files as UTF-8; save it as UTF-8"
+        )
+    except (configparser.Error, OSError) as exc:
         return None, f"{ini_file}: cannot be read as an Alembic ini file: {exc}"
     return parser, ""
 

@@ -980,3 +980,16 @@ def test_env_py_reaching_tables_is_not_scanned(tmp_path: Path) -> None:
         "app/users/__init__.py",
         "app/users/models.py",
     }
+
+
+def test_latin1_alembic_ini_named_with_fix(tmp_path: Path) -> None:
+    from steward_lsp.engine.alembic_config import read_ini_sections
+
+    ini = tmp_path / "alembic.ini"
+    ini.write_bytes(b"# caf\xe9\n[alembic]\nscript_location = migrations\n")
+
+    parser, error = read_ini_sections(ini)
+
+    assert parser is None
+    assert error.startswith(f"{ini}: not UTF-8 (byte 0xe9 at offset 5)")
+    assert error.endswith("save it as UTF-8")
