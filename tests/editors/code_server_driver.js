@@ -26,6 +26,7 @@ const POLL_MS = 100;
 const GENERATOR_TITLE = 'Steward: Write Data Model Diagram and Integrity Notes';
 const GENERATED_FILE = 'docs/data-model.mmd';
 const INDEX_CODES = ['STW201', 'STW202'];
+const MAX_SAVES = 2;
 const BROWSER_ARGS = [
     '--no-sandbox',
     '--disable-gpu',
@@ -291,19 +292,43 @@ async function fixOnSave(page, file) {
         rows: await problemRows(page),
     });
 
-    await page.keyboard.press('Control+S');
-    // Only the saved file starts with the blank line, so this cannot pass early.
-    // A read can catch the file while the editor writes it, so lines may be missing.
-    await waitUntil(`index=True on line ${line} of ${file}`, async () => {
-        const saved = fileLines(file) || [];
-        return saved.length > line && saved[0] === '' && saved[line - 1].includes('index=True');
-    });
+    const saves = await saveUntilFixed(page, file, line);
     await waitForProblemRow(page, moved, false);
     await step(page, '09-fixed-on-save', {
+        saves,
         total: await problemTotal(page),
         rows: await problemRows(page),
         saved: fileLines(file)[line - 1],
     });
+}
+
+/**
+ * Press Ctrl+S until ``line`` of the saved file has index=True; return the
+ * number of saves. Fails after MAX_SAVES saves without it.
+ *
+ * NOTE: code-server 4.100.3 now and then saves without asking the server
+ * for the codeActionsOnSave actions. The server then receives didSave with
+ * no codeAction request before it. That happened on about 1 save in 25 of
+ * this test on a loaded 2-core machine, and the cause is not known. Ctrl+S
+ * on the saved file runs the save participants again, as a user would.
+ */
+async function saveUntilFixed(page, file, line) {
+    for (let saves = 1; ; saves += 1) {
+        await page.keyboard.press('Control+S');
+        // Only the saved file starts with the blank line. A read can catch the
+        // file while the editor writes it, so lines may be missing.
+        let saved = [];
+        await waitUntil(`the save of ${file}`, async () => {
+            saved = fileLines(file) || [];
+            return saved.length > line && saved[0] === '';
+        });
+        if (saved[line - 1].includes('index=True')) {
+            return saves;
+        }
+        if (saves === MAX_SAVES) {
+            throw new Error(`${saves} saves left line ${line} of ${file} without index=True`);
+        }
+    }
 }
 
 run().then(
