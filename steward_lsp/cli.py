@@ -338,32 +338,45 @@ def _warn_not_analysed(path: Path, root: Path) -> None:
 def group_targets(paths: Sequence[Path], cwd: Path) -> list[CheckTarget]:
     """Map PATH arguments to workspaces, analysing each workspace once.
 
-    A folder is a workspace root. A file belongs to the current folder's
-    workspace when it is inside the current folder, else to the nearest
-    parent folder holding a pyproject.toml, alembic.ini, setup.cfg or .git.
+    A folder that holds a pyproject.toml, alembic.ini, setup.cfg or .git is
+    a workspace root. A file, or a folder without one of those (such as
+    ``migrations/versions``), belongs to the current folder's workspace when
+    it is inside the current folder and the current folder holds one of
+    those, else to its nearest parent folder that does; only its files are
+    reported.
     """
     targets: dict[Path, CheckTarget] = {}
+    cwd = cwd.resolve()
     for path in paths:
         resolved = (cwd / path).resolve()
-        if resolved.is_dir():
+        if resolved.is_dir() and (_is_project(resolved) or resolved == cwd):
             targets[resolved] = CheckTarget(resolved)
             continue
-        if not resolved.is_file():
+        if not resolved.exists():
             raise UsageError(f"{path}: no such file or folder")
-        root = _workspace_of(resolved, cwd.resolve())
+        if resolved.is_dir():
+            files = {file.resolve() for file in resolved.rglob("*.py")}
+            root = _workspace_of(resolved / "__init__.py", cwd)
+        else:
+            files = {resolved}
+            root = _workspace_of(resolved, cwd)
         target = targets.setdefault(root, CheckTarget(root, set()))
         if target.files is not None:
-            target.files.add(resolved)
+            target.files.update(files)
     return list(targets.values())
 
 
+def _is_project(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in _WORKSPACE_MARKERS)
+
+
 def _workspace_of(path: Path, cwd: Path) -> Path:
-    if path.is_relative_to(cwd):
+    if path.is_relative_to(cwd) and _is_project(cwd):
         return cwd
     for folder in path.parents:
-        if any((folder / marker).exists() for marker in _WORKSPACE_MARKERS):
+        if _is_project(folder):
             return folder
-    return path.parent
+    return cwd if path.is_relative_to(cwd) else path.parent
 
 
 def parse_codes(value: str, option: str) -> list[str]:

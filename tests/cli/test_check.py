@@ -296,3 +296,24 @@ def test_serve_answers_initialize(clean_project: Path) -> None:
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert b'"id": 1' in result.stdout or b'"id":1' in result.stdout
     assert b"capabilities" in result.stdout
+
+
+def test_file_argument_from_subfolder(broken_project: Path, steward: Runner) -> None:
+    # The current folder holds no project marker, so the file's project is
+    # found above it.
+    app = broken_project / "app"
+
+    result = steward("check", "models.py", cwd=app)
+
+    assert result.returncode == 0, result.stderr
+    assert "no Alembic environment" not in result.stderr
+
+
+def test_folder_argument_reports_its_files(
+    broken_project: Path, steward: Runner
+) -> None:
+    result = steward("check", "migrations/versions", cwd=broken_project)
+
+    assert result.returncode == 1, result.stderr
+    assert "0002_broken.py" in result.stdout
+    assert "no Alembic environment" not in result.stderr
