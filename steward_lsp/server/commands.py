@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -77,6 +78,12 @@ async def run_command(
             text = f"{uri} is not inside an open workspace folder"
             return _error(server, generator, text)
         return _error(server, generator, "open a workspace folder first")
+    output = options.get("output_dir")
+    if isinstance(output, str) and not _inside(folder.root, output):
+        # The user types a folder outside the project on the command line;
+        # an editor request gets no such trust.
+        text = f"output_dir {output!r} is outside the workspace {folder.root}"
+        return _error(server, generator, f"{text}; choose a folder inside it")
 
     progress = await begin_progress(server, f"steward: {generator.title}")
     try:
@@ -139,6 +146,12 @@ def command_options(generator: Generator, arguments: tuple[Any, ...]) -> dict[st
                 f"invalid {name} {value!r}: expected a {option.kind.__name__}"
             )
     return given
+
+
+def _inside(root: Path, folder: str) -> bool:
+    path = Path(folder)
+    path = path if path.is_absolute() else root / path
+    return path.resolve().is_relative_to(root.resolve())
 
 
 def _has_kind(value: object, kind: type) -> bool:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from lsprotocol import types
@@ -55,13 +54,13 @@ def steward(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_merge_leaves_one_head(
-    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = two_heads(tmp_path)
     # alembic.ini names script_location and prepend_sys_path relative to the
     # folder Alembic runs in.
     monkeypatch.chdir(project)
-    config = alembic_config(project, sqlite_url)
+    config = alembic_config(project, f"sqlite:///{project / 'merged.sqlite'}")
     before = ScriptDirectory.from_config(config).get_heads()
 
     completed = steward(project, "merge-heads", "-m", "join branches")
@@ -74,7 +73,17 @@ def test_cli_merge_leaves_one_head(
     assert merge is not None
     assert Path(merge.path) == written
     assert sorted(merge.down_revision) == sorted(before)
-    command.upgrade(config, "head")
+    # In a subprocess: env.py imports the fixture's models module, which
+    # must not stay in this process's sys.modules for other tests.
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert upgrade.returncode == 0, upgrade.stderr
     check = steward(project, "check", ".", "--select", "STW401")
     assert check.returncode == 0, check.stdout
 

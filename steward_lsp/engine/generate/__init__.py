@@ -217,13 +217,7 @@ def output_dir(request: GenerateRequest, environment: EnvironmentAnalysis) -> Pa
     if not isinstance(configured, str) or not configured.strip():
         raise GenerateError(f"invalid output_dir {configured!r}: give a folder path")
     folder = Path(configured)
-    folder = folder if folder.is_absolute() else request.root / folder
-    if not folder.resolve().is_relative_to(request.root.resolve()):
-        raise GenerateError(
-            f"output_dir {configured!r} is outside the workspace {request.root}; "
-            "choose a folder inside it"
-        )
-    return folder
+    return folder if folder.is_absolute() else request.root / folder
 
 
 COMMON_OPTIONS: tuple[Option, ...] = (
