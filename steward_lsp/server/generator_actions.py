@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from steward_lsp.engine.generate import generator_named
+from steward_lsp.engine.generate import Generator, generator_named
 from steward_lsp.server.code_actions import ActionRequest, provider
 
 AUTHOR_MIGRATION = generator_named("author-migration")
@@ -20,40 +20,35 @@ MERGE_HEADS = generator_named("merge-heads")
 DRIFT_CODES = tuple(f"STW10{digit}" for digit in range(1, 10))
 """Drift a new revision can close: STW101 to STW109 (not STW110, raw SQL)."""
 
-def author_migration(request: ActionRequest) -> list[types.CodeAction]:
-    """Offer to author a revision that brings the chain up to the models."""
+
+def generator_action(generator: Generator, request: ActionRequest) -> types.CodeAction:
+    """Return a quick fix that runs ``generator`` for the request's document.
+
+    The arguments carry only the document: VS Code asks for a revision
+    message where one is needed, and other clients get the default.
+    """
     command = types.Command(
-        title=AUTHOR_MIGRATION.title,
-        command=AUTHOR_MIGRATION.command_id,
-        # No message: VS Code asks for one, other clients get the default.
+        title=generator.title,
+        command=generator.command_id,
         arguments=[{"uri": request.document.uri}],
     )
-    return [
-        types.CodeAction(
-            title=f"{AUTHOR_MIGRATION.title} (steward author-migration)",
-            kind=types.CodeActionKind.QuickFix,
-            diagnostics=[request.diagnostic],
-            command=command,
-        )
-    ]
+    return types.CodeAction(
+        title=f"{generator.title} (steward {generator.cli_name})",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[request.diagnostic],
+        command=command,
+    )
+
+
+def author_migration(request: ActionRequest) -> list[types.CodeAction]:
+    """Offer to author a revision that brings the chain up to the models."""
+    return [generator_action(AUTHOR_MIGRATION, request)]
 
 
 @provider("STW401")
 def merge_heads(request: ActionRequest) -> list[types.CodeAction]:
     """Offer to write the merge revision of the heads."""
-    command = types.Command(
-        title=MERGE_HEADS.title,
-        command=MERGE_HEADS.command_id,
-        arguments=[{"uri": request.document.uri}],
-    )
-    return [
-        types.CodeAction(
-            title=f"{MERGE_HEADS.title} (steward merge-heads)",
-            kind=types.CodeActionKind.QuickFix,
-            diagnostics=[request.diagnostic],
-            command=command,
-        )
-    ]
+    return [generator_action(MERGE_HEADS, request)]
 
 
 for _code in DRIFT_CODES:

@@ -6,7 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lsp_session import RecordingClient, initialize
+from lsp_session import (
+    RecordingClient,
+    initialize,
+    open_document,
+    uri,
+    wait_for_diagnostics,
+)
 from lsprotocol import types
 
 FIXTURES = Path(__file__).resolve().parents[1] / "workspaces"
@@ -42,3 +48,31 @@ async def test_bad_arguments_rejected(
     assert expected in result["error"]
     assert not (project / "docs").exists()
     assert not Path("/etc/data-model.mmd").exists()
+
+
+async def test_drift_offers_author_migration(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "extra_column_at_head", project)
+    models = project / "models.py"
+    await initialize(client, spec, project)
+    open_document(client, models)
+    found = await wait_for_diagnostics(
+        client, models, lambda found: any(d.code == "STW104" for d in found), "STW104"
+    )
+    diagnostic = next(d for d in found if d.code == "STW104")
+
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(models)),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+
+    assert actions is not None
+    commands = [a.command for a in actions if isinstance(a, types.CodeAction)]
+    authored = [c for c in commands if c and c.command == "steward.authorMigration"]
+    assert len(authored) == 1
+    assert list(authored[0].arguments or ()) == [{"uri": uri(models)}]
