@@ -23,7 +23,12 @@ from steward_lsp.engine.generate import (
     Generator,
     Option,
 )
-from steward_lsp.engine.generate.output import OverwriteRefused, is_current, write_files
+from steward_lsp.engine.generate.output import (
+    OverwriteRefused,
+    check_writable,
+    is_current,
+    write_files,
+)
 
 EXIT_CLEAN = 0
 EXIT_FAILED = 1
@@ -119,9 +124,16 @@ def run_generator(generator: Generator, args: argparse.Namespace) -> int:
         ordered = sorted(generated.findings, key=Finding.sort_key)
         sys.stdout.write(report.render(ordered, "text", Path.cwd(), []))
     if args.check:
-        stale = [file.path for file in generated.files if not is_current(file)]
-        for path in stale:
-            print(f"steward: {_relative(path, root)} is out of date", file=sys.stderr)
+        stale = [file for file in generated.files if not is_current(file)]
+        for file in stale:
+            try:
+                check_writable(file)
+            except OverwriteRefused as exc:
+                print(f"steward: error: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        for file in stale:
+            state = "is out of date" if file.path.exists() else "does not exist yet"
+            print(f"steward: {_relative(file.path, root)} {state}", file=sys.stderr)
         if stale:
             print(
                 f"steward: run `steward {generator.cli_name}` to write "

@@ -65,3 +65,25 @@ def test_merge_refuses_cycle(tmp_path: Path) -> None:
 
     assert completed.returncode == 2
     assert "STW404" in completed.stderr
+
+
+def test_check_reports_file_it_would_refuse(tmp_path: Path) -> None:
+    project = copy(FIXTURES / "extra_column_at_head", tmp_path)
+    own = project / "docs" / "data-model.mmd"
+    own.parent.mkdir()
+    own.write_text("erDiagram\n", encoding="utf-8")
+
+    completed = steward(project, "model-state", "--check")
+
+    assert completed.returncode == 2
+    assert "steward did not write it" in completed.stderr
+    assert own.read_text(encoding="utf-8") == "erDiagram\n"
+
+
+def test_check_names_missing_files(tmp_path: Path) -> None:
+    project = copy(FIXTURES / "extra_column_at_head", tmp_path)
+
+    completed = steward(project, "model-state", "--check")
+
+    assert completed.returncode == 1
+    assert "docs/data-model.mmd does not exist yet" in completed.stderr
