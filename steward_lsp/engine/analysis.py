@@ -297,8 +297,12 @@ class Workspace:
         try:
             settings = load_pyproject_settings(self.root / "pyproject.toml")
         except ConfigError as exc:
-            self._problems.append(f"{exc}; using default settings")
-            settings = Settings()
+            if exc.partial is not None:
+                self._problems.append(f"{exc}; the other settings apply")
+                settings = exc.partial
+            else:
+                self._problems.append(f"{exc}; using default settings")
+                settings = Settings()
         if self.client_settings:
             from steward_lsp.engine.config import merge_settings
 
@@ -307,7 +311,11 @@ class Workspace:
                     settings, self.client_settings, "client settings"
                 )
             except ConfigError as exc:
-                self._problems.append(f"{exc}; ignoring client settings")
+                if exc.partial is not None:
+                    self._problems.append(f"{exc}; the other client settings apply")
+                    settings = exc.partial
+                else:
+                    self._problems.append(f"{exc}; ignoring client settings")
         return settings
 
     def _analyze_environment(

@@ -20,7 +20,15 @@ else:  # pragma: no cover
 
 
 class ConfigError(ValueError):
-    """A configuration value is invalid; the message names file and key."""
+    """A configuration value is invalid; the message names file and key.
+
+    ``partial`` holds the settings with every valid key applied, when the
+    error is about some keys only, so a caller can drop just those.
+    """
+
+    def __init__(self, message: str, partial: Settings | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -172,17 +180,25 @@ def merge_settings(base: Settings, values: dict[str, Any], source: str) -> Setti
     """Return ``base`` updated with ``values``, validating each key.
 
     Keys may be spelled with dashes or underscores. Raises :class:`ConfigError`
-    naming ``source`` and the key when a key is unknown or a value has the
-    wrong type.
+    naming ``source`` and each key that is unknown or has a value of the
+    wrong type; its ``partial`` holds the result with the other keys applied.
     """
     known = {f.name: f for f in settings_fields()}
     updates: dict[str, Any] = {}
+    errors: list[str] = []
     for raw_key, value in values.items():
         key = raw_key.replace("-", "_")
         if key not in known:
-            raise ConfigError(f"{source}: unknown setting {raw_key!r}")
-        updates[key] = _check_value(known[key], value, source, raw_key)
-    return dataclasses.replace(base, **updates)
+            errors.append(f"{source}: unknown setting {raw_key!r}")
+            continue
+        try:
+            updates[key] = _check_value(known[key], value, source, raw_key)
+        except ConfigError as exc:
+            errors.append(str(exc))
+    merged = dataclasses.replace(base, **updates)
+    if errors:
+        raise ConfigError("; ".join(errors), partial=merged)
+    return merged
 
 
 def _check_value(fld: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:

@@ -178,6 +178,7 @@ def _environment_settings(
     while folder != root and folder.is_relative_to(root):
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
+            section = None
             try:
                 section = read_steward_table(pyproject)
                 if section is not None:
@@ -185,6 +186,9 @@ def _environment_settings(
                     merged = merge_settings(workspace_settings, section, source)
                     return merged, folder if "models" in section else root
             except ConfigError as exc:
+                if exc.partial is not None and section is not None:
+                    config.problems.append(f"{exc}; the other settings apply")
+                    return exc.partial, folder if "models" in section else root
                 config.problems.append(f"{exc}; using the workspace settings")
                 return workspace_settings, root
         folder = folder.parent

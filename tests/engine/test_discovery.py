@@ -993,3 +993,22 @@ def test_latin1_alembic_ini_named_with_fix(tmp_path: Path) -> None:
     assert parser is None
     assert error.startswith(f"{ini}: not UTF-8 (byte 0xe9 at offset 5)")
     assert error.endswith("save it as UTF-8")
+
+
+def test_invalid_setting_keeps_the_others(tmp_path: Path) -> None:
+    from steward_lsp.engine.analysis import Workspace
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.steward]\nignore = ["STW601"]\nbogus_key = 1\nallowed_heads = "two"\n',
+        encoding="utf-8",
+    )
+
+    workspace = Workspace(tmp_path)
+    result = workspace.analyze()
+
+    assert workspace.settings.ignore == ["STW601"]
+    assert workspace.settings.allowed_heads == 1
+    [problem] = [p for p in result.problems if "bogus_key" in p]
+    assert "unknown setting 'bogus_key'" in problem
+    assert "setting 'allowed_heads' must be an integer" in problem
+    assert problem.endswith("the other settings apply")
