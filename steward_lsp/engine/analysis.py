@@ -332,7 +332,9 @@ class Workspace:
             script = self._parse_revision(path, sources, findings)
             if script is not None:
                 scripts.append(script)
-            elif path in sources:
+            if (script is None and path in sources) or (
+                script is not None and script.unreadable_header
+            ):
                 unparsed.append(path)
 
         loader: ModuleLoader[model_parser.ModuleSummary] = ModuleLoader(

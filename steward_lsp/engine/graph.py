@@ -100,6 +100,8 @@ def _collect_scripts(graph: RevisionGraph, scripts: list[RevisionScript]) -> Non
     """Keep the first file of each revision id; report STW403 on every copy."""
     by_id: dict[str, list[RevisionScript]] = {}
     for script in sorted(scripts, key=lambda s: str(s.path)):
+        if script.unreadable_header:
+            graph.findings.append(_unreadable_header(script))
         if script.revision is not None:
             by_id.setdefault(script.revision, []).append(script)
         else:
@@ -232,6 +234,9 @@ def _check_heads(
     A head on one of ``head_branches`` (it or an ancestor declares that
     branch label) is intended, as in a plugin chain, and is not counted.
     """
+    if any("down_revision" in s.unreadable_header for s in graph.scripts.values()):
+        # A revision whose parent is unknown shows as a head of its own.
+        return
     intended = set(head_branches)
     counted = [
         head for head in graph.heads if not (_branches_of(graph, head) & intended)
@@ -302,6 +307,26 @@ def _check_redundant_merges(graph: RevisionGraph) -> None:
                 data={"parents": sorted(parents), "first": first},
             )
         )
+
+
+def _unreadable_header(script: RevisionScript) -> Finding:
+    fields = ", ".join(script.unreadable_header)
+    return Finding(
+        "STW001",
+        f"{script.path.name}: {fields} is not a literal, so steward cannot place "
+        "this revision in the chain, and holds back drift until it can; write "
+        "the revision ids as strings, as Alembic's template does",
+        _header_line(script),
+        data={"fields": list(script.unreadable_header)},
+    )
+
+
+def _header_line(script: RevisionScript) -> Location:
+    if "down_revision" in script.unreadable_header and script.down_revision_location:
+        return script.down_revision_location
+    if "depends_on" in script.unreadable_header and script.depends_on_location:
+        return script.depends_on_location
+    return _revision_line(script)
 
 
 def _missing_revision_id(script: RevisionScript) -> Finding:

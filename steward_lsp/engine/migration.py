@@ -112,3 +112,5 @@ class RevisionScript:
     downgrade: MigrationFunction = field(
         default_factory=lambda: MigrationFunction(False)
     )
+    unreadable_header: tuple[str, ...] = ()
+    """Header fields assigned something other than a literal (a call, a name)."""

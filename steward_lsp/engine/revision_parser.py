@@ -62,6 +62,9 @@ def parse_revision(path: Path, text: str) -> RevisionScript:
         depends_on_location=_location(header, "depends_on"),
         upgrade=_read_migration_function(scope, "upgrade"),
         downgrade=_read_migration_function(scope, "downgrade"),
+        unreadable_header=tuple(
+            name for name, value in header.items() if value.value is _NOT_LITERAL
+        ),
     )
     logger.debug("parsed revision %s from %s", script.revision, path)
     return script
@@ -98,11 +101,15 @@ def _assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
     return None, None
 
 
+_NOT_LITERAL = object()
+"""The value of a header field that ``ast.literal_eval`` cannot read."""
+
+
 def _literal(node: ast.expr) -> object:
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
+        return _NOT_LITERAL
 
 
 def _single_id(header: _HeaderValue | None) -> str | None:

@@ -169,3 +169,24 @@ def test_unparsed_revision_holds_back_drift(tmp_path: Path) -> None:
     assert [(f.code, f.location.path.name) for f in findings] == [
         ("STW001", "0002_add_legacy_code.py")
     ]
+
+
+def test_computed_down_revision_holds_back_drift(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(WORKSPACES / "extra_column_at_head", root)
+    revision = root / "migrations" / "versions" / "0002_add_legacy_code.py"
+    text = revision.read_text(encoding="utf-8")
+    assert "down_revision = '0001'" in text
+    revision.write_text(
+        text.replace("down_revision = '0001'", "down_revision = str(1).zfill(4)"),
+        encoding="utf-8",
+    )
+
+    findings = Workspace(root).analyze().all_findings()
+
+    [finding] = [f for f in findings if f.code == "STW001"]
+    assert "down_revision is not a literal" in finding.message
+    assert finding.location.path == revision
+    assert finding.location.span.start_line == 11
+    codes = {f.code for f in findings}
+    assert not codes & {"STW104", "STW401"}
