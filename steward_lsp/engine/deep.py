@@ -225,6 +225,13 @@ def _run_worker(
     records = _records(results_file)
     if completed.returncode != 0 and not any(r["kind"] == "error" for r in records):
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-5:]
+        output = " / ".join(tail) or "no output"
+        if any(r["kind"] == "start" for r in records):
+            # A revision was running: it ended the process (os._exit, a crash
+            # in a driver), so the finding goes on that revision.
+            text = f"the process exited with status {completed.returncode}: {output}"
+            records.append({"kind": "error", "phase": "upgrade", "text": text})
+            return records
         result.problems.append(
             f"deep check of {environment.name}: the worker in {python} exited with "
             f"status {completed.returncode}: {' / '.join(tail) or 'no output'}; "

@@ -281,3 +281,37 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "State:\tZ" not in status
+
+
+EXITING_REVISION = '''\
+"""leave the process"""
+import os
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    os._exit(3)
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_deep_exiting_revision_reported(tmp_path: Path) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+    revision = project / "migrations" / "versions" / "0003_exit.py"
+    revision.write_text(EXITING_REVISION, encoding="utf-8")
+
+    completed = check(project, "--deep")
+
+    findings = [f for f in json.loads(completed.stdout) if f["code"] == "STW112"]
+    assert len(findings) == 1, completed.stdout + completed.stderr
+    assert findings[0]["path"].endswith("0003_exit.py")
+    assert "in revision 0003" in findings[0]["message"]
+    assert "exited with status 3" in findings[0]["message"]
+    assert completed.returncode == 1

@@ -77,8 +77,9 @@ def check_writable(file: GeneratedFile) -> None:
         )
     if not file.marked:
         raise OverwriteRefused(
-            f"{path} already exists; steward writes new revision files only, "
-            "so run the command again for a new revision id"
+            f"{path} already exists; steward writes new revision files only: "
+            "run the command again for a new revision id, and if the name "
+            "stays the same, add %(rev)s to file_template in alembic.ini"
         )
     try:
         current = path.read_text(encoding="utf-8")
