@@ -259,6 +259,11 @@ class _TableChanges:
         except UnbuildableType as exc:
             self._skip(f"column {table.key}.{column.name}", exc)
             return
+        fits_rows = column.nullable or column.primary_key or column.server_default
+        if not fits_rows:
+            # The rows the downgrade finds have no value for the column, so
+            # adding it back NOT NULL would fail on any table with rows.
+            built.nullable = True
         self.before.append(
             ops.DropColumnOp(
                 table.name,
@@ -274,6 +279,7 @@ class _TableChanges:
         self.planner.note(
             f"column {table.key}.{column.name} is dropped with its data; the "
             "downgrade adds the column back empty"
+            + ("" if fits_rows else " and nullable, since no row has a value for it")
         )
 
     def alter_column(self, model: ColumnDef, head: ColumnDef, codes: set[str]) -> None:
