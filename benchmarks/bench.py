@@ -123,7 +123,7 @@ def run(models: int, revisions: int, repeat: int, folder: Path) -> None:
 
     def save() -> None:
         # What the server does on didSave: the buffer reaches the disk, the
-        # Workspace is told, and the folder is analysed again.
+        # Workspace gets file_changed, and the folder is analysed again.
         edited.write_text(versions[next(edits) % 2], encoding="utf-8")
         workspace.file_changed(edited)
         workspace.analyze()

@@ -338,10 +338,10 @@ def _warn_not_analysed(path: Path, root: Path) -> None:
 def group_targets(paths: Sequence[Path], cwd: Path) -> list[CheckTarget]:
     """Map PATH arguments to workspaces, analysing each workspace once.
 
-    A folder that holds a pyproject.toml, alembic.ini, setup.cfg or .git is
+    A folder that contains a pyproject.toml, alembic.ini, setup.cfg or .git is
     a workspace root. A file, or a folder without one of those (such as
     ``migrations/versions``), belongs to the current folder's workspace when
-    it is inside the current folder and the current folder holds one of
+    it is inside the current folder and the current folder contains one of
     those, else to its nearest parent folder that does; only its files are
     reported.
     """

@@ -22,7 +22,7 @@ else:  # pragma: no cover
 class ConfigError(ValueError):
     """A configuration value is invalid; the message names file and key.
 
-    ``partial`` holds the settings with every valid key applied, when the
+    ``partial`` contains the settings with every valid key applied, when the
     error is about some keys only, so a caller can drop just those.
     """
 
@@ -181,7 +181,7 @@ def merge_settings(base: Settings, values: dict[str, Any], source: str) -> Setti
 
     Keys may be spelled with dashes or underscores. Raises :class:`ConfigError`
     naming ``source`` and each key that is unknown or has a value of the
-    wrong type; its ``partial`` holds the result with the other keys applied.
+    wrong type; its ``partial`` contains the result with the other keys applied.
     """
     known = {f.name: f for f in settings_fields()}
     updates: dict[str, Any] = {}

@@ -8,7 +8,7 @@ database on the ``scratch_url`` server, dropped afterwards), runs
 timeout, and maps each of Alembic's ``compare_metadata`` differences to a
 drift finding on the model or revision line the static engine indexed.
 
-Where the two engines disagree, the deep answer replaces the static drift
+Where the two engines disagree, the deep result replaces the static drift
 findings (STW101 to STW109) and the disagreement is logged, so it can become
 a fixture. A revision or module that raises, and a run that times out, is an
 STW112 finding on the file at fault.
@@ -88,7 +88,7 @@ def check_workspace(
     force: bool = False,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> tuple[list[Finding], list[str]]:
-    """Return every finding of ``result``, with the deep answer where it ran.
+    """Return every finding of ``result``, with the deep result where it ran.
 
     The deep engine runs on each environment whose ``deep`` setting is on,
     or on all of them with ``force`` (``steward check --deep``).

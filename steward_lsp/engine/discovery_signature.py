@@ -1,4 +1,4 @@
-"""What in a Python file can change discovery: its imports and class statements.
+"""The parts of a Python file that can change discovery: imports and classes.
 
 Discovery follows imports from env.py to the model modules and looks for
 classes that subclass a declarative base, so a saved file whose imports and

@@ -29,7 +29,7 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class WorkerOutcome:
-    """How a worker ended: its status (None after a timeout) and its output."""
+    """The end of a worker: its status (None after a timeout) and its output."""
 
     returncode: int | None
     stdout: str

@@ -24,7 +24,7 @@ DRIFT_CODES = tuple(f"STW10{digit}" for digit in range(1, 10))
 def generator_action(generator: Generator, request: ActionRequest) -> types.CodeAction:
     """Return a quick fix that runs ``generator`` for the request's document.
 
-    The arguments carry only the document: VS Code asks for a revision
+    The arguments carry only the document: VS Code prompts for a revision
     message where one is needed, and other clients get the default.
     """
     command = types.Command(

@@ -4,8 +4,8 @@ Every document a generator writes starts with a comment line holding
 :data:`MARK`. A file without it was written by someone else, and no
 generator replaces it: :func:`write_files` checks every target before it
 writes the first, so a refused run writes nothing. New revision files carry
-no mark; they are new by construction (a fresh revision id), and the check
-that the path does not exist yet is what protects them.
+no mark, because a fresh revision id makes them new: the check that the path
+does not exist yet protects them.
 """
 
 from __future__ import annotations
