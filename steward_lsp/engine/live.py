@@ -10,8 +10,9 @@ queried and the schema is reflected, and the transaction is rolled back.
 Two kinds of finding: each revision the database has not applied, on that
 revision's ``revision = ...`` line, and, when the database is at head, each
 table or column whose live shape differs from the head schema, on the
-revision line that built it. The URL appears in messages without user name
-or password.
+revision line that built it. Indexes, unique constraints and foreign keys
+are compared by :mod:`steward_lsp.engine.live_constraints`. The URL appears
+in messages without user name or password.
 """
 
 from __future__ import annotations
@@ -274,12 +275,41 @@ def _report_schema(
                 data={"database": shown, "table": name},
             )
         )
+    compared: list[TableDef] = []
     for name in sorted(live_tables & head_tables.keys()):
         table = head_tables[name]
         if table.uncertain:
             continue
+        compared.append(table)
         reflected = {column["name"]: column for column in inspector.get_columns(name)}
         _compare_columns(environment, table, reflected, dialect, shown, outcome)
+    _compare_constraints(environment, connection, compared, shown, outcome)
+
+
+def _compare_constraints(
+    environment: EnvironmentAnalysis,
+    connection: sa.Connection,
+    tables: list[TableDef],
+    shown: str,
+    outcome: LiveCheck,
+) -> None:
+    from steward_lsp.engine import live_constraints
+
+    by_name = {table.name: table for table in tables}
+    convention = environment.head_schema.naming_convention
+    for record in live_constraints.constraint_differences(
+        connection, tables, convention
+    ):
+        table = by_name[record["table"]]
+        location = live_constraints.record_location(record, table)
+        outcome.findings.append(
+            Finding(
+                CODE,
+                live_constraints.describe(record, shown),
+                location or _environment_location(environment),
+                data={"database": shown, **record},
+            )
+        )
 
 
 def _compare_columns(

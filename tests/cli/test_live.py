@@ -54,6 +54,24 @@ def head_and_previous(config: Config) -> tuple[str, str]:
     return head.revision, previous
 
 
+def install_write_log(url: str) -> sa.Engine:
+    """Record every DDL and DML statement on the PostgreSQL database at ``url``."""
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(WRITE_LOG)
+        tables = sa.inspect(connection).get_table_names()
+        for table in tables:
+            if table == "steward_write_log":
+                continue
+            connection.exec_driver_sql(
+                f'CREATE TRIGGER "steward_dml_{table}" AFTER INSERT OR UPDATE OR '
+                f'DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT '
+                "EXECUTE FUNCTION steward_log_dml()"
+            )
+        connection.exec_driver_sql("DELETE FROM steward_write_log")
+    return engine
+
+
 def steward_check(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "DATABASE_URL": url}
     return subprocess.run(
@@ -125,19 +143,7 @@ def test_live_postgresql_behind_head_writes_nothing(postgresql_url: str) -> None
     config = alembic_config(postgresql_url)
     head, previous = head_and_previous(config)
     command.upgrade(config, previous)
-    engine = sa.create_engine(postgresql_url, poolclass=sa.NullPool)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(WRITE_LOG)
-        tables = sa.inspect(connection).get_table_names()
-        for table in tables:
-            if table == "steward_write_log":
-                continue
-            connection.exec_driver_sql(
-                f'CREATE TRIGGER "steward_dml_{table}" AFTER INSERT OR UPDATE OR '
-                f'DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT '
-                "EXECUTE FUNCTION steward_log_dml()"
-            )
-        connection.exec_driver_sql("DELETE FROM steward_write_log")
+    engine = install_write_log(postgresql_url)
     # The trust authentication of the test server ignores the password, which
     # lets the test check that steward never prints one.
     with_password = postgresql_url.replace("postgres@", "postgres:pg-secret-42@", 1)
@@ -167,3 +173,67 @@ def test_live_mariadb_behind_head(mariadb_url: str) -> None:
 
     assert completed.returncode == 1, completed.stderr
     assert f"revision {head} " in completed.stdout
+
+
+def test_live_sqlite_index_dropped_by_hand(sqlite_url: str) -> None:
+    command.upgrade(alembic_config(sqlite_url), "head")
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_notarizations_tx_hash")
+        connection.exec_driver_sql(
+            "CREATE INDEX ix_tenants_by_hand ON tenants (created_at)"
+        )
+    engine.dispose()
+
+    completed = steward_check(sqlite_url, "--select", "STW111")
+
+    assert completed.returncode == 1, completed.stderr
+    lines = [line for line in completed.stdout.splitlines() if "STW111" in line]
+    assert len(lines) == 2, completed.stdout
+    dropped = next(line for line in lines if "ix_notarizations_tx_hash" in line)
+    assert "exists at head but not in the live database" in dropped
+    # The finding sits on the revision line that created the index.
+    assert "aa9fda88c631_create_notarizations.py:39:" in dropped
+    added = next(line for line in lines if "ix_tenants_by_hand" in line)
+    assert "exists in the live database" in added
+    assert "no revision creates it" in added
+
+
+def _head_indexes_clean_and_drift(url: str) -> None:
+    """Check that a database at head has no index finding, then one dropped."""
+    command.upgrade(alembic_config(url), "head")
+
+    clean = steward_check(url, "--select", "STW111")
+
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("DROP INDEX ix_notarizations_tx_hash ON notarizations")
+            if engine.dialect.name == "mysql"
+            else sa.text("DROP INDEX ix_notarizations_tx_hash")
+        )
+    engine.dispose()
+
+    drifted = steward_check(url, "--select", "STW111")
+
+    assert drifted.returncode == 1, drifted.stderr
+    assert drifted.stdout.count("STW111") == 1, drifted.stdout
+    assert "index ix_notarizations_tx_hash on notarizations" in drifted.stdout
+
+
+def test_live_postgresql_index_dropped(postgresql_url: str) -> None:
+    _head_indexes_clean_and_drift(postgresql_url)
+    engine = install_write_log(postgresql_url)
+
+    # The schema comparison at head reflects every table and index.
+    steward_check(postgresql_url, "--select", "STW111")
+
+    with engine.begin() as connection:
+        writes = connection.exec_driver_sql("SELECT what FROM steward_write_log").all()
+    engine.dispose()
+    assert writes == []
+
+
+def test_live_mariadb_index_dropped(mariadb_url: str) -> None:
+    _head_indexes_clean_and_drift(mariadb_url)
