@@ -60,7 +60,7 @@ def head_metadata(
         indexes_of,
     )
 
-    metadata = sa.MetaData(naming_convention=convention)  # type: ignore[arg-type]
+    metadata = sa.MetaData(naming_convention=convention)
     for table in tables:
         try:
             built = build_table(table, metadata, dialect)
