@@ -85,8 +85,14 @@ def run_job(job: AnalysisJob) -> AnalysisOutcome:
     for findings in list(folder.command_findings.values()):
         for finding in findings:
             result.findings.setdefault(finding.location.path, []).append(finding)
+    live_check = folder.live_check
+    if live_check is not None:
+        for finding in live_check.findings:
+            result.findings.setdefault(finding.location.path, []).append(finding)
     outcome = _convert(job, result)
     outcome.problems = list(result.problems)
+    if live_check is not None:
+        outcome.problems.extend(live_check.problems)
     outcome.result = result
     if not workspace.environments() and not result.problems:
         outcome.problems.append(

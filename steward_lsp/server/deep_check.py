@@ -1,28 +1,34 @@
-"""The deep check in the editor: on save, for folders whose ``deep`` setting is on.
+"""The database checks in the editor: the deep check and the live check.
 
 The deep engine runs the project's migrations on a scratch database, which
 takes seconds, so it runs on a thread of its own rather than the analysis
-worker, one folder at a time, with ``$/progress``. Its results are kept on
-the folder; every later analysis shows them in place of the static drift
-findings until the next save runs it again. A save while a run is in
-progress runs it once more when that run ends.
+worker, one folder at a time, with ``$/progress``, after each save in folders
+whose ``deep`` setting is on. Its results are kept on the folder; every later
+analysis shows them in place of the static drift findings until the next save
+runs it again. A save while a run is in progress runs it once more when that
+run ends.
+
+The live check (STW111) reads the database named by the ``database_url_env``
+variable of the server's environment, read-only, on the same thread: once
+after the first analysis of a folder and after each save.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from steward_lsp.engine import deep
+from steward_lsp.engine import deep, live
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.server.commands import begin_progress, end_progress
 from steward_lsp.server.folders import FolderState
 from steward_lsp.server.scheduler import Worker
 
 if TYPE_CHECKING:
-    from steward_lsp.engine.analysis import EnvironmentAnalysis
+    from steward_lsp.engine.analysis import AnalysisResult, EnvironmentAnalysis
     from steward_lsp.server.server import StewardLanguageServer
 
 logger = logging.getLogger(__name__)
@@ -41,8 +47,15 @@ class DeepChecks:
         """Stop the worker; a run in progress is abandoned with the process."""
         self._worker.stop()
 
+    async def after_open(self, folder: FolderState) -> None:
+        """Run the live check of ``folder`` once its first analysis is done."""
+        await self._run_serially(folder, deep_check=False)
+
     async def after_save(self, folder: FolderState) -> None:
-        """Run the deep check of ``folder`` if its settings ask for it."""
+        """Run the live check, and the deep check where the settings ask for it."""
+        await self._run_serially(folder, deep_check=True)
+
+    async def _run_serially(self, folder: FolderState, *, deep_check: bool) -> None:
         if folder in self._running:
             self._again.add(folder)
             return
@@ -50,19 +63,23 @@ class DeepChecks:
         try:
             while True:
                 self._again.discard(folder)
-                await self._run(folder)
+                await self._run(folder, deep_check=deep_check)
                 if folder not in self._again:
                     break
         finally:
             self._running.discard(folder)
 
-    async def _run(self, folder: FolderState) -> None:
+    async def _run(self, folder: FolderState, *, deep_check: bool) -> None:
         result = await self._server.scheduler.latest_result(folder)
         if result is None:
             return
+        live_changed = await self._run_live(folder, result)
         chosen = [a for a in result.environments if a.environment.settings.deep]
-        if not chosen:
-            folder.deep_results.clear()
+        if not deep_check or not chosen:
+            if deep_check:
+                folder.deep_results.clear()
+            if live_changed:
+                self._server.scheduler.schedule(folder, delay=0)
             return
 
         token = await begin_progress(self._server, "steward: deep check")
@@ -82,6 +99,32 @@ class DeepChecks:
         finally:
             end_progress(self._server, token)
         self._server.scheduler.schedule(folder, delay=0)
+
+    async def _run_live(self, folder: FolderState, result: AnalysisResult) -> bool:
+        """Run the live check where its variable is set; return whether it changed."""
+        configured = any(
+            os.environ.get(a.environment.settings.database_url_env, "").strip()
+            for a in result.environments
+        )
+        before = folder.live_check
+        if not configured:
+            folder.live_check = None
+            return before is not None
+
+        def run() -> live.LiveCheck:
+            return live.check_workspace(
+                result, folder.root, os.environ, _read_from_disk
+            )
+
+        outcome = await asyncio.wrap_future(self._worker.submit(run))
+        logger.info("live check of %s: %d findings", folder.root, len(outcome.findings))
+        for problem in outcome.problems:
+            logger.warning("%s", problem)
+        folder.live_check = outcome
+        return before is None or (before.findings, before.problems) != (
+            outcome.findings,
+            outcome.problems,
+        )
 
 
 async def _submit(

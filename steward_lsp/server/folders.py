@@ -11,6 +11,7 @@ from pygls.uris import to_fs_path
 from steward_lsp.engine.analysis import AnalysisResult, Workspace
 from steward_lsp.engine.deep import DeepResult
 from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.live import LiveCheck
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class FolderState:
     revisions verify-migrations saw fail, shown until the command runs again."""
     deep_results: dict[str, DeepResult] = field(default_factory=dict)
     """The last deep check of each environment, by name, shown until the next."""
+    live_check: LiveCheck | None = None
+    """The last live-database check (STW111), shown until the next one."""
     last_result: AnalysisResult | None = None
     """The latest analysis whose diagnostics were published, for editor features.
 

@@ -157,6 +157,8 @@ async def _index(server: StewardLanguageServer) -> None:
 
     if token is not None:
         progress.end(token, types.WorkDoneProgressEnd(message="done"))
+    for folder in folders:
+        asyncio.ensure_future(server.deep_checks.after_open(folder))
 
 
 async def _create_progress(server: StewardLanguageServer) -> str | None:
