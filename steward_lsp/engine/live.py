@@ -28,6 +28,7 @@ from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.engine.rules.scope import VERSION_TABLE
 from steward_lsp.engine.schema import Location, Span, TableDef
+from steward_lsp.engine.urls import display_url, scrub_url
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -47,40 +48,6 @@ class LiveCheck:
 
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def display_url(url: str) -> str:
-    """Return ``url`` without user name and password, for messages and logs."""
-    from sqlalchemy.engine import URL, make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return "<invalid database URL>"
-    # URL.set() leaves a field unchanged when given None, so a new URL is built.
-    anonymous = URL.create(
-        parsed.drivername,
-        host=parsed.host,
-        port=parsed.port,
-        database=parsed.database,
-    )
-    return anonymous.render_as_string(hide_password=False)
-
-
-def _scrub(text: str, url: str) -> str:
-    """Remove the user name and password of ``url`` from a driver's message."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return text
-    for secret in (parsed.password, parsed.username):
-        if secret:
-            text = text.replace(str(secret), "***")
-    return text.replace(url, display_url(url))
 
 
 def check_workspace(
@@ -123,7 +90,7 @@ def check_live(
             if compare_schema and not outcome.findings and current:
                 _report_schema(environment, connection, shown, outcome)
     except Exception as exc:  # noqa: BLE001 - any driver error is a problem to report
-        message = _scrub(f"{type(exc).__name__}: {exc}", url).splitlines()[0]
+        message = scrub_url(f"{type(exc).__name__}: {exc}", url).splitlines()[0]
         logger.debug("live check of %s failed: %s", shown, message)
         outcome.problems.append(
             f"cannot read the live database {shown} for {CODE} ({message}); check "

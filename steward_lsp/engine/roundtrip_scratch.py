@@ -19,6 +19,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from steward_lsp.engine.urls import display_url, scrub_url
+
 logger = logging.getLogger(__name__)
 
 SCRATCH_PREFIX = "steward_scratch_"
@@ -66,9 +68,10 @@ def scratch_database(
         _execute(admin, f"CREATE DATABASE {quoted}")
     except sa.exc.SQLAlchemyError as exc:
         admin.dispose()
-        shown = server.render_as_string(hide_password=True)
+        shown = display_url(server)
         raise ScratchError(
-            f"cannot create a scratch database on {shown}: {_first_line(exc)}; "
+            f"cannot create a scratch database on {shown}: "
+            f"{scrub_url(_first_line(exc), server)}; "
             "check that the server is running and that the user may create "
             "databases (the scratch_url setting or --scratch-url)"
         ) from exc
@@ -76,7 +79,7 @@ def scratch_database(
     database = server.set(database=name)
     scratch = ScratchDatabase(
         database.render_as_string(hide_password=False),
-        database.render_as_string(hide_password=True),
+        display_url(database),
     )
     try:
         yield scratch
@@ -89,7 +92,9 @@ def _server_url(scratch_url: str) -> sa.URL:
         url = sa.make_url(scratch_url)
     except sa.exc.ArgumentError as exc:
         raise ScratchError(
-            f"scratch_url {scratch_url!r} is not a valid SQLAlchemy URL: {exc}"
+            "scratch_url is not a valid SQLAlchemy URL "
+            f"({scrub_url(str(exc), scratch_url)}); write it as "
+            "dialect+driver://user@host:port/"
         ) from exc
     if url.get_backend_name() == "postgres":
         raise ScratchError(
@@ -131,10 +136,11 @@ def _drop(admin: sa.Engine, quoted: str, scratch: ScratchDatabase) -> None:
     try:
         _execute(admin, statement)
     except sa.exc.SQLAlchemyError as exc:
-        logger.error("dropping scratch database %s failed: %s", scratch.display, exc)
+        reason = scrub_url(_first_line(exc), scratch.url)
+        logger.error("dropping scratch database %s failed: %s", scratch.display, reason)
         scratch.notes.append(
             f"dropping the scratch database {scratch.display} failed "
-            f"({_first_line(exc)}); drop it by hand"
+            f"({reason}); drop it by hand"
         )
     finally:
         admin.dispose()

@@ -146,7 +146,8 @@ def test_verify_mariadb_scratch_setting(
 
     assert result.returncode == 0, result.stderr
     text = report_text(clean_project, "0001")
-    assert "mysql+pymysql://root:***@127.0.0.1:3306/steward_scratch_" in text
+    assert "mysql+pymysql://127.0.0.1:3306/steward_scratch_" in text
+    assert "root" not in text
     assert_no_scratch_left(mariadb_url, text)
 
 

@@ -226,8 +226,9 @@ def test_explain_unreachable_database_is_note(project: Path, tmp_path: Path) -> 
     assert not missing.exists()
     assert postgresql.returncode == 0, postgresql.stderr
     assert "no EXPLAIN plans" in postgresql.stderr
-    assert "> no EXPLAIN plans: postgresql+psycopg://nobody:***@127.0.0.1:9" in report
+    assert "> no EXPLAIN plans: postgresql+psycopg://127.0.0.1:9/nothing" in report
     assert "secret" not in report
+    assert "nobody" not in report + postgresql.stderr
 
 
 @pytest.mark.postgresql

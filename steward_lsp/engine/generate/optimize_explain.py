@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from steward_lsp.engine.urls import display_url, scrub_url
+
 if TYPE_CHECKING:
     from steward_lsp.engine.generate.optimize import Predicate
 
@@ -56,8 +58,9 @@ def explain_predicates(url: str, predicates: list[Predicate]) -> Plans:
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError as exc:
-        return Plans("(invalid URL)", notes=[f"database URL is invalid: {exc}"])
-    shown = parsed.render_as_string(hide_password=True)
+        message = scrub_url(str(exc), url)
+        return Plans("(invalid URL)", notes=[f"database URL is invalid: {message}"])
+    shown = display_url(parsed)
     plans = Plans(shown)
     try:
         engine = sa.create_engine(
@@ -66,7 +69,8 @@ def explain_predicates(url: str, predicates: list[Predicate]) -> Plans:
             connect_args=_connect_args(parsed),
         )
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
-        plans.notes.append(f"no EXPLAIN plans: cannot use {shown}: {exc}")
+        reason = scrub_url(str(exc), parsed)
+        plans.notes.append(f"no EXPLAIN plans: cannot use {shown}: {reason}")
         return plans
     try:
         with engine.connect() as connection:
@@ -76,7 +80,7 @@ def explain_predicates(url: str, predicates: list[Predicate]) -> Plans:
             connection.rollback()
     except sa.exc.SQLAlchemyError as exc:
         cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
-        reason = _first_line(cause)
+        reason = scrub_url(_first_line(cause), parsed)
         logger.info("EXPLAIN on %s failed: %s", shown, reason)
         plans.notes.append(
             f"no EXPLAIN plans: {shown} cannot be reached or read: {reason}; "
