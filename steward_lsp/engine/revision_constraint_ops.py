@@ -35,7 +35,9 @@ def _read_create_index(operation: Operation, bound: Bound, context: OpContext) -
     expressions = tuple(
         index_expression(node, context.scope, context.unfollowed) for node in columns
     )
-    unique = literal(bound.named.get("unique"), context.scope) is True
+    # BatchOperations.create_index takes ``unique`` in its **kw.
+    unique_node = bound.named.get("unique") or bound.extra.get("unique")
+    unique = literal(unique_node, context.scope) is True
     name = constraint_name(bound.named.get("index_name"), context.scope)
     call_options = keyword_call(bound, context)
     operation.index = IndexDef(

@@ -396,6 +396,17 @@ def test_batch_alter_table_block() -> None:
     assert index.index.expressions == ("age",)
 
 
+def test_batch_create_index_unique() -> None:
+    (index,) = upgrade_ops(
+        """\
+        with op.batch_alter_table("users") as batch_op:
+            batch_op.create_index(batch_op.f("ix_users_email"), ["email"], unique=True)
+        """
+    )
+    assert index.index is not None
+    assert index.index.unique
+
+
 def test_autocommit_block() -> None:
     operation = only(
         """\

@@ -14,3 +14,4 @@ class Profile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bio: Mapped[str] = mapped_column(Text)
     avatar_url: Mapped[Optional[str]] = mapped_column(String(255))
+    handle: Mapped[Optional[str]] = mapped_column(String(40), index=True, unique=True)

@@ -18,9 +18,13 @@ def upgrade() -> None:
     with op.batch_alter_table("profiles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("avatar_url", sa.String(length=255), nullable=True))
         batch_op.alter_column("bio", existing_type=sa.Text(), nullable=False)
+        batch_op.add_column(sa.Column("handle", sa.String(length=40), nullable=True))
+        batch_op.create_index(batch_op.f("ix_profiles_handle"), ["handle"], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("profiles", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_profiles_handle"))
+        batch_op.drop_column("handle")
         batch_op.alter_column("bio", existing_type=sa.Text(), nullable=True)
         batch_op.drop_column("avatar_url")
