@@ -121,6 +121,9 @@ class ColumnDef:
     None. ``default`` records only whether a Python-side default exists,
     because it is not DDL and never drifts. ``info`` holds the literal
     ``info={...}`` dictionary, where PII class and retention live.
+    ``unread`` names the keyword arguments (``server_default``, ``nullable``,
+    ``unique``, ``index``) whose value the parser could not read, so the
+    rules compare nothing for them.
     """
 
     name: str
@@ -137,6 +140,7 @@ class ColumnDef:
     info: dict[str, object] = field(default_factory=dict)
     foreign_keys: list[ForeignKeyDef] = field(default_factory=list)
     location: Location | None = None
+    unread: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -148,7 +148,7 @@ def _compare_column(
 
     model_nullable = column.nullable and not column.primary_key
     head_nullable = head_column.nullable and not head_column.primary_key
-    if model_nullable != head_nullable:
+    if model_nullable != head_nullable and "nullable" not in column.unread:
         message = (
             f"column {qualified}: model says {_nullability(model_nullable)}, "
             f"migrations build {_nullability(head_nullable)} {at_head}; {_AUTHOR}"
@@ -165,6 +165,7 @@ def _compare_column(
 
     if (
         context.environment.compare.compare_server_default
+        and "server_default" not in column.unread
         and not _is_serial(column, context.dialect)
         and server_defaults_differ(
             column.server_default, head_column.server_default, context.dialect

@@ -42,6 +42,19 @@ def compare_constraints(
     model_uniques = table_uniques(model, convention)
     head_indexes = table_indexes(head, convention)
     head_uniques = table_uniques(head, convention)
+    # An index= or unique= flag the parser could not read leaves the
+    # indexes and unique constraints on that column unknown, so none of
+    # them is compared.
+    unread = {
+        column.name
+        for column in model.columns.values()
+        if column.unread & {"index", "unique"}
+    }
+    if unread:
+        model_indexes = [i for i in model_indexes if not unread & set(i.expressions)]
+        head_indexes = [i for i in head_indexes if not unread & set(i.expressions)]
+        model_uniques = [u for u in model_uniques if not unread & set(u.columns)]
+        head_uniques = [u for u in head_uniques if not unread & set(u.columns)]
     if dialect in _UNIQUE_IS_INDEX:
         head_indexes, head_uniques = reconcile_unique_kinds(
             model_indexes, model_uniques, head_indexes, head_uniques

@@ -154,6 +154,7 @@ def _read_keyword(
             unfollowed.append(
                 Unfollowed(value, "a server_default that is not SQL text")
             )
+            column.unread.add("server_default")
         else:
             column.server_default = text if isinstance(text, str) else None
     elif key in {"nullable", "primary_key", "unique", "index"}:
@@ -178,8 +179,12 @@ def _read_flag(
     if flag is None and key in {"unique", "index"}:
         flag = False
     if not isinstance(flag, bool):
-        unfollowed.append(Unfollowed(value, f"a {key}= that is not True or False"))
+        article = "an" if key == "index" else "a"
+        unfollowed.append(
+            Unfollowed(value, f"{article} {key}= that is not True or False")
+        )
         read.explicit.discard(key)
+        read.column.unread.add(key)
         return
     setattr(read.column, key, flag)
 
