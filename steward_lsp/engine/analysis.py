@@ -333,7 +333,8 @@ class Workspace:
             if script is not None:
                 scripts.append(script)
             if (script is None and path in sources) or (
-                script is not None and script.unreadable_header
+                script is not None
+                and (script.unreadable_header or script.parse_error is not None)
             ):
                 unparsed.append(path)
 
@@ -385,7 +386,7 @@ class Workspace:
     ) -> RevisionScript | None:
         text = self._read_or_report(path, findings)
         if text is None:
-            return self._revisions.last_good(path)
+            return self._revisions.last_good(path) or _salvage_undecodable(path)
         sources[path] = text
         cached = self._revisions.lookup(path, text)
         if cached is not None:
@@ -394,7 +395,11 @@ class Workspace:
             script = revision_parser.parse_revision(path, text)
         except SyntaxError as exc:
             findings.append(_syntax_finding(path, exc, "revision"))
-            return self._revisions.last_good(path)
+            last_good = self._revisions.last_good(path)
+            if last_good is not None:
+                return last_good
+            error = f"line {exc.lineno}: {exc.msg}"
+            return revision_parser.salvage_header(path, text, error)
         self._revisions.store(path, text, script)
         return script
 
@@ -460,6 +465,15 @@ _TABLE_MARKERS = (
 )
 
 
+def _salvage_undecodable(path: Path) -> RevisionScript | None:
+    """Read the header of a revision file that is not valid UTF-8."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    return revision_parser.salvage_header(path, text, "the file is not valid UTF-8")
+
+
 def _may_declare_tables(text: str) -> bool:
     return any(marker in text for marker in _TABLE_MARKERS)
 
@@ -473,6 +487,7 @@ def _syntax_finding(path: Path, exc: SyntaxError, kind: str) -> Finding:
         f"{path.name}: Python syntax error in {kind} file, as parsed by "
         f"{python}: {exc.msg}; fix it, or if the project needs a newer Python, "
         "run steward with that Python. Until it parses, steward keeps the last "
-        "analysis of this file, or reports no drift when there is none"
+        "analysis of this file or, without one, holds back drift for this "
+        "environment"
     )
     return Finding("STW001", message, Location(path, Span(line, col, line, col + 1)))

@@ -48,6 +48,8 @@ class ReplayResult:
     schema_after: dict[str, SchemaState] = field(default_factory=dict)
     uncertain_tables: dict[str, str] = field(default_factory=dict)
     uncertain_everywhere: str | None = None
+    unparsed_revisions: list[str] = field(default_factory=list)
+    """Revisions whose file did not parse, so only their header is known."""
 
 
 def replay(
@@ -147,10 +149,13 @@ class _SchemaBuilder:
         before = self.merged(parents)
         recorder = _HistoryRecorder(revision, script.message, self.result)
         work = WorkingSchema(before, self.convention, self.dialect)
+        if script.parse_error is not None:
+            recorder.unparsed(script)
         for operation in script.upgrade.operations:
             apply_operation(work, operation, recorder, self.dialect)
         for location in _opaque_calls(script.upgrade.operations, script.upgrade.opaque):
-            recorder.opaque_call(location)
+            if script.parse_error is None:
+                recorder.opaque_call(location)
         self.result.schema_before[revision] = before
         self.result.schema_after[revision] = work.state
 
@@ -257,6 +262,22 @@ class _HistoryRecorder(Recorder):
 
     def everywhere(self, reason: str, operation: Operation) -> None:
         self._report_everywhere(reason, operation.location)
+
+    def missing_table(self, key: str, reason: str, operation: Operation) -> None:
+        # After a revision that did not parse, a table that seems to come
+        # from nowhere most likely comes from that revision, whose STW110
+        # already holds back drift.
+        if self.result.unparsed_revisions:
+            self.result.uncertain_tables.setdefault(key, reason)
+            return
+        self.uncertain(key, reason, operation)
+
+    def unparsed(self, script: RevisionScript) -> None:
+        """Record a revision whose file did not parse: it may change any table."""
+        self.result.unparsed_revisions.append(self.revision)
+        reason = self.reason(f"did not parse ({script.parse_error})")
+        location = script.revision_location or Location(script.path, Span(0, 0, 0, 0))
+        self._report_everywhere(reason, location)
 
     def opaque_call(self, location: Location) -> None:
         """Record a call of a function the static analysis cannot follow."""

@@ -54,6 +54,10 @@ class Recorder:
     def everywhere(self, reason: str, operation: Operation) -> None:
         """Record that an operation may have changed any table."""
 
+    def missing_table(self, key: str, reason: str, operation: Operation) -> None:
+        """Record that ``operation`` changes table ``key``, which is not there."""
+        self.uncertain(key, reason, operation)
+
     def mark_uncertain(
         self,
         work: WorkingSchema,
@@ -91,5 +95,5 @@ def changed_table(
     )
     work.put(table)
     work.own(table)
-    recorder.uncertain(table.key, reason, operation)
+    recorder.missing_table(table.key, reason, operation)
     return table

@@ -18,7 +18,7 @@ from steward_lsp.engine.migration import MigrationFunction, RevisionScript
 from steward_lsp.engine.pyast import LineIndex
 from steward_lsp.engine.revision_body import read_function
 from steward_lsp.engine.revision_scope import ModuleScope
-from steward_lsp.engine.schema import Location
+from steward_lsp.engine.schema import Location, Span
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,56 @@ def parse_revision(path: Path, text: str) -> RevisionScript:
     )
     logger.debug("parsed revision %s from %s", script.revision, path)
     return script
+
+
+def salvage_header(path: Path, text: str, error: str) -> RevisionScript | None:
+    """Read the header of a revision file that does not parse as a whole.
+
+    Each top-level ``revision = ...``-style statement, and the module
+    docstring, is kept at its line and every other line is blanked, so the
+    graph still links the revision to its parents and children. What
+    upgrade() and downgrade() do stays unknown: both are marked present with
+    the whole file as one opaque call, and ``parse_error`` is set. Returns
+    None when no revision id can be read.
+    """
+    lines = text.splitlines()
+    kept = [""] * len(lines)
+    _keep_docstring(lines, kept)
+    for number, line in enumerate(lines):
+        if not line.startswith(_HEADER_FIELDS):
+            continue
+        # A tuple value may span lines: take the shortest run that parses.
+        for end in range(number + 1, min(number + 8, len(lines)) + 1):
+            statement = "\n".join(lines[number:end])
+            try:
+                ast.parse(statement)
+            except SyntaxError:
+                continue
+            kept[number:end] = lines[number:end]
+            break
+    try:
+        script = parse_revision(path, "\n".join(kept))
+    except SyntaxError:
+        return None
+    if script.revision is None:
+        return None
+    whole = Location(path, Span(0, 0, max(len(lines) - 1, 0), 0))
+    script.upgrade = MigrationFunction(True, location=whole, opaque=[whole])
+    script.downgrade = MigrationFunction(True, location=whole, opaque=[whole])
+    script.parse_error = error
+    return script
+
+
+def _keep_docstring(lines: list[str], kept: list[str]) -> None:
+    """Copy the module docstring, when the file starts with one, into ``kept``."""
+    if not lines or not lines[0].lstrip().startswith(('"""', "'''")):
+        return
+    quote = lines[0].lstrip()[:3]
+    for end, line in enumerate(lines):
+        closes = line.count(quote) >= (2 if end == 0 else 1)
+        if closes:
+            kept[: end + 1] = lines[: end + 1]
+            return
 
 
 class _HeaderValue:

@@ -317,3 +317,35 @@ def test_folder_argument_reports_its_files(
     assert result.returncode == 1, result.stderr
     assert "0002_broken.py" in result.stdout
     assert "no Alembic environment" not in result.stderr
+
+
+def test_broken_middle_revision_keeps_graph(tmp_path: Path, steward: Runner) -> None:
+    repository = Path(__file__).resolve().parents[2]
+    project = tmp_path / "quantumnotary"
+    archive = subprocess.run(
+        ["git", "archive", "HEAD", "pyproject.toml", "alembic.ini", "migrations"]
+        + ["examples/quantumnotary"],
+        cwd=repository,
+        capture_output=True,
+        check=True,
+    )
+    project.mkdir()
+    subprocess.run(["tar", "x"], cwd=project, input=archive.stdout, check=True)
+    middle = next(project.glob("migrations/versions/*_create_notarizations.py"))
+    text = middle.read_text(encoding="utf-8")
+    cases = {
+        "syntax error": text.replace("def upgrade() -> None:", "def upgrade( -> None:"),
+        "not UTF-8": text + "# caf\xe9\n",
+    }
+    for case, broken in cases.items():
+        encoding = "latin-1" if case == "not UTF-8" else "utf-8"
+        middle.write_bytes(broken.encode(encoding))
+
+        result = steward("check", ".", cwd=project)
+
+        codes = sorted(line.split()[1] for line in result.stdout.splitlines())
+        # One STW001 on the file, one STW110 saying drift is held back, and
+        # no false second head or missing parent.
+        assert codes == ["STW001", "STW110"], (case, result.stdout)
+        assert "did not parse" in result.stdout, case
+        assert all(middle.name in line for line in result.stdout.splitlines()), case

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from steward_lsp.engine.migration import Operation, RevisionScript
-from steward_lsp.engine.revision_parser import parse_revision
+from steward_lsp.engine.revision_parser import parse_revision, salvage_header
 from steward_lsp.engine.schema import TypeSpec
 
 PATH = Path("/project/migrations/versions/abc123_add_users.py")
@@ -586,3 +586,43 @@ def test_create_table_expands_starred_helpers() -> None:
         ["id"],
     ]
     assert [o.understood for o in operations] == [True, True, False]
+
+
+def test_salvage_header_of_broken_file() -> None:
+    source = textwrap.dedent(
+        '''\
+        """add users
+
+        Revision ID: abc123
+        """
+        from alembic import op
+
+        revision = "abc123"
+        down_revision = (
+            "000000",
+            "111111",
+        )
+
+        def upgrade( -> None:
+            op.drop_table("users")
+        '''
+    )
+    with pytest.raises(SyntaxError):
+        parse_revision(PATH, source)
+
+    script = salvage_header(PATH, source, "line 13: invalid syntax")
+
+    assert script is not None
+    assert script.revision == "abc123"
+    assert script.down_revisions == ("000000", "111111")
+    assert script.message == "add users"
+    assert script.parse_error == "line 13: invalid syntax"
+    assert script.revision_location is not None
+    assert script.revision_location.span.start_line == 6
+    assert script.upgrade.present
+    assert script.upgrade.operations == []
+    assert script.downgrade.present
+
+
+def test_salvage_header_without_revision() -> None:
+    assert salvage_header(PATH, "def upgrade(:\n", "invalid syntax") is None
