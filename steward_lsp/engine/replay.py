@@ -265,19 +265,22 @@ class _HistoryRecorder(Recorder):
 
     def missing_table(self, key: str, reason: str, operation: Operation) -> None:
         # After a revision that did not parse, a table that seems to come
-        # from nowhere most likely comes from that revision, whose STW110
-        # already holds back drift.
+        # from nowhere most likely comes from that revision, whose STW001
+        # already says that drift is held back.
         if self.result.unparsed_revisions:
             self.result.uncertain_tables.setdefault(key, reason)
             return
         self.uncertain(key, reason, operation)
 
     def unparsed(self, script: RevisionScript) -> None:
-        """Record a revision whose file did not parse: it may change any table."""
+        """Record a revision whose file did not parse: it may change any table.
+
+        The file's STW001 is the one finding, so none is added here.
+        """
         self.result.unparsed_revisions.append(self.revision)
-        reason = self.reason(f"did not parse ({script.parse_error})")
-        location = script.revision_location or Location(script.path, Span(0, 0, 0, 0))
-        self._report_everywhere(reason, location)
+        if self.result.uncertain_everywhere is None:
+            reason = self.reason(f"did not parse ({script.parse_error})")
+            self.result.uncertain_everywhere = reason
 
     def opaque_call(self, location: Location) -> None:
         """Record a call of a function the static analysis cannot follow."""

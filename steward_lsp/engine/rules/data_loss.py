@@ -7,6 +7,7 @@ from steward_lsp.engine.migration import Operation, RevisionScript
 from steward_lsp.engine.rules.context import RuleContext
 from steward_lsp.engine.rules.inverse import (
     column_name,
+    new_column_name,
     operation_data,
     table_name,
 )
@@ -18,12 +19,22 @@ def check_data_loss(context: RuleContext) -> list[Finding]:
     """Report upgrades that destroy rows or values, or fail on existing rows."""
     findings: list[Finding] = []
     for script in context.scripts:
+        # Tables and columns this revision makes hold no rows of earlier
+        # revisions, so a staging table or column it drops again loses nothing.
         created: set[str] = set()
+        added: set[tuple[str | None, str | None]] = set()
         for op in script.upgrade.operations:
             table = table_name(op)
+            column = column_name(op)
             if op.name == "create_table" and table:
                 created.add(table)
-            findings.extend(_destroys_data(context, script, op))
+            if op.name == "add_column":
+                added.add((table, column))
+            renamed = new_column_name(op) if op.name == "alter_column" else None
+            if renamed and (table, column) in added:
+                added.add((table, renamed))
+            if table not in created and (table, column) not in added:
+                findings.extend(_destroys_data(context, script, op))
             if op.name == "add_column" and table not in created:
                 if _existed_before(context, script, op):
                     findings.extend(_not_null_without_default(script, op))

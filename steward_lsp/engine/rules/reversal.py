@@ -100,6 +100,32 @@ def _names_at_edge(
     return table, column
 
 
+def _dropped_again(upgrade: list[Operation], renames: list[_Rename]) -> set[int]:
+    """Return the positions of create_table and add_column that upgrade undoes.
+
+    A staging table or column created and dropped within one upgrade, under
+    its first or a later name, leaves nothing behind for downgrade.
+    """
+    positions: set[int] = set()
+    for position, op in enumerate(upgrade):
+        if op.name not in ("create_table", "add_column"):
+            continue
+        table = table_name(op) or ""
+        column = column_name(op) if op.name == "add_column" else None
+        later = [r for r in renames if r.position > position]
+        for drop_position, drop in enumerate(upgrade[position + 1 :], position + 1):
+            moved = [r for r in later if r.position < drop_position]
+            final = _follow(table, column, moved, backward=False)
+            if drop.name == "drop_table" and table_name(drop) == final[0]:
+                positions.add(position)
+                break
+            dropped = (table_name(drop), column_name(drop))
+            if column and drop.name == "drop_column" and dropped == final:
+                positions.add(position)
+                break
+    return positions
+
+
 def _op_columns(op: Operation) -> tuple[str, ...]:
     if op.index is not None:
         return op.index.expressions
@@ -139,11 +165,20 @@ def unreversed_operations(
             dropped_columns.add((table, column))
 
     up_renames = _renames(upgrade)
+    staging = _dropped_again(upgrade, up_renames)
     created_tables: set[str] = set()
     added_columns: set[tuple[str | None, str | None]] = set()
     missing: list[Operation] = []
     for position, op in enumerate(upgrade):
         current = (table_name(op), column_name(op))
+        if position in staging:
+            # Upgrade itself drops what this operation creates, so downgrade
+            # has nothing of it to undo.
+            if op.name == "create_table" and current[0]:
+                created_tables.add(current[0])
+            if op.name == "add_column":
+                added_columns.add(current)
+            continue
         if op.name == "create_table" and current[0]:
             created_tables.add(current[0])
         elif current[0] in created_tables:
@@ -153,6 +188,8 @@ def unreversed_operations(
             renamed = new_column_name(op)
             if renamed:
                 added_columns.add((current[0], renamed))
+            continue
+        if op.name == "drop_column" and current in added_columns:
             continue
 
         table, column = _names_at_edge(op, position, up_renames)

@@ -181,3 +181,45 @@ def test_core_update_of_kept_column_reported(tmp_path):
     body = CORE_BACKFILL.replace("{downgrade}", kept)
     codes = [code for code, _ in findings_of(body, tmp_path)]
     assert codes.count("STW305") == 2
+
+
+def test_staging_table_and_column_need_no_undo(tmp_path):
+    upgrade = """
+    def upgrade():
+        op.create_table("tmp_imports", sa.Column("id", sa.Integer, primary_key=True))
+        op.add_column("tmp_imports", sa.Column("source", sa.Text()))
+        op.alter_column("tmp_imports", "source", new_column_name="origin")
+        op.drop_column("tmp_imports", "origin")
+        op.drop_table("tmp_imports")
+        op.add_column("documents", sa.Column("scratch", sa.Text()))
+        op.alter_column("documents", "scratch", new_column_name="scratch_2")
+        op.drop_column("documents", "scratch_2")
+        op.add_column("documents", sa.Column("kept", sa.Text()))
+        op.add_column("documents", sa.Column("also_kept", sa.Text()))
+
+
+    def downgrade():
+        op.drop_column("documents", "kept")
+    """
+
+    found = findings_of(upgrade, tmp_path)
+
+    # What upgrade creates and drops again needs no undo and loses no rows of
+    # earlier revisions; only the column it keeps and downgrade leaves is due.
+    assert found == [("STW302", 16)]
+
+
+def test_drop_of_existing_table_still_loses_rows(tmp_path):
+    body = """
+    def upgrade():
+        op.add_column("documents", sa.Column("scratch", sa.Text()))
+        op.drop_table("documents")
+
+
+    def downgrade():
+        op.create_table("documents", sa.Column("id", sa.Integer, primary_key=True))
+        op.drop_column("documents", "scratch")
+    """
+    found = findings_of(body, tmp_path)
+
+    assert ("STW303", 8) in found
