@@ -325,6 +325,24 @@ def _steward_subject(finding: Finding) -> str | None:
     return column if isinstance(column, str) else f"<no column in {data}>"
 
 
+def _renamed_subjects(finding: Finding) -> list[tuple[str, str]]:
+    """Return what Alembic reports for the old side of a rename finding.
+
+    steward reports a probable column rename, or an index or unique
+    constraint renamed by the naming convention, as one finding on the new
+    name. Alembic reports the old name removed as well.
+    """
+    old = finding.data.get("renamed_from")
+    if not isinstance(old, str):
+        return []
+    if finding.code == "STW103":
+        return [("STW104", old)]
+    if finding.data.get("head_kind") == "index":
+        return [("STW107", f"index {old}")]
+    # A unique constraint's subject is its columns, which both names share.
+    return []
+
+
 def steward_findings(project: Path) -> StaticResult:
     """Run the static engine on ``project`` and keep the drift findings."""
     result = Workspace(project).analyze()
@@ -337,7 +355,10 @@ def steward_findings(project: Path) -> StaticResult:
         # constraints) carry data["alembic"] = False.
         if finding.data.get("alembic") is False:
             continue
-        _add(found, _steward_table(finding), finding.code, _steward_subject(finding))
+        table = _steward_table(finding)
+        _add(found, table, finding.code, _steward_subject(finding))
+        for code, subject in _renamed_subjects(finding):
+            _add(found, table, code, subject)
     model_columns: TableColumns = {}
     head_columns: TableColumns = {}
     uncertain: set[str] = set()

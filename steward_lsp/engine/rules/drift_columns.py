@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.rules.context import RuleContext
+from steward_lsp.engine.rules.drift_renames import (
+    column_rename_finding,
+    probable_column_rename,
+)
 from steward_lsp.engine.rules.enum_members import enum_change
 from steward_lsp.engine.rules.scope import RevisionIndex
 from steward_lsp.engine.rules.server_defaults import server_defaults_differ
@@ -22,10 +26,20 @@ _AUTHOR = "author a migration that alters it"
 def compare_columns(
     model: TableDef, head: TableDef, context: RuleContext, revisions: RevisionIndex
 ) -> list[Finding]:
-    """Compare the columns of a table present in the model and at head."""
+    """Compare the columns of a table present in the model and at head.
+
+    A probable rename is one STW103 finding on the new column in place of
+    STW103 and STW104.
+    """
     findings: list[Finding] = []
+    rename = probable_column_rename(model, head, context.dialect)
+    renamed = {c.name for c in rename} if rename else set()
+    if rename is not None:
+        findings.extend(column_rename_finding(model, *rename, revisions))
     for name, column in model.columns.items():
         head_column = head.columns.get(name)
+        if name in renamed:
+            continue
         if head_column is None:
             findings.extend(_missing_at_head(model, column, head, revisions))
         else:
@@ -33,7 +47,7 @@ def compare_columns(
                 _compare_column(model, head, column, head_column, context, revisions)
             )
     for name, head_column in head.columns.items():
-        if name not in model.columns:
+        if name not in model.columns and name not in renamed:
             findings.extend(_missing_from_model(model, head_column, revisions))
     return findings
 

@@ -13,6 +13,11 @@ from steward_lsp.engine.rules.drift_foreign_keys import (
     compare_checks,
     compare_foreign_keys,
 )
+from steward_lsp.engine.rules.drift_renames import (
+    ShapeSides,
+    convention_name_changes,
+    name_change_findings,
+)
 from steward_lsp.engine.rules.scope import RevisionIndex, columns_text, finding_at
 from steward_lsp.engine.rules.table_shape import (
     IndexShape,
@@ -59,9 +64,17 @@ def compare_constraints(
         head_indexes, head_uniques = reconcile_unique_kinds(
             model_indexes, model_uniques, head_indexes, head_uniques
         )
+    sides = ShapeSides(model_indexes, model_uniques, head_indexes, head_uniques)
+    changes = convention_name_changes(model.name, sides, convention, dialect)
+    rest = sides.without(changes)
     return [
-        *_compare_indexes(model, model_indexes, head_indexes, dialect, revisions),
-        *_compare_uniques(model, head, model_uniques, head_uniques, dialect, revisions),
+        *name_change_findings(model, changes, dialect, revisions),
+        *_compare_indexes(
+            model, rest.model_indexes, rest.head_indexes, dialect, revisions
+        ),
+        *_compare_uniques(
+            model, head, rest.model_uniques, rest.head_uniques, dialect, revisions
+        ),
         *compare_foreign_keys(model, head, dialect, revisions),
         *compare_checks(model, head, convention, revisions),
     ]
