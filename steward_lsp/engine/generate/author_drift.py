@@ -37,6 +37,11 @@ class TableDrift:
     enum_members: dict[str, dict[str, Any]] = field(default_factory=dict)
     indexes: list[dict[str, Any]] = field(default_factory=list)
     constraints: list[dict[str, Any]] = field(default_factory=list)
+    # Probable column renames, new name to old name.
+    renamed_columns: dict[str, str] = field(default_factory=dict)
+    # The data of index and unique constraint findings whose rename the
+    # dialect can run (``rename_sql``).
+    name_changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def rule_context(analysis: EnvironmentAnalysis) -> RuleContext:
@@ -86,7 +91,10 @@ def group_drift(
 def _add_finding(drift: TableDrift, finding: Finding) -> None:
     code, data = finding.code, finding.data
     column = data.get("column")
-    if code == "STW101":
+    renamed_from = data.get("renamed_from")
+    if isinstance(renamed_from, str):
+        _add_rename(drift, finding, renamed_from)
+    elif code == "STW101":
         drift.created = True
     elif code == "STW102":
         drift.dropped = True
@@ -103,3 +111,25 @@ def _add_finding(drift: TableDrift, finding: Finding) -> None:
         drift.indexes.append(data)
     elif code == "STW108":
         drift.constraints.append(data)
+
+
+def _add_rename(drift: TableDrift, finding: Finding, old: str) -> None:
+    """Record a rename finding as a rename, or as a drop and a create.
+
+    An index or unique constraint that the dialect cannot rename (SQLite)
+    is dropped under its head name and created under the model's.
+    """
+    data = finding.data
+    column = data.get("column")
+    if finding.code == "STW103" and isinstance(column, str):
+        drift.renamed_columns[column] = old
+    elif data.get("rename_sql"):
+        drift.name_changes.append(data)
+    elif finding.code in ("STW107", "STW108"):
+        found = drift.indexes if finding.code == "STW107" else drift.constraints
+        shared = {"table": data["table"], "kind": data["kind"]}
+        drop = {**shared, "head": data["head"]}
+        create = {**shared, "model": data["model"]}
+        if data["kind"] == "index":
+            drop["index"], create["index"] = old, data["index"]
+        found.extend([drop, create])

@@ -37,6 +37,7 @@ from steward_lsp.engine.generate.author_plan import (
     index_op,
     is_nullable,
 )
+from steward_lsp.engine.generate.author_renames import name_change_op
 from steward_lsp.engine.generate.author_schema import (
     UnbuildableType,
     build_column,
@@ -54,15 +55,20 @@ def plan_table_changes(
     """Return the operations that bring an existing table to the model's shape.
 
     Three safety rewrites apply. A NOT NULL column without a server default
-    is added nullable, backfilled and then made NOT NULL. A dropped column
-    and an added one of the same type become a rename. On PostgreSQL,
-    indexes are built and dropped concurrently in an ``autocommit_block``.
+    is added nullable, backfilled and then made NOT NULL. A probable rename
+    that the drift rules report, or a dropped column and an added one of the
+    same type, becomes a rename. On PostgreSQL, indexes are built and
+    dropped concurrently in an ``autocommit_block``. An index or unique
+    constraint that only the naming convention renamed is renamed in place.
     """
     model, head = drift.pair.model, drift.pair.head
     assert model is not None and head is not None
     changes = _TableChanges(model, head, planner)
+    changes.name_changes(drift.name_changes)
     changes.constraint_drops(drift.constraints)
     changes.index_drops(drift.indexes)
+    for new, old in drift.renamed_columns.items():
+        changes.rename_column(old, new)
     added, dropped = changes.renames(drift.added_columns, drift.dropped_columns)
     for name in added:
         changes.add_column(model.columns[name])
@@ -88,6 +94,7 @@ class _TableChanges:
         self.planner = planner
         self.dialect = planner.dialect
         self.type_creates: list[ops.MigrateOperation] = []
+        self.object_renames: list[ops.MigrateOperation] = []
         self.concurrent_drops: list[ops.MigrateOperation] = []
         self.before: list[ops.MigrateOperation] = []
         self.backfills: list[ops.MigrateOperation] = []
@@ -99,6 +106,9 @@ class _TableChanges:
         # ENUM types go outside the table's batch block, which may defer
         # the column operations to its end.
         found: list[ops.MigrateOperation] = list(self.type_creates)
+        # The renames run as op.execute() before the table's other changes,
+        # outside its batch block.
+        found.extend(self.object_renames)
         if self.concurrent_drops:
             found.append(AutocommitBlockOp(self.concurrent_drops))
         if self.backfills:
@@ -145,7 +155,7 @@ class _TableChanges:
             if len(rivals) == 1:
                 pairs[new] = matches[0]
         for new, old in pairs.items():
-            self._rename(old, new)
+            self.rename_column(old, new)
         return (
             [name for name in added if name not in pairs],
             [name for name in dropped if name not in pairs.values()],
@@ -157,7 +167,8 @@ class _TableChanges:
         )
         return comparison is not None and not comparison.differs
 
-    def _rename(self, old: str, new: str) -> None:
+    def rename_column(self, old: str, new: str) -> None:
+        """Rename head's column ``old`` to the model's ``new``, with its changes."""
         head_column = self.head.columns[old]
         model_column = self.model.columns[new]
         codes = set()
@@ -380,6 +391,17 @@ class _TableChanges:
         return kw
 
     # -- indexes and constraints ----------------------------------------------
+
+    def name_changes(self, findings: list[dict[str, Any]]) -> None:
+        """Rename the indexes and unique constraints the naming convention renamed."""
+        for data in findings:
+            self.object_renames.append(name_change_op(self.model, data, self.dialect))
+            noun = "index" if data["kind"] == "index" else "unique constraint"
+            new = data.get("index") or data["model"]["name"]
+            self.planner.note(
+                f"{noun} {data['renamed_from']} on {self.model.key} is renamed to "
+                f"{new}, the name the models' naming convention gives it"
+            )
 
     def index_drops(self, findings: list[dict[str, Any]]) -> None:
         """Drop the indexes the head has and the model lacks or has otherwise."""
