@@ -10,11 +10,15 @@ inserting rows. docs/alembic-differences.md lists each case with the reason.
 from __future__ import annotations
 
 import contextlib
+import json
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from author_support import Alembic
 from known_differences import KNOWN_DIFFERENCES
 from project_files import write_project
 from schema_specs import ColumnSpec, SchemaSpec, TableSpec, TypeSpec
@@ -431,3 +435,220 @@ def test_type_change_using_clause(
     # Without USING the naive value is read in the session's time zone.
     assert _timestamp_after_alter(url, None) == "2025-12-31 15:00:00+00"
     assert _timestamp_after_alter(url, using["sealed_at"]) == "2026-01-01 00:00:00+00"
+
+
+# -- renames ---------------------------------------------------------------
+
+RENAME_DIALECTS = [
+    *DIALECTS,
+    pytest.param("mariadb", marks=pytest.mark.mariadb),
+]
+
+
+def _command(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m`` with ``arguments`` in ``project``."""
+    return subprocess.run(
+        [sys.executable, "-m", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _alembic_check(project: Path) -> str:
+    """Run ``alembic check`` and return its output; it must find changes."""
+    completed = _command(project, "alembic", "check")
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0, output
+    assert "New upgrade operations detected" in output
+    return output
+
+
+def _steward_check(project: Path) -> list[dict[str, object]]:
+    """Run ``steward check`` and return its findings; it must find some."""
+    completed = _command(
+        project, "steward_lsp", "check", "--no-live", "--format", "json"
+    )
+    assert completed.returncode == 1, completed.stderr
+    findings: list[dict[str, object]] = json.loads(completed.stdout)
+    return findings
+
+
+def _author(project: Path) -> str:
+    """Run ``steward author-migration`` and return the revision it wrote."""
+    completed = _command(
+        project,
+        "steward_lsp",
+        "author-migration",
+        "-m",
+        "rename",
+        "--no-round-trip",
+    )
+    assert completed.returncode == 0, completed.stderr
+    [written] = [
+        line.removeprefix("wrote ")
+        for line in completed.stdout.splitlines()
+        if line.startswith("wrote ")
+    ]
+    return (project / written).read_text()
+
+
+def _names(url: str, table: str) -> tuple[set[str], set[str]]:
+    """Return the index names and unique constraint names of ``table``."""
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        indexes = {str(i["name"]) for i in inspector.get_indexes(table)}
+        uniques = {str(u["name"]) for u in inspector.get_unique_constraints(table)}
+    engine.dispose()
+    return indexes, uniques
+
+
+OLD_INDEXES = {"ix_documents_owner_id", "ix_documents_title"}
+NEW_INDEXES = {"ix_documents_owner_id_created_at", "ix_documents_title"}
+
+# What Alembic reports for the fixture whose names predate its naming
+# convention. On MariaDB the unique constraint at head is a unique index.
+CONVENTION_REPORTS: dict[str, TableFindings] = {
+    "sqlite": {
+        "documents": {
+            ("STW107", "index ix_documents_owner_id"),
+            ("STW107", "index ix_documents_owner_id_created_at"),
+            ("STW108", "unique (digest)"),
+        }
+    },
+}
+CONVENTION_REPORTS["postgresql"] = CONVENTION_REPORTS["sqlite"]
+CONVENTION_REPORTS["mariadb"] = {
+    "documents": {
+        ("STW107", "index ix_documents_owner_id"),
+        ("STW107", "index ix_documents_owner_id_created_at"),
+        ("STW107", "index documents_digest_key"),
+        ("STW108", "unique (digest)"),
+    }
+}
+
+# The statements each dialect renames with; SQLite has none.
+RENAME_STATEMENTS = {
+    "postgresql": [
+        "ALTER INDEX ix_documents_owner_id RENAME TO ix_documents_owner_id_created_at",
+        "ALTER TABLE documents RENAME CONSTRAINT documents_digest_key TO "
+        "uq_documents_digest",
+    ],
+    "mariadb": [
+        "ALTER TABLE documents RENAME INDEX ix_documents_owner_id TO "
+        "ix_documents_owner_id_created_at",
+        "ALTER TABLE documents RENAME INDEX documents_digest_key TO "
+        "uq_documents_digest",
+    ],
+}
+
+
+@pytest.mark.parametrize("dialect", RENAME_DIALECTS)
+def test_naming_convention_names_renamed(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    project, url, oracle, drift = _run_fixture(
+        "diff_naming_convention_added", dialect, request, tmp_path
+    )
+    # Alembic drops and creates the index and the unique constraint again.
+    assert oracle == CONVENTION_REPORTS[dialect]
+    alembic_says = _alembic_check(project)
+    assert "remove_index" in alembic_says
+    assert "add_index" in alembic_says
+    # steward reports one rename of each, with the statement that runs it.
+    renames = {(f.code, f.data["renamed_from"]): f.data for f in drift}
+    assert sorted(renames) == [
+        ("STW107", "ix_documents_owner_id"),
+        ("STW108", "documents_digest_key"),
+    ]
+    statements = [data["rename_sql"] for data in renames.values()]
+    assert statements == RENAME_STATEMENTS.get(dialect, [None, None])
+    checked = _steward_check(project)
+    assert [f["code"] for f in checked] == ["STW107", "STW108"]
+    for finding in checked:
+        assert "differ only by the models' naming convention" in str(finding["message"])
+
+    revision = _author(project)
+    upgrade, downgrade = revision.split("def downgrade")
+    for statement in RENAME_STATEMENTS.get(dialect, []):
+        assert f"op.execute({statement!r})" in upgrade
+    if dialect == "sqlite":
+        # SQLite renames neither, so the index is dropped and created again.
+        assert "drop_index('ix_documents_owner_id')" in upgrade
+        assert "create_index(" in upgrade
+    else:
+        assert "drop_index" not in upgrade
+        assert "drop_constraint" not in upgrade
+
+    alembic = Alembic(project, url)
+    alembic.upgrade()
+    assert alembic.compare() == []
+    indexes, uniques = _names(url, "documents")
+    assert NEW_INDEXES <= indexes
+    assert "uq_documents_digest" in uniques | indexes
+    alembic.downgrade("0001")
+    indexes, uniques = _names(url, "documents")
+    assert OLD_INDEXES <= indexes
+    assert "ix_documents_owner_id_created_at" not in indexes
+    assert "documents_digest_key" in uniques | indexes
+    assert "uq_documents_digest" not in uniques | indexes
+    assert "op.execute" in downgrade or dialect == "sqlite"
+
+
+def _memos(url: str, column: str) -> list[tuple[int, str | None]]:
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(f"SELECT id, {column} FROM receipts ORDER BY id")
+        ).all()
+    engine.dispose()
+    return [(row[0], row[1]) for row in rows]
+
+
+@pytest.mark.parametrize("dialect", RENAME_DIALECTS)
+def test_column_rename_keeps_rows(
+    dialect: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    project, url, oracle, drift = _run_fixture(
+        "diff_column_renamed", dialect, request, tmp_path
+    )
+    # Alembic removes memo, with its rows, and adds an empty note.
+    assert oracle == {"receipts": {("STW103", "note"), ("STW104", "memo")}}
+    alembic_says = _alembic_check(project)
+    assert "remove_column" in alembic_says
+    assert "add_column" in alembic_says
+    # steward reports one probable rename on the new column.
+    [finding] = drift
+    assert finding.code == "STW103"
+    assert finding.data["column"] == "note"
+    assert finding.data["renamed_from"] == "memo"
+    fix = "op.alter_column('receipts', 'memo', new_column_name='note')"
+    assert finding.data["fix"] == fix
+    [checked] = _steward_check(project)
+    assert checked["code"] == "STW103"
+    assert "probably a rename" in str(checked["message"])
+
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO receipts (id, amount, memo) VALUES "
+                "(1, 9.50, 'first'), (2, 12.00, NULL), (3, 0.99, 'third')"
+            )
+        )
+    engine.dispose()
+    rows = [(1, "first"), (2, None), (3, "third")]
+
+    revision = _author(project)
+    upgrade = revision.split("def downgrade")[0]
+    assert "new_column_name='note'" in upgrade
+    assert "op.drop_column(" not in upgrade
+    alembic = Alembic(project, url)
+    alembic.upgrade()
+    assert alembic.compare() == []
+    assert _memos(url, "note") == rows
+    alembic.downgrade("0001")
+    assert _memos(url, "memo") == rows
