@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from steward_lsp.engine import deep_worker
+from steward_lsp.engine.deep_renames import fold_renames
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.roundtrip import RoundTripError, project_interpreter
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
@@ -451,9 +452,10 @@ def merge(
     """
     if not deep.completed:
         return [*static, *deep.findings]
+    deep_findings = fold_renames(static, deep.findings)
     kept = [f for f in static if f.code not in DRIFT_CODES]
     static_drift = {_key(f) for f in static if f.code in DRIFT_CODES}
-    deep_drift = {_key(f) for f in deep.findings if f.code in DRIFT_CODES}
+    deep_drift = {_key(f) for f in deep_findings if f.code in DRIFT_CODES}
     for code, path, line in sorted(static_drift - deep_drift):
         logger.warning(
             "deep check of %s: static %s at %s:%d not confirmed on the database",
@@ -470,7 +472,7 @@ def merge(
             path,
             line + 1,
         )
-    return [*kept, *deep.findings]
+    return [*kept, *deep_findings]
 
 
 def _key(finding: Finding) -> tuple[str, str, int]:

@@ -106,6 +106,32 @@ def test_deep_agrees_with_static(name: str, tmp_path: Path) -> None:
         assert any("found by the deep check" in m for m in deep_messages)
 
 
+@pytest.mark.parametrize(
+    "name, phrase",
+    [
+        pytest.param("diff_column_renamed", "probably a rename", id="column"),
+        pytest.param(
+            "diff_naming_convention_added",
+            "differ only by the models' naming convention",
+            id="convention",
+        ),
+    ],
+)
+def test_deep_keeps_rename_findings(name: str, phrase: str, tmp_path: Path) -> None:
+    project = copy_fixture(name, tmp_path)
+
+    static = check(project)
+    deep = check(project, "--deep")
+
+    assert deep.returncode == 1, deep.stderr
+    assert drift(deep) == drift(static)
+    deep_messages = [f["message"] for f in json.loads(deep.stdout)]
+    assert deep_messages
+    for message in deep_messages:
+        assert phrase in message
+        assert "confirmed by the deep check" in message
+
+
 def test_deep_raising_revision_reported(tmp_path: Path) -> None:
     project = copy_fixture("extra_column_at_head", tmp_path)
     revision = project / "migrations" / "versions" / "0003_raise.py"
