@@ -5,7 +5,7 @@ The operations are those autogenerate would produce (``CreateTableOp``,
 SQLAlchemy objects, in the order that lets each one run: new tables (by
 foreign-key dependency), changes to existing tables, dropped tables. Each
 drop carries the object it drops, so ``UpgradeOps.reverse()`` can re-create
-it in the downgrade. Three rewrites make the upgrade safe on a database
+it in the downgrade. Four rewrites make the upgrade safe on a database
 with rows: see :func:`author_table.plan_table_changes`.
 """
 

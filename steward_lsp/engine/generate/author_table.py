@@ -54,12 +54,13 @@ def plan_table_changes(
 ) -> list[ops.MigrateOperation]:
     """Return the operations that bring an existing table to the model's shape.
 
-    Three safety rewrites apply. A NOT NULL column without a server default
+    Four safety rewrites apply. A NOT NULL column without a server default
     is added nullable, backfilled and then made NOT NULL. A probable rename
     that the drift rules report, or a dropped column and an added one of the
     same type, becomes a rename. On PostgreSQL, indexes are built and
     dropped concurrently in an ``autocommit_block``. An index or unique
-    constraint that only the naming convention renamed is renamed in place.
+    constraint that only the naming convention renamed is renamed in place
+    where the dialect can rename it.
     """
     model, head = drift.pair.model, drift.pair.head
     assert model is not None and head is not None
