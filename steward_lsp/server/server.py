@@ -17,6 +17,7 @@ from steward_lsp.server import code_actions, commands, documents, features, life
 from steward_lsp.server.deep_check import DeepChecks
 from steward_lsp.server.folders import FolderSet
 from steward_lsp.server.logging_bridge import configure_stderr_logging
+from steward_lsp.server.protocol import StewardProtocol
 from steward_lsp.server.scheduler import AnalysisScheduler
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class StewardLanguageServer(LanguageServer):
             "steward",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=StewardProtocol,
         )
         self.folders = FolderSet()
         self.scheduler = AnalysisScheduler(self)
