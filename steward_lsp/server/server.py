@@ -13,7 +13,14 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from steward_lsp import __version__
-from steward_lsp.server import code_actions, commands, documents, features, lifecycle
+from steward_lsp.server import (
+    code_actions,
+    commands,
+    documents,
+    features,
+    lifecycle,
+    pull_diagnostics,
+)
 from steward_lsp.server.deep_check import DeepChecks
 from steward_lsp.server.folders import FolderSet
 from steward_lsp.server.logging_bridge import configure_stderr_logging
@@ -111,6 +118,7 @@ def create_server() -> StewardLanguageServer:
     server = StewardLanguageServer()
     lifecycle.register(server)
     documents.register(server)
+    pull_diagnostics.register(server)
     code_actions.register(server)
     commands.register(server)
     features.register(server)
