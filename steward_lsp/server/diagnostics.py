@@ -38,9 +38,9 @@ def publish_outcome(
     A push client is sent each file whose diagnostics or buffer version
     changed, and empty diagnostics for each file whose findings went away,
     so a keystroke in one file does not resend every file of a large
-    project. A pull client is sent ``workspace/diagnostic/refresh`` when
-    any file's diagnostics changed and it accepts that request; it reads
-    them with ``textDocument/diagnostic`` and ``workspace/diagnostic``.
+    project. A pull client reads them with ``textDocument/diagnostic`` and
+    ``workspace/diagnostic``, and is sent ``workspace/diagnostic/refresh``
+    when any file's diagnostics changed, if it accepts that request.
     """
     if outcome.result is not None:
         folder.last_result = outcome.result
@@ -68,8 +68,7 @@ def clear_folder(server: LanguageServer, folder: FolderState) -> None:
     """Clear the diagnostics of every file of a folder the client closed.
 
     A push client is sent empty diagnostics. A pull client is asked to
-    refresh, and its next pull of those files finds no folder and no
-    diagnostics.
+    refresh, and its next pull of those files finds no diagnostics.
     """
     if pulls_diagnostics(server):
         had_diagnostics = any(p.diagnostics for p in folder.published.values())
