@@ -1,4 +1,4 @@
-"""Publishing diagnostics and configuration problems to the client."""
+"""Diagnostics and configuration problems: stored per file, pushed or pulled."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from steward_lsp.server.analysis_job import AnalysisOutcome
-from steward_lsp.server.folders import FolderState, OpenDocument, PublishedDiagnostics
+from steward_lsp.server.client_refresh import (
+    pulls_diagnostics,
+    refreshes_diagnostics,
+    send_refresh,
+)
+from steward_lsp.server.folders import (
+    FolderState,
+    OpenDocument,
+    PublishedDiagnostics,
+    new_result_id,
+)
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -23,37 +33,51 @@ def publish_outcome(
     outcome: AnalysisOutcome,
     documents: dict[Path, OpenDocument],
 ) -> None:
-    """Send the diagnostics of one analysis, and clear those that went away.
+    """Store the diagnostics of one analysis and hand them to the client.
 
-    A file is sent again only when its diagnostics or its buffer version
-    changed, so a keystroke in one file does not resend every file of a
-    large project.
+    A push client is sent each file whose diagnostics or buffer version
+    changed, and empty diagnostics for each file whose findings went away,
+    so a keystroke in one file does not resend every file of a large
+    project. A pull client reads them with ``textDocument/diagnostic`` and
+    ``workspace/diagnostic``, and is sent ``workspace/diagnostic/refresh``
+    when any file's diagnostics changed, if it accepts that request.
     """
     if outcome.result is not None:
         folder.last_result = outcome.result
+    push = not pulls_diagnostics(server)
+    changed = False
     current: set[str] = set()
     for path, diagnostics in outcome.diagnostics.items():
         uri = outcome.uris[path]
         current.add(uri)
         document = documents.get(path)
         version = document.version if document is not None else None
-        _publish(server, folder, uri, version, diagnostics)
+        changed |= _store(server, folder, uri, version, diagnostics, push)
 
-    for uri in list(folder.published):
-        if uri in current or uri in outcome.failed:
+    for uri, previous in list(folder.published.items()):
+        if uri in current or uri in outcome.failed or not previous.diagnostics:
             continue
-        previous = folder.published.pop(uri)
-        if previous.diagnostics:
-            _send(server, uri, None, [])
+        changed |= _store(server, folder, uri, None, [], push)
 
+    if changed and not push and refreshes_diagnostics(server):
+        send_refresh(server, types.WORKSPACE_DIAGNOSTIC_REFRESH)
     report_problems(server, folder, outcome.problems)
 
 
 def clear_folder(server: LanguageServer, folder: FolderState) -> None:
-    """Send empty diagnostics for every file of a folder the client closed."""
-    for uri, previous in folder.published.items():
-        if previous.diagnostics:
-            _send(server, uri, None, [])
+    """Clear the diagnostics of every file of a folder the client closed.
+
+    A push client is sent empty diagnostics. A pull client is asked to
+    refresh, and its next pull of those files finds no diagnostics.
+    """
+    if pulls_diagnostics(server):
+        had_diagnostics = any(p.diagnostics for p in folder.published.values())
+        if had_diagnostics and refreshes_diagnostics(server):
+            send_refresh(server, types.WORKSPACE_DIAGNOSTIC_REFRESH)
+    else:
+        for uri, previous in folder.published.items():
+            if previous.diagnostics:
+                _send(server, uri, None, [])
     folder.published.clear()
 
 
@@ -78,25 +102,34 @@ def report_problems(
     folder.shown_problems = set(problems)
 
 
-def _publish(
+def _store(
     server: LanguageServer,
     folder: FolderState,
     uri: str,
     version: int | None,
     diagnostics: list[types.Diagnostic],
-) -> None:
-    previous = folder.published.get(uri)
-    if previous is None and not diagnostics and version is None:
-        return
-    if (
-        previous is not None
-        and previous.version == version
-        and previous.diagnostics == diagnostics
-    ):
-        return
+    push: bool,
+) -> bool:
+    """Store the diagnostics of ``uri``, sending them to a push client.
 
-    _send(server, uri, version, diagnostics)
-    folder.published[uri] = PublishedDiagnostics(version, diagnostics)
+    Returns whether they differ from the stored ones. The result ID changes
+    only with the diagnostics, not with the buffer version, so a pull of
+    an edited file whose findings stayed the same gets an ``unchanged`` report.
+    """
+    previous = folder.published.get(uri)
+    if previous is None:
+        if not diagnostics and (version is None or not push):
+            return False
+        changed, result_id = True, new_result_id()
+    elif previous.diagnostics != diagnostics:
+        changed, result_id = True, new_result_id()
+    else:
+        changed, result_id = False, previous.result_id
+
+    folder.published[uri] = PublishedDiagnostics(version, diagnostics, result_id)
+    if push and (changed or previous is None or previous.version != version):
+        _send(server, uri, version, diagnostics)
+    return changed
 
 
 def _send(

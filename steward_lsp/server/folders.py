@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from steward_lsp.engine.analysis import AnalysisResult, Workspace
 from steward_lsp.engine.deep import DeepResult
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.live import LiveCheck
+from steward_lsp.engine.lookup_outline import Lens
 
 
 @dataclass(frozen=True)
@@ -23,12 +26,32 @@ class OpenDocument:
     text: str
 
 
+NO_DIAGNOSTICS_RESULT_ID = "none"
+"""The result ID of a file the server has no diagnostics for."""
+
+_SESSION = uuid.uuid4().hex[:8]
+_result_ids = itertools.count(1)
+
+
+def new_result_id() -> str:
+    """Return a result ID for pull diagnostics that no earlier one equals.
+
+    The session prefix keeps an ID from an earlier server process, which a
+    client may send after a restart, from matching one of this process.
+    """
+    return f"{_SESSION}-{next(_result_ids)}"
+
+
 @dataclass
 class PublishedDiagnostics:
-    """The diagnostics last sent to the client for one file."""
+    """The current diagnostics of one file: pushed to the client, or pulled.
+
+    ``result_id`` changes whenever ``diagnostics`` do, and only then.
+    """
 
     version: int | None
     diagnostics: list[types.Diagnostic]
+    result_id: str
 
 
 @dataclass(eq=False)
@@ -57,6 +80,9 @@ class FolderState:
     """The last deep check of each environment, by name, shown until the next."""
     live_check: LiveCheck | None = None
     """The last live-database check (STW111), shown until the next one."""
+    code_lenses: dict[Path, list[Lens]] = field(default_factory=dict)
+    """The code lenses of each open file at the latest analysis, kept only
+    for a client that accepts ``workspace/codeLens/refresh``."""
     last_result: AnalysisResult | None = None
     """The latest analysis whose diagnostics were published, for editor features.
 

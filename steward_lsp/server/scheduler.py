@@ -13,6 +13,7 @@ import asyncio
 import logging
 import queue
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from steward_lsp.engine.analysis import AnalysisResult
 from steward_lsp.server.analysis_job import AnalysisJob, run_job
 from steward_lsp.server.diagnostics import publish_outcome
+from steward_lsp.server.features.outline import refresh_code_lenses
 from steward_lsp.server.folders import FolderState, OpenDocument, uri_path
 
 if TYPE_CHECKING:
@@ -87,6 +89,10 @@ class AnalysisScheduler:
         self._timer: asyncio.Handle | None = None
         self._task: asyncio.Task[None] | None = None
         self._paused = True
+        self._stopped = False
+        self._analysing: Counter[FolderState] = Counter()
+        """Analyses in progress per folder: analyze_now can overlap a scheduled one."""
+        self._waiters: dict[FolderState, list[asyncio.Future[None]]] = {}
 
     def schedule(self, folder: FolderState, delay: float = DEBOUNCE_SECONDS) -> None:
         """Analyse ``folder`` after ``delay`` seconds without further changes."""
@@ -115,11 +121,29 @@ class AnalysisScheduler:
             self._dirty.remove(folder)
         await self._analyze(folder)
 
+    async def wait_until_current(self, folder: FolderState) -> None:
+        """Wait until every change scheduled for ``folder`` has been analysed.
+
+        Returns at once when nothing is pending, and when the scheduler has
+        been shut down.
+        """
+        while not self._stopped and (
+            folder in self._dirty or folder in self._analysing
+        ):
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(folder, []).append(waiter)
+            await waiter
+
     async def latest_result(self, folder: FolderState) -> AnalysisResult | None:
         """Return the folder's latest analysis, analysing it first if it has none."""
         if folder.last_result is None:
             await self.analyze_now(folder)
         return folder.last_result
+
+    async def current_result(self, folder: FolderState) -> AnalysisResult | None:
+        """Return the folder's analysis once every pending change is in it."""
+        await self.wait_until_current(folder)
+        return await self.latest_result(folder)
 
     async def run_on_worker(self, function: Callable[[], T]) -> T:
         """Run ``function`` on the analysis worker, the thread that owns Workspaces.
@@ -132,9 +156,12 @@ class AnalysisScheduler:
     def shutdown(self) -> None:
         """Stop the timer and the worker; queued analyses are dropped."""
         self._paused = True
+        self._stopped = True
         if self._timer is not None:
             self._timer.cancel()
         self._worker.stop()
+        for folder in list(self._waiters):
+            self._wake(folder)
 
     def _start(self) -> None:
         self._timer = None
@@ -146,6 +173,21 @@ class AnalysisScheduler:
             await self._analyze(self._dirty.pop(0))
 
     async def _analyze(self, folder: FolderState) -> None:
+        self._analysing[folder] += 1
+        try:
+            await self._analyze_and_publish(folder)
+        finally:
+            self._analysing[folder] -= 1
+            if not self._analysing[folder]:
+                del self._analysing[folder]
+            self._wake(folder)
+
+    def _wake(self, folder: FolderState) -> None:
+        for waiter in self._waiters.pop(folder, []):
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _analyze_and_publish(self, folder: FolderState) -> None:
         job = self._take_job(folder)
         try:
             outcome = await asyncio.wrap_future(
@@ -165,6 +207,7 @@ class AnalysisScheduler:
             return
 
         publish_outcome(self._server, folder, outcome, job.documents)
+        refresh_code_lenses(self._server, folder, job.documents)
 
     def _take_job(self, folder: FolderState) -> AnalysisJob:
         file_changes, folder.pending_file_changes = folder.pending_file_changes, []

@@ -13,10 +13,18 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from steward_lsp import __version__
-from steward_lsp.server import code_actions, commands, documents, features, lifecycle
+from steward_lsp.server import (
+    code_actions,
+    commands,
+    documents,
+    features,
+    lifecycle,
+    pull_diagnostics,
+)
 from steward_lsp.server.deep_check import DeepChecks
 from steward_lsp.server.folders import FolderSet
 from steward_lsp.server.logging_bridge import configure_stderr_logging
+from steward_lsp.server.protocol import StewardProtocol
 from steward_lsp.server.scheduler import AnalysisScheduler
 
 logger = logging.getLogger(__name__)
@@ -32,6 +40,7 @@ class StewardLanguageServer(LanguageServer):
             "steward",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=StewardProtocol,
         )
         self.folders = FolderSet()
         self.scheduler = AnalysisScheduler(self)
@@ -109,6 +118,7 @@ def create_server() -> StewardLanguageServer:
     server = StewardLanguageServer()
     lifecycle.register(server)
     documents.register(server)
+    pull_diagnostics.register(server)
     code_actions.register(server)
     commands.register(server)
     features.register(server)

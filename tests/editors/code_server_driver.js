@@ -220,7 +220,8 @@ async function runSteps(page, file) {
     await page.keyboard.press('Control+K');
     await page.keyboard.press('S');
 
-    // The server republishes the file's diagnostics without the ignored one.
+    // The file's diagnostics come back without the ignored one: VS Code
+    // pulls them again when the server sends workspace/diagnostic/refresh.
     await waitForProblemRow(page, `${target.code} [Ln ${target.line}, Col ${target.column}]`, false);
     await step(page, '05-after-quick-fix', {
         total: await problemTotal(page),

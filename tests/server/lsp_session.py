@@ -54,6 +54,9 @@ class RecordingClient(LanguageClient):
         super().__init__(converter_factory=_client_converter)
         self.publishes: list[types.PublishDiagnosticsParams] = []
         self.registrations: list[types.Registration] = []
+        self.refreshes: list[str] = []
+        """The method of each refresh request the server sent, in order."""
+        self.refreshed = asyncio.Event()
 
 
 def _publish_diagnostics(
@@ -69,6 +72,14 @@ def _register_capability(
     client.registrations.extend(params.registrations)
 
 
+def _record_refresh(method: str) -> Callable[[RecordingClient, None], None]:
+    def record(client: RecordingClient, params: None) -> None:
+        client.refreshes.append(method)
+        client.refreshed.set()
+
+    return record
+
+
 def make_client() -> RecordingClient:
     """Return a test client with pytest-lsp's handlers plus recording ones."""
     client = RecordingClient()
@@ -76,6 +87,12 @@ def make_client() -> RecordingClient:
         **DEFAULT_CLIENT_FEATURES,
         types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish_diagnostics,
         types.CLIENT_REGISTER_CAPABILITY: _register_capability,
+        types.WORKSPACE_DIAGNOSTIC_REFRESH: _record_refresh(
+            types.WORKSPACE_DIAGNOSTIC_REFRESH
+        ),
+        types.WORKSPACE_CODE_LENS_REFRESH: _record_refresh(
+            types.WORKSPACE_CODE_LENS_REFRESH
+        ),
     }
     register_lsp_features(client, features)
     return client
@@ -106,16 +123,39 @@ def supports_configuration(spec: str) -> bool:
     return bool(workspace and workspace.configuration)
 
 
+def pull_capabilities(spec: str) -> types.ClientCapabilities:
+    """Return the capabilities of ``spec`` with pull diagnostics and refresh.
+
+    VS Code 1.65, the latest profile pytest-lsp 1.0.1 has, predates pull
+    diagnostics, which LSP 3.17 added and vscode-languageclient 11 (the
+    extension's client library) uses.
+    """
+    capabilities = client_capabilities(spec)
+    text_document = capabilities.text_document or types.TextDocumentClientCapabilities()
+    text_document.diagnostic = types.DiagnosticClientCapabilities(
+        dynamic_registration=True, related_document_support=False
+    )
+    workspace = capabilities.workspace or types.WorkspaceClientCapabilities()
+    workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    capabilities.text_document = text_document
+    capabilities.workspace = workspace
+    return capabilities
+
+
 async def initialize(
     client: LanguageClient,
     spec: str,
     root: Path,
     settings: dict[str, Any] | None = None,
+    capabilities: types.ClientCapabilities | None = None,
 ) -> types.InitializeResult:
     """Initialize a session on ``root`` as the client ``spec`` would.
 
     Settings go through ``workspace/configuration`` when the client supports
-    it and through ``initializationOptions`` otherwise.
+    it and through ``initializationOptions`` otherwise. ``capabilities``
+    replaces those of ``spec``.
     """
     options = None
     if settings is not None:
@@ -126,7 +166,7 @@ async def initialize(
 
     return await client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities(spec),
+            capabilities=capabilities or client_capabilities(spec),
             client_info=types.ClientInfo(name=spec, version="test"),
             root_uri=uri(root),
             workspace_folders=[types.WorkspaceFolder(uri=uri(root), name=root.name)],
@@ -157,6 +197,32 @@ async def wait_for(
     except TimeoutError:
         raise AssertionError(
             f"timed out after {timeout}s waiting for {description}"
+        ) from None
+
+
+async def wait_for_refresh(
+    client: RecordingClient,
+    method: str,
+    count: int,
+    timeout: float = TIMEOUT_SECONDS,
+) -> None:
+    """Wait until the server has sent the refresh request ``method`` ``count`` times.
+
+    The count is checked and the event cleared without an await in between,
+    so no request can slip past.
+    """
+
+    async def wait() -> None:
+        while client.refreshes.count(method) < count:
+            client.refreshed.clear()
+            await client.refreshed.wait()
+
+    try:
+        await asyncio.wait_for(wait(), timeout)
+    except TimeoutError:
+        raise AssertionError(
+            f"timed out after {timeout}s waiting for {method} number {count}; "
+            f"refreshes so far: {client.refreshes}"
         ) from None
 
 
@@ -288,6 +354,22 @@ def line_of(text: str, fragment: str) -> int:
     numbers = [n for n, line in enumerate(text.splitlines()) if fragment in line]
     assert len(numbers) == 1, f"{fragment!r} is on lines {numbers}, expected one"
     return numbers[0]
+
+
+def missing_columns(found: Sequence[types.Diagnostic], text: str) -> set[str]:
+    """Return the columns on whose lines of ``text`` STW103 is reported."""
+    lines = text.splitlines()
+    names = set()
+    for diagnostic in found:
+        if diagnostic.code == "STW103":
+            names.add(lines[diagnostic.range.start.line].split(":")[0].strip())
+    return names
+
+
+def with_line_after(text: str, anchor: str, new_line: str) -> str:
+    """Return ``text`` with ``new_line`` inserted after the first ``anchor``."""
+    head, tail = text.split(anchor, 1)
+    return f"{head}{anchor}{new_line}{tail}"
 
 
 def codes_on_line(found: Sequence[types.Diagnostic], line: int) -> set[str]:

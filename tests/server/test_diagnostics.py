@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from lsp_session import (
@@ -16,12 +15,14 @@ from lsp_session import (
     initialize,
     line_of,
     log_contains,
+    missing_columns,
     open_document,
     uri,
     utf16_length,
     wait_for,
     wait_for_diagnostics,
     wait_for_indexing,
+    with_line_after,
 )
 from lsprotocol import types
 
@@ -31,21 +32,6 @@ MODELS = Path("app/models.py")
 ANCHORS_REVISION = Path("migrations/versions/0002_create_anchors.py")
 NEW_COLUMN = "    summary: Mapped[str | None] = mapped_column(Text)\n"
 REVIEWER_LINE = "    reviewer_note: Mapped[str | None] = mapped_column(Text)\n"
-
-
-def _missing_columns(found: Sequence[types.Diagnostic], text: str) -> set[str]:
-    """Return the columns on whose lines of ``text`` STW103 is reported."""
-    lines = text.splitlines()
-    names = set()
-    for diagnostic in found:
-        if diagnostic.code == "STW103":
-            names.add(lines[diagnostic.range.start.line].split(":")[0].strip())
-    return names
-
-
-def _with_line_after(text: str, anchor: str, new_line: str) -> str:
-    head, tail = text.split(anchor, 1)
-    return f"{head}{anchor}{new_line}{tail}"
 
 
 async def test_open_model_publishes_engine_findings(
@@ -89,7 +75,7 @@ async def test_edit_adding_column_updates(
         "the first STW103",
     )
 
-    added = _with_line_after(text, "String(200))\n", NEW_COLUMN)
+    added = with_line_after(text, "String(200))\n", NEW_COLUMN)
     change_document(client, models, 2, added)
 
     # The summary column takes the line reviewer_note had, so only both
@@ -97,7 +83,7 @@ async def test_edit_adding_column_updates(
     found = await wait_for_diagnostics(
         client,
         models,
-        lambda ds: _missing_columns(ds, added) == {"summary", "reviewer_note"},
+        lambda ds: missing_columns(ds, added) == {"summary", "reviewer_note"},
         "STW103 on the summary and the moved reviewer_note columns",
     )
     expected = engine_findings(root, models, {models: added})
@@ -144,7 +130,7 @@ async def test_burst_of_edits_publishes_latest(
     await wait_for_indexing(client)
     open_document(client, models)
 
-    final = _with_line_after(text, "String(200))\n", NEW_COLUMN)
+    final = with_line_after(text, "String(200))\n", NEW_COLUMN)
     for version in range(2, 6):
         change_document(client, models, version, text + f"# edit {version}\n")
     change_document(client, models, 6, final)
@@ -166,7 +152,7 @@ async def test_burst_of_edits_publishes_latest(
     assert versions == sorted(versions), f"versions out of order: {versions}"
     assert versions[-1] == 6
     assert len(versions) < 6, f"every version was published: {versions}"
-    assert _missing_columns(diagnostics(client, models), final) == {
+    assert missing_columns(diagnostics(client, models), final) == {
         "summary",
         "reviewer_note",
     }
@@ -194,12 +180,12 @@ async def test_syntax_error_keeps_other_files(
     )
 
     assert list(diagnostics(client, revision)) == revision_before
-    fixed = _with_line_after(text, "String(200))\n", NEW_COLUMN)
+    fixed = with_line_after(text, "String(200))\n", NEW_COLUMN)
     change_document(client, models, 3, fixed)
     found = await wait_for_diagnostics(
         client,
         models,
-        lambda ds: _missing_columns(ds, fixed) == {"summary", "reviewer_note"},
+        lambda ds: missing_columns(ds, fixed) == {"summary", "reviewer_note"},
         "diagnostics of the repaired file",
     )
     assert "STW001" not in {str(d.code) for d in found}
@@ -306,7 +292,7 @@ async def test_utf16_columns_after_non_ascii(
         '    label = "Überschrift 😀"; '
         "extra_note: Mapped[str | None] = mapped_column(Text)\n"
     )
-    text = _with_line_after(
+    text = with_line_after(
         models.read_text(encoding="utf-8"), "String(200))\n", wide_line
     )
     line = line_of(text, "extra_note")

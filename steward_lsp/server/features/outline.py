@@ -1,4 +1,4 @@
-"""Document symbols, workspace symbols and code lenses."""
+"""Document symbols, workspace symbols, code lenses and their refresh."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from steward_lsp.engine.lookup_outline import (
     document_symbols,
     workspace_tables,
 )
+from steward_lsp.server.client_refresh import refreshes_code_lenses, send_refresh
 from steward_lsp.server.features.context import (
     DocumentContext,
     document_context,
@@ -20,6 +21,9 @@ from steward_lsp.server.features.context import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from steward_lsp.server.folders import FolderState, OpenDocument
     from steward_lsp.server.server import StewardLanguageServer
 
 _SYMBOL_KINDS = {
@@ -124,7 +128,14 @@ async def workspace_symbol(
 async def code_lens(
     server: StewardLanguageServer, params: types.CodeLensParams
 ) -> list[types.CodeLens] | None:
-    """Show pending drift on model classes and the chain position of revisions."""
+    """Show pending drift on model classes and the chain position of revisions.
+
+    The response waits for the analysis of pending edits, so the counts are
+    those of the buffer the client has.
+    """
+    folder = server.folders.folder_of_uri(params.text_document.uri)
+    if folder is not None:
+        await server.scheduler.wait_until_current(folder)
     context = await document_context(server, params.text_document.uri)
     if context is None:
         return None
@@ -138,3 +149,28 @@ async def code_lens(
         )
         lenses.append(types.CodeLens(range=context.range(lens.span), command=command))
     return lenses
+
+
+def refresh_code_lenses(
+    server: StewardLanguageServer,
+    folder: FolderState,
+    documents: dict[Path, OpenDocument],
+) -> None:
+    """Send ``workspace/codeLens/refresh`` when a lens of an open file changed.
+
+    Only a client that accepts the request gets it, and the lenses are
+    computed only for such a client. A file opened since the previous
+    analysis is left out, because the client asks for its lenses itself.
+    """
+    result = folder.last_result
+    if result is None or not refreshes_code_lenses(server):
+        return
+
+    lenses = {path: code_lenses(result, path) for path in documents}
+    changed = any(
+        path in folder.code_lenses and folder.code_lenses[path] != found
+        for path, found in lenses.items()
+    )
+    folder.code_lenses = lenses
+    if changed:
+        send_refresh(server, types.WORKSPACE_CODE_LENS_REFRESH)
