@@ -51,9 +51,7 @@ def downgrade() -> None:
     with op.batch_alter_table('notarizations', schema=None) as batch_op:
         batch_op.drop_column('confirmations')
 
-    with op.batch_alter_table('ledger_anchors', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ledger_anchors_tx_hash'))
-        batch_op.drop_index(batch_op.f('ix_ledger_anchors_notarization_id'))
-
+    # drop_table drops the table's indexes too. Dropping them first fails on
+    # MySQL/MariaDB (error 1553), because a foreign key still uses them.
     op.drop_table('ledger_anchors')
     # ### end Alembic commands ###
