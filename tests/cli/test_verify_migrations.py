@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
-from cli_project import Runner, write_files
+from cli_project import FIRST_REVISION, Runner, write_files
 
 from steward_lsp.engine.generate.output import MARK
 
@@ -33,8 +34,23 @@ def downgrade():
 '''
 
 
+# A downgrade that leaves the accounts table behind, so its step fails.
+KEEP_ACCOUNTS_REVISION = FIRST_REVISION.replace('op.drop_table("accounts")', "pass")
+
+STEP_SECONDS = re.compile(r"^(\| `0001` \| [^|]+ \| )\d+\.\d+", re.MULTILINE)
+
+
 def report_text(root: Path, rev: str) -> str:
     return (root / REPORTS / f"{rev}-test-report.md").read_text(encoding="utf-8")
+
+
+def rewrite_step_seconds(root: Path, rev: str) -> None:
+    """Replace every time in the steps table of ``rev``'s report with 9.999."""
+    path = root / REPORTS / f"{rev}-test-report.md"
+    text = path.read_text(encoding="utf-8")
+    rewritten, count = STEP_SECONDS.subn(r"\g<1>9.999", text)
+    assert count == 3, text
+    path.write_text(rewritten, encoding="utf-8")
 
 
 def test_verify_writes_report(steward: Runner, clean_project: Path) -> None:
@@ -119,6 +135,64 @@ def test_verify_rollback_slo_setting(steward: Runner, clean_project: Path) -> No
     assert result.returncode == 1, result.stderr
     assert "over the rollback SLO of 0 s" in result.stderr
     assert "Rollback SLO: 0 s," in report_text(clean_project, "0001")
+
+
+def test_check_ignores_step_times(steward: Runner, clean_project: Path) -> None:
+    assert steward("verify-migrations", cwd=clean_project).returncode == 0
+    rewrite_step_seconds(clean_project, "0001")
+    before = report_text(clean_project, "0001")
+
+    result = steward("verify-migrations", "--check", cwd=clean_project)
+
+    assert result.returncode == 0, result.stderr
+    assert "out of date" not in result.stderr
+    assert report_text(clean_project, "0001") == before
+
+
+def test_check_reports_changed_result(steward: Runner, clean_project: Path) -> None:
+    assert steward("verify-migrations", cwd=clean_project).returncode == 0
+    write_files(
+        clean_project,
+        {"migrations/versions/0001_create_accounts.py": KEEP_ACCOUNTS_REVISION},
+    )
+
+    result = steward("verify-migrations", "--check", cwd=clean_project)
+
+    assert result.returncode == 1, result.stderr
+    assert "docs/migrations/0001-test-report.md is out of date" in result.stderr
+    assert "**Result: passed.**" in report_text(clean_project, "0001")
+
+
+def test_check_ignores_slo_time(steward: Runner, clean_project: Path) -> None:
+    write_files(clean_project, {"pyproject.toml": "[tool.steward]\nrollback_slo = 0\n"})
+    assert steward("verify-migrations", cwd=clean_project).returncode == 1
+    path = clean_project / REPORTS / "0001-test-report.md"
+    text = path.read_text(encoding="utf-8")
+    slo_time = re.compile(r"downgrade took \d+\.\d s, over")
+    assert slo_time.search(text), text
+    path.write_text(slo_time.sub("downgrade took 4.2 s, over", text), encoding="utf-8")
+
+    result = steward("verify-migrations", "--check", cwd=clean_project)
+
+    # The downgrade still misses the SLO, so the check fails, but the report
+    # with its other time is current.
+    assert result.returncode == 1, result.stderr
+    assert "out of date" not in result.stderr
+
+
+def test_check_ignores_scratch_name(
+    steward: Runner, clean_project: Path, postgresql_url: str
+) -> None:
+    options = ("verify-migrations", "--scratch-url", postgresql_url)
+    assert steward(*options, cwd=clean_project).returncode == 0
+    first = report_text(clean_project, "0001")
+
+    result = steward(*options, "--check", cwd=clean_project)
+
+    assert result.returncode == 0, result.stderr
+    assert "out of date" not in result.stderr
+    assert report_text(clean_project, "0001") == first
+    assert_no_scratch_left(postgresql_url, first)
 
 
 def test_verify_postgresql_scratch_url(

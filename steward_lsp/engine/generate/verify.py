@@ -9,6 +9,7 @@ run stopped before every revision was tested.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from steward_lsp.engine.generate import (
     select_environment,
 )
 from steward_lsp.engine.generate.output import with_mark
+from steward_lsp.engine.roundtrip_scratch import SCRATCH_PREFIX
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.engine.schema import Location, Span
 
@@ -33,6 +35,13 @@ COMMAND = "verify-migrations"
 REPORT_SUFFIX = "-test-report.md"
 DEFAULT_TIMEOUT_SECONDS = 300.0
 _REASON_CHARS = 100
+
+# The parts of a report that change on every run while the result stays the
+# same: the seconds column of the steps table that render_report writes, the
+# time in a rollback SLO failure, and the random suffix of a scratch database.
+_STEP_SECONDS = re.compile(r"^(\| `[^`]*` \| [^|]* \| )\d+\.\d+( \|)", re.MULTILINE)
+_SLO_SECONDS = re.compile(r"downgrade took \d+(?:\.\d+)? s, over the rollback SLO")
+_SCRATCH_NAME = re.compile(re.escape(SCRATCH_PREFIX) + r"[0-9a-f]+")
 
 OPTIONS: tuple[Option, ...] = (
     Option(
@@ -85,7 +94,8 @@ def generate(request: GenerateRequest) -> GenerateResult:
     files = []
     for rev in tested:
         body = _revision_report(analysis, report, rev, general)
-        files.append(with_mark(folder / f"{rev}{REPORT_SUFFIX}", COMMAND, body))
+        path = folder / f"{rev}{REPORT_SUFFIX}"
+        files.append(with_mark(path, COMMAND, body, normalize=report_outcome))
     return GenerateResult(
         files=files,
         summary=summarize(report),
@@ -95,6 +105,17 @@ def generate(request: GenerateRequest) -> GenerateResult:
             step_findings(analysis, report), settings, request.root, _read_file
         ),
     )
+
+
+def report_outcome(text: str) -> str:
+    """Return a report's text without its timings and scratch database name.
+
+    What remains is what ``--check`` compares: the steps, whether each
+    passed, the errors, whether a downgrade missed the SLO, and the notes.
+    """
+    text = _STEP_SECONDS.sub(r"\1-\2", text)
+    text = _SLO_SECONDS.sub("downgrade took longer than the rollback SLO", text)
+    return _SCRATCH_NAME.sub(f"{SCRATCH_PREFIX}*", text)
 
 
 def _read_file(path: Path) -> str:
