@@ -143,7 +143,8 @@ class Settings:
             "SQLAlchemy URL of a PostgreSQL or MySQL/MariaDB server on which "
             "steward creates a scratch database for each run (named "
             "steward_scratch_ and a random suffix) and drops it after; a "
-            "temporary SQLite file when unset. "
+            "temporary SQLite file when unset. The STEWARD_SCRATCH_URL "
+            "environment variable, when set, takes its place. "
             "The database named in the URL is only connected to, never written."
         ),
     )

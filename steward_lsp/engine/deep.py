@@ -16,6 +16,7 @@ STW112 finding on the file at fault.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -29,7 +30,11 @@ from typing import TYPE_CHECKING, Any
 from steward_lsp.engine import deep_worker
 from steward_lsp.engine.deep_renames import fold_renames
 from steward_lsp.engine.findings import Finding
-from steward_lsp.engine.roundtrip import RoundTripError, project_interpreter
+from steward_lsp.engine.roundtrip import (
+    RoundTripError,
+    dialect_note,
+    project_interpreter,
+)
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.engine.schema import (
     CheckConstraintDef,
@@ -147,34 +152,46 @@ def run_deep(
     scratch_url: str | None = None,
 ) -> DeepResult:
     """Run the deep engine on one analysed environment."""
-    from steward_lsp.engine.roundtrip_scratch import ScratchError, scratch_database
+    from steward_lsp.engine.roundtrip_scratch import (
+        ScratchError,
+        scratch_database,
+        scratch_server_url,
+    )
 
     environment = analysis.environment
     settings = environment.settings
     started = time.perf_counter()
     result = DeepResult()
-    scratch_url = scratch_url or settings.scratch_url
-    if scratch_url is None and environment.dialect not in (None, "sqlite"):
-        result.problems.append(
-            f"deep check of {environment.name}: its migrations are written for "
-            f"{environment.dialect}, so they cannot run on a temporary SQLite file; "
-            f"set scratch_url to a {environment.dialect} server steward may create "
-            "a database on"
-        )
-        return result
+    scratch_url = scratch_server_url(scratch_url, settings.scratch_url)
+    note = dialect_note(environment, scratch_url)
+    if note is not None:
+        # A warning, not a problem, because the check still runs: a problem
+        # would make steward check exit 2.
+        logger.warning("deep check of %s: %s", environment.name, note)
     with tempfile.TemporaryDirectory(prefix="steward-deep-") as folder:
         try:
-            with scratch_database(
-                scratch_url or settings.scratch_url, Path(folder)
-            ) as db:
+            with scratch_database(scratch_url, Path(folder)) as db:
                 records = _run_worker(analysis, db.url, Path(folder), timeout, result)
                 result.problems.extend(db.notes)
         except ScratchError as exc:
             result.problems.append(f"deep check of {environment.name}: {exc}")
             return result
     _read_records(analysis, records, result)
+    if note is not None:
+        result.findings = [_with_dialect_note(f, note) for f in result.findings]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _with_dialect_note(finding: Finding, note: str) -> Finding:
+    """Add ``note`` to a failure, which may come from the other dialect alone."""
+    if finding.code != FAILED_CODE:
+        return finding
+    return dataclasses.replace(
+        finding,
+        message=f"{finding.message} ({note})",
+        data={**finding.data, "dialect_note": note},
+    )
 
 
 def _run_worker(

@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING, Any
 from steward_lsp.engine.alembic_config import dialect_from_url
 from steward_lsp.engine.generate.output import GeneratedFile
 from steward_lsp.engine.project import Environment
-from steward_lsp.engine.roundtrip_scratch import ScratchError, scratch_database
+from steward_lsp.engine.roundtrip_scratch import (
+    SCRATCH_URL_VARIABLE,
+    ScratchError,
+    scratch_database,
+)
 from steward_lsp.engine.roundtrip_seed import SEED_FOLDER
 from steward_lsp.engine.worker_process import run_worker
 
@@ -165,25 +169,39 @@ def run_round_trip(
     report = _report(run, scratch.display, slo_seconds, timeout, seed)
     copies = {**originals, folder / "scripts": environment.script_location}
     _restore_paths(report, copies, environment.root)
-    report.notes.extend(_dialect_notes(environment, scratch_url))
+    note = dialect_note(environment, scratch_url)
+    if note is not None:
+        report.notes.append(note)
     return report
 
 
-def _dialect_notes(environment: Environment, scratch_url: str | None) -> list[str]:
-    """Say when the scratch database is not of the dialect the project targets."""
-    if environment.dialect is None:
-        return []
+def dialect_note(environment: Environment, scratch_url: str | None) -> str | None:
+    """Return the note for a scratch database of another dialect than the project's.
+
+    ``scratch_url`` is the server the run used, None for a temporary SQLite
+    file. Returns None when the dialects match or the project's is unknown.
+    """
+    project = environment.settings.dialect or environment.dialect
+    if project is None:
+        return None
     backend = "sqlite" if scratch_url is None else dialect_from_url(scratch_url)
-    if backend == environment.dialect:
-        return []
-    if environment.dialect == "sqlite":
-        advice = "leave scratch_url unset to test on SQLite"
+    if backend == project:
+        return None
+    if project == "sqlite":
+        advice = (
+            f"unset the scratch_url setting and {SCRATCH_URL_VARIABLE} to test "
+            "on SQLite"
+        )
     else:
-        advice = f"set scratch_url to a {environment.dialect} server to test it"
-    return [
-        f"the project targets {environment.dialect} but this run used {backend}, "
-        f"so behaviour that differs between them was not tested; {advice}"
-    ]
+        advice = (
+            f"set the scratch_url setting or {SCRATCH_URL_VARIABLE} to a {project} "
+            f"server to test on {project}"
+        )
+    return (
+        f"the project targets {project} but this run used {backend}, so "
+        "behaviour that differs between them was not tested, and a step can "
+        f"fail on {backend} alone; {advice}"
+    )
 
 
 def project_interpreter(environment: Environment) -> str:

@@ -11,6 +11,7 @@ database; the database named in the URL, if any, is only where the
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from steward_lsp.engine.urls import display_url, scrub_url
 logger = logging.getLogger(__name__)
 
 SCRATCH_PREFIX = "steward_scratch_"
+SCRATCH_URL_VARIABLE = "STEWARD_SCRATCH_URL"
 _CONNECT_TIMEOUT_SECONDS = 10
 _SERVER_BACKENDS = ("postgresql", "mysql", "mariadb")
 
@@ -43,6 +45,16 @@ class ScratchDatabase:
     url: str
     display: str
     notes: list[str] = field(default_factory=list)
+
+
+def scratch_server_url(requested: str | None, setting: str | None) -> str | None:
+    """Return the scratch server of a run, None for a temporary SQLite file.
+
+    ``requested`` (the --scratch-url option, or the editor command's
+    argument) comes first, then the STEWARD_SCRATCH_URL environment
+    variable, then ``setting``, the scratch_url setting.
+    """
+    return requested or os.environ.get(SCRATCH_URL_VARIABLE) or setting
 
 
 @contextmanager

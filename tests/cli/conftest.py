@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,10 +47,13 @@ def broken_project(clean_project: Path) -> Path:
 def steward() -> Runner:
     """Return a function that runs ``python -m steward_lsp`` in a folder."""
 
-    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, cwd: Path, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "steward_lsp", *args],
             cwd=cwd,
+            env=None if env is None else {**os.environ, **env},
             capture_output=True,
             text=True,
             timeout=120,

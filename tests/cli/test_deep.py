@@ -10,6 +10,7 @@ times out cleanly and reaches no database but its scratch one.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -72,10 +73,13 @@ def copy_fixture(name: str, tmp_path: Path) -> Path:
     return project
 
 
-def check(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def check(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "steward_lsp", "check", ".", "--format", "json", *args],
         cwd=project,
+        env=None if env is None else {**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=180,
@@ -181,14 +185,34 @@ def test_deep_reaches_only_scratch_database(tmp_path: Path) -> None:
     assert ("STW104", "models.py", 9) in drift(completed)
 
 
-def test_deep_postgresql_env_without_server(tmp_path: Path) -> None:
+def test_deep_postgresql_env_on_sqlite(tmp_path: Path) -> None:
     project = tmp_path / "defects"
     shutil.copytree(REPO / "examples" / "defects" / "postgres", project)
 
     completed = check(project, "--deep")
 
-    assert completed.returncode == 2
-    assert "set scratch_url" in completed.stderr
+    # The check runs on SQLite, where the ALTER COLUMN ... TYPE of revision
+    # 5c5182ac705d fails, and both the warning and the finding name the cause.
+    assert completed.returncode == 1, completed.stderr
+    mismatch = "the project targets postgresql but this run used sqlite"
+    assert mismatch in completed.stderr
+    assert "set the scratch_url setting or STEWARD_SCRATCH_URL" in completed.stderr
+    [failure] = [f for f in json.loads(completed.stdout) if f["code"] == "STW112"]
+    assert failure["path"].endswith("5c5182ac705d_index_evidence_tx_hash.py")
+    assert mismatch in failure["message"]
+
+
+def test_deep_scratch_url_variable(tmp_path: Path, postgresql_url: str) -> None:
+    project = tmp_path / "defects"
+    shutil.copytree(REPO / "examples" / "defects" / "postgres", project)
+    server = postgresql_url.rsplit("/", 1)[0] + "/postgres"
+
+    completed = check(project, "--deep", env={"STEWARD_SCRATCH_URL": server})
+
+    assert completed.returncode in (0, 1), completed.stderr
+    assert "the project targets" not in completed.stderr
+    codes = [f["code"] for f in json.loads(completed.stdout)]
+    assert "STW112" not in codes
 
 
 def test_deep_on_postgresql_scratch(tmp_path: Path, postgresql_url: str) -> None:

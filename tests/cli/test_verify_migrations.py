@@ -65,7 +65,25 @@ def test_verify_writes_report(steward: Runner, clean_project: Path) -> None:
     assert "**Result: passed.**" in text
     assert "| `0001` | downgrade | " in text
     # alembic.ini names a PostgreSQL database that this run must not touch.
-    assert "the project targets postgresql but this run used sqlite" in text
+    mismatch = "the project targets postgresql but this run used sqlite"
+    assert mismatch in text
+    assert "set the scratch_url setting or STEWARD_SCRATCH_URL" in text
+    assert mismatch in result.stderr
+
+
+def test_verify_scratch_url_variable(
+    steward: Runner, clean_project: Path, postgresql_url: str
+) -> None:
+    variable = {"STEWARD_SCRATCH_URL": postgresql_url}
+
+    result = steward("verify-migrations", cwd=clean_project, env=variable)
+
+    assert result.returncode == 0, result.stderr
+    text = report_text(clean_project, "0001")
+    assert "Round trip on postgresql+psycopg://postgres@127.0.0.1:5432/" in text
+    assert "the project targets" not in text
+    assert "the project targets" not in result.stderr
+    assert_no_scratch_left(postgresql_url, text)
 
 
 def test_verify_failure_exits_1(steward: Runner, clean_project: Path) -> None:

@@ -420,9 +420,20 @@ def test_dialect_mismatch_noted(tmp_path: Path) -> None:
     assert report.passed
     assert report.notes == [
         "the project targets postgresql but this run used sqlite, so behaviour "
-        "that differs between them was not tested; set scratch_url to a "
-        "postgresql server to test it"
+        "that differs between them was not tested, and a step can fail on "
+        "sqlite alone; set the scratch_url setting or STEWARD_SCRATCH_URL to a "
+        "postgresql server to test on postgresql"
     ]
+
+
+def test_dialect_setting_overrides_url(tmp_path: Path) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+    environment.settings.dialect = "mysql"
+
+    report = run_round_trip(environment)
+
+    [note] = report.notes
+    assert note.startswith("the project targets mysql but this run used sqlite")
 
 
 def test_render_report_lists_failures(tmp_path: Path) -> None:

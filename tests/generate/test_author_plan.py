@@ -280,19 +280,21 @@ def test_post_write_hooks_noted(tmp_path: Path) -> None:
     assert any("post_write_hooks (ruff)" in note for note in result.notes)
 
 
-def test_round_trip_needs_server_for_postgresql(tmp_path: Path) -> None:
+def test_round_trip_postgresql_on_sqlite_noted(tmp_path: Path) -> None:
     url = "postgresql+psycopg://postgres@127.0.0.1:5432/shop"
     root = copy_project(PROJECTS / "shop", tmp_path / "shop", url)
     request = GenerateRequest(root, Workspace(root).analyze(), {"message": "x"})
 
     result = generate(request)
 
-    assert [file.path.parent.name for file in result.files] == ["versions"]
-    assert result.failed is False
-    assert any(
-        note.startswith("round trip not run: the revision is written for postgresql")
-        for note in result.notes
-    )
+    folders = sorted(file.path.parent.name for file in result.files)
+    assert folders == ["migrations", "versions"]
+    [note] = [n for n in result.notes if n.startswith("round trip: ")]
+    assert "the project targets postgresql but this run used sqlite" in note
+    assert "set the scratch_url setting or STEWARD_SCRATCH_URL" in note
+    [report] = [f for f in result.files if f.path.parent.name == "migrations"]
+    assert note.removeprefix("round trip: ") in report.text
+    assert result.failed == ("**Result: failed.**" in report.text)
 
 
 def test_intended_branch_head_not_merged(tmp_path: Path) -> None:

@@ -43,8 +43,9 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "scratch_url",
         "SQLAlchemy URL of a database server for the round trip; steward "
-        "creates a scratch database there and drops it (default: the "
-        "scratch_url setting, else a temporary SQLite file)",
+        "creates a scratch database there and drops it (default: "
+        "STEWARD_SCRATCH_URL, else the scratch_url setting, else a temporary "
+        "SQLite file)",
     ),
     Option(
         "no_round_trip",
@@ -298,22 +299,19 @@ def _round_trip(
     result: GenerateResult,
 ) -> None:
     from steward_lsp.engine import roundtrip
-    from steward_lsp.engine.generate.author_drift import rule_context
     from steward_lsp.engine.generate.output import with_mark
+    from steward_lsp.engine.roundtrip_scratch import scratch_server_url
 
     settings = analysis.environment.settings
-    scratch_url = request.option("scratch_url") or settings.scratch_url
-    dialect = rule_context(analysis).dialect
-    if scratch_url is None and dialect not in (None, "sqlite"):
-        # NOTE: a revision written for another dialect uses ALTER forms that
-        # SQLite rejects outside batch mode, so the default scratch database
-        # would fail it for no fault of its own.
-        result.notes.append(
-            f"round trip not run: the revision is written for {dialect}, which "
-            f"a SQLite scratch database cannot run; pass --scratch-url with a "
-            f"{dialect} server, or set scratch_url"
-        )
-        return
+    scratch_url = scratch_server_url(
+        request.option("scratch_url"), settings.scratch_url
+    )
+    note = roundtrip.dialect_note(analysis.environment, scratch_url)
+    if note is not None:
+        # NOTE: a revision rendered for another dialect uses ALTER forms that
+        # SQLite rejects outside batch mode, so the round trip there can fail
+        # for no fault of the revision, which the note in the report states.
+        result.notes.append(f"round trip: {note}")
     try:
         report = roundtrip.run_round_trip(
             analysis,

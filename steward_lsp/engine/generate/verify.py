@@ -23,7 +23,7 @@ from steward_lsp.engine.generate import (
     select_environment,
 )
 from steward_lsp.engine.generate.output import with_mark
-from steward_lsp.engine.roundtrip_scratch import SCRATCH_PREFIX
+from steward_lsp.engine.roundtrip_scratch import SCRATCH_PREFIX, scratch_server_url
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.engine.schema import Location, Span
 
@@ -48,7 +48,8 @@ OPTIONS: tuple[Option, ...] = (
         "scratch_url",
         "SQLAlchemy URL of a PostgreSQL or MySQL/MariaDB server; steward "
         "creates a scratch database there and drops it after the run "
-        "(default: the scratch_url setting, else a temporary SQLite file)",
+        "(default: STEWARD_SCRATCH_URL, else the scratch_url setting, else a "
+        "temporary SQLite file)",
     ),
     Option(
         "revision",
@@ -80,7 +81,9 @@ def generate(request: GenerateRequest) -> GenerateResult:
         report = run_round_trip(
             analysis.environment,
             revisions=None if revision is None else [_resolve(analysis, revision)],
-            scratch_url=request.option("scratch_url") or settings.scratch_url,
+            scratch_url=scratch_server_url(
+                request.option("scratch_url"), settings.scratch_url
+            ),
             slo_seconds=settings.rollback_slo,
             seed=not request.option("no_seed", False),
             timeout=_timeout(request),
