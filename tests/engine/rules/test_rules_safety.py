@@ -425,6 +425,29 @@ def test_unnamed_constraint_cannot_be_dropped():
     assert "name the constraint" in findings[0].message
 
 
+def test_unnamed_drop_gets_convention_name():
+    create = op(
+        "create_foreign_key",
+        table="item",
+        constraint_name=None,
+        foreign_key=ForeignKeyDef(("owner_id",), "user", ("id",)),
+    )
+    drop = op("drop_constraint", table="item", constraint_name=None, line=21)
+    convention = {"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
+    model = schema(naming_convention=convention)
+
+    [finding] = check_reversibility(
+        context(model, scripts=[script("a1", [create], [drop])], dialect="postgresql")
+    )
+
+    assert finding.data["given_name"] == "fk_item_owner_id_user"
+    assert "drop_constraint(None, ...) on line 22 raises" in finding.message
+    assert (
+        "the naming convention names the constraint 'fk_item_owner_id_user'"
+        in finding.message
+    )
+
+
 def test_dropped_table_undoes_its_changes():
     upgrade = [
         op("create_table", table="tags", table_def=TableDef("tags"), line=9),
