@@ -80,7 +80,7 @@ def test_verify_scratch_url_variable(
 
     assert result.returncode == 0, result.stderr
     text = report_text(clean_project, "0001")
-    assert "Round trip on postgresql+psycopg://postgres@127.0.0.1:5432/" in text
+    assert "Round trip on postgresql+psycopg://127.0.0.1:5432/steward_scratch_" in text
     assert "the project targets" not in text
     assert "the project targets" not in result.stderr
     assert_no_scratch_left(postgresql_url, text)
