@@ -100,6 +100,19 @@ def test_cli_single_head_writes_nothing(tmp_path: Path) -> None:
     assert sorted((project / "migrations" / "versions").iterdir()) == files
 
 
+def test_cli_picks_only_branched_environment(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(FIXTURE, workspace / "branched")
+    shutil.copytree(FIXTURE.parent / "drop_column", workspace / "linear")
+
+    completed = steward(workspace, "merge-heads", "-m", "join branches")
+
+    assert completed.returncode == 0, completed.stderr
+    merged = list((workspace / "branched").glob("migrations/versions/*_join*.py"))
+    assert len(merged) == 1
+    assert list((workspace / "linear").glob("migrations/versions/*_join*.py")) == []
+
+
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     """Start the server; the test initializes it on its own workspace."""

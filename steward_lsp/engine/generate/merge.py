@@ -8,6 +8,8 @@ Alembic writes a merge. Nothing is written here; the caller writes the file.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from steward_lsp.engine.generate import (
     GenerateRequest,
     GenerateResult,
@@ -16,6 +18,9 @@ from steward_lsp.engine.generate import (
     select_environment,
 )
 from steward_lsp.engine.generate.output import GeneratedFile
+
+if TYPE_CHECKING:
+    from steward_lsp.engine.analysis import EnvironmentAnalysis
 
 DEFAULT_MESSAGE = "merge heads"
 
@@ -32,7 +37,7 @@ def generate(request: GenerateRequest) -> GenerateResult:
 
     from steward_lsp.engine.generate import author_render
 
-    analysis = select_environment(request.analysis, request.option("env"))
+    analysis = _environment_with_heads(request)
     # Alembic cannot load a chain with a missing parent, a duplicate id or a
     # cycle, so a merge revision written into it would not run either.
     refuse_unreadable(analysis, ("STW001", "STW402", "STW403", "STW404"))
@@ -56,3 +61,14 @@ def generate(request: GenerateRequest) -> GenerateResult:
         files=[GeneratedFile(path, text, marked=False)],
         summary=f"merge revision {revision.revision_id} joins {', '.join(heads)}",
     )
+
+
+def _environment_with_heads(request: GenerateRequest) -> EnvironmentAnalysis:
+    """Return the environment of ``--env``, else the only one with several heads."""
+    name = request.option("env")
+    environments = request.analysis.environments
+    if name is None and len(environments) > 1:
+        branched = [e for e in environments if len(e.revision_graph.heads) > 1]
+        if len(branched) == 1:
+            return branched[0]
+    return select_environment(request.analysis, name)
