@@ -15,12 +15,13 @@ from urllib.parse import quote
 
 from steward_lsp import __version__
 from steward_lsp.engine.findings import Finding, Severity
-from steward_lsp.engine.rules_catalogue import RULES
+from steward_lsp.engine.rules_catalogue import RULES, Rule, project_url
 from steward_lsp.engine.schema import Span
 
 FORMATS = ("text", "json", "github", "sarif")
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# The home page when the package metadata has none (an unusual install).
 TOOL_URL = "https://github.com/steward-lsp/steward-lsp"
 
 _SARIF_LEVELS = {
@@ -166,17 +167,7 @@ def render_sarif(
 ) -> str:
     """Render a SARIF 2.1.0 log with one run and the whole rule catalogue."""
     codes = list(RULES)
-    rules = [
-        {
-            "id": rule.code,
-            "name": rule.code,
-            "shortDescription": {"text": rule.summary},
-            "helpUri": rule.doc_url,
-            "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
-            "properties": {"family": rule.family},
-        }
-        for rule in RULES.values()
-    ]
+    rules = [_sarif_rule(rule) for rule in RULES.values()]
     results = [_sarif_result(finding, base, codes) for finding in findings]
     invocation = {
         "executionSuccessful": not problems,
@@ -193,7 +184,7 @@ def render_sarif(
                     "driver": {
                         "name": "steward",
                         "version": __version__,
-                        "informationUri": TOOL_URL,
+                        "informationUri": project_url("Homepage") or TOOL_URL,
                         "rules": rules,
                     }
                 },
@@ -207,6 +198,30 @@ def render_sarif(
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(rule: Rule) -> dict[str, object]:
+    """Describe ``rule`` for SARIF's ``tool.driver.rules``.
+
+    ``helpUri`` is set only to an https address, because SARIF consumers such
+    as GitHub code scanning cannot open a local ``file://`` page. The rule's
+    page itself goes into ``help.markdown`` when the source tree has it.
+    """
+    help_text: dict[str, str] = {"text": rule.summary}
+    page = rule.doc_page()
+    if page is not None:
+        help_text["markdown"] = page
+    entry: dict[str, object] = {
+        "id": rule.code,
+        "name": rule.code,
+        "shortDescription": {"text": rule.summary},
+        "help": help_text,
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+        "properties": {"family": rule.family},
+    }
+    if rule.published_doc_url is not None:
+        entry["helpUri"] = rule.published_doc_url
+    return entry
 
 
 def _sarif_result(finding: Finding, base: Path, codes: list[str]) -> dict[str, object]:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from steward_lsp.engine.findings import Severity
 
+DISTRIBUTION = "steward-lsp"
+
 # The rule pages ship in the source tree under docs/rules. From a checkout or
-# an editable install the links open the local page; STEWARD_DOCS_URL names
-# another place (a hosted copy of docs/rules) for installs without it.
+# an editable install the editor links open the local page; STEWARD_DOCS_URL
+# names another place (a hosted copy of docs/rules) for installs without it.
 # NOTE: the fallback address assumes the project's future public home; no
 # copy is published there yet.
 _LOCAL_DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
@@ -23,6 +27,44 @@ DOCS_BASE_URL = os.environ.get("STEWARD_DOCS_URL") or (
     if _LOCAL_DOCS.is_dir()
     else "https://github.com/steward-lsp/steward-lsp/blob/main/docs/rules"
 )
+
+
+def project_url(label: str) -> str | None:
+    """Return the ``[project.urls]`` entry ``label`` of the installed package.
+
+    Returns None when the package metadata is missing or has no such entry.
+    """
+    try:
+        entries = metadata.metadata(DISTRIBUTION).get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in entries:
+        name, _, url = str(entry).partition(",")
+        if name.strip().lower() == label.lower() and url.strip():
+            return url.strip()
+    return None
+
+
+@cache
+def published_docs_url() -> str | None:
+    """Return the https address of the rule pages, or None when none is known.
+
+    STEWARD_DOCS_URL wins when it is an http(s) address; otherwise the
+    package's ``Documentation`` URL with ``/rules`` appended. Reports read
+    outside this machine (SARIF) use it, so a ``file://`` address never
+    counts.
+    """
+    configured = os.environ.get("STEWARD_DOCS_URL", "").rstrip("/")
+    if _is_web_url(configured):
+        return configured
+    documentation = project_url("Documentation")
+    if documentation is not None and _is_web_url(documentation):
+        return f"{documentation.rstrip('/')}/rules"
+    return None
+
+
+def _is_web_url(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
 
 
 @dataclass(frozen=True)
@@ -38,6 +80,19 @@ class Rule:
     def doc_url(self) -> str:
         """Return the link to this rule's documentation page."""
         return f"{DOCS_BASE_URL}/{self.code}.md"
+
+    @property
+    def published_doc_url(self) -> str | None:
+        """Return the https link to this rule's page, or None when none is known."""
+        base = published_docs_url()
+        return f"{base}/{self.code}.md" if base else None
+
+    def doc_page(self) -> str | None:
+        """Return the text of this rule's page, when the source tree has it."""
+        try:
+            return (_LOCAL_DOCS / f"{self.code}.md").read_text(encoding="utf-8")
+        except OSError:
+            return None
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION

