@@ -104,7 +104,7 @@ def _drop_unique(work: WorkingSchema, table: TableDef, name: str) -> bool:
         if not column.unique or column.index:
             continue
         names = {
-            work.convention_name("uq", table.name, column.name),
+            work.convention_name("uq", table, column.name),
             _implicit(table, (column.name,), "key"),
         }
         if name in names:

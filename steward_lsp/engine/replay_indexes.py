@@ -60,7 +60,7 @@ def _drop_index(work: WorkingSchema, operation: Operation, recorder: Recorder) -
         for column in candidate.columns.values():
             if (
                 column.index
-                and work.convention_name("ix", candidate.name, column.name) == name
+                and work.convention_name("ix", candidate, column.name) == name
             ):
                 table = work.edit(candidate.name, candidate.schema)
                 assert table is not None

@@ -40,7 +40,8 @@ class WorkingSchema:
         dialect: str | None = None,
     ):
         self.state = SchemaState(dict(base.tables), dict(base.naming_convention))
-        self.naming_convention = {**DEFAULT_CONVENTION, **naming_convention}
+        # A convention replaces SQLAlchemy's default whole, as in MetaData().
+        self.naming_convention = dict(naming_convention or DEFAULT_CONVENTION)
         self.dialect = dialect
         self._owned: set[int] = set()
 
@@ -93,24 +94,28 @@ class WorkingSchema:
         """Note that ``obj`` was made by this revision and may be changed."""
         self._owned.add(id(obj))
 
-    def convention_name(self, kind: str, table: str, column: str) -> str | None:
+    def convention_name(self, kind: str, table: TableDef, column: str) -> str | None:
         """Return the name the naming convention gives a one-column constraint.
 
         ``kind`` is ``"ix"``, ``"uq"``, ``"ck"`` or ``"fk"``. Returns None when
         the convention has no template for ``kind`` or needs a token this
-        function does not fill (a constraint name, a referred table).
+        function does not fill (a constraint name, a referred table). As in
+        SQLAlchemy, only the label tokens include the table's schema.
         """
         template = self.naming_convention.get(kind)
         if template is None:
             return None
+        label = f"{table.name}_{column}"
+        if table.schema:
+            label = f"{table.schema.replace('.', '_')}_{label}"
         values = {
-            "table_name": table,
+            "table_name": table.name,
             "column_0_name": column,
             "column_0N_name": column,
             "column_0_N_name": column,
-            "column_0_label": f"{table}_{column}",
-            "column_0N_label": f"{table}_{column}",
-            "column_0_N_label": f"{table}_{column}",
+            "column_0_label": label,
+            "column_0N_label": label,
+            "column_0_N_label": label,
         }
         missing = [t for t in _TOKEN.findall(template) if t not in values]
         if missing:

@@ -188,10 +188,21 @@ class TableDef:
 
 @dataclass
 class SchemaState:
-    """A set of tables: what the models declare, or what a head builds."""
+    """A set of tables: what the models declare, or what a head builds.
+
+    ``naming_convention`` is the convention Alembic's operations apply, and
+    the one a table gets unless ``table_conventions`` names its own: the
+    models may spread their tables over several MetaData objects, each with
+    its convention, keyed here by table key.
+    """
 
     tables: dict[str, TableDef] = field(default_factory=dict)
     naming_convention: dict[str, str] = field(default_factory=dict)
+    table_conventions: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def convention_of(self, table: TableDef) -> dict[str, str]:
+        """Return the naming convention of the metadata ``table`` belongs to."""
+        return self.table_conventions.get(table.key, self.naming_convention)
 
     def get(self, name: str, schema: str | None = None) -> TableDef | None:
         """Return the table ``name`` in ``schema``, if present."""

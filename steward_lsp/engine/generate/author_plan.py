@@ -182,7 +182,7 @@ def create_foreign_key(
 ) -> ops.CreateForeignKeyOp:
     """Return ``create_foreign_key`` for ``fk`` of ``table``."""
     return ops.CreateForeignKeyOp(
-        foreign_key_name(fk, table.name, convention),
+        foreign_key_name(fk, table.name, convention, table.schema),
         table.name,
         fk.referred_table,
         list(fk.columns),

@@ -101,7 +101,7 @@ def build_table(
         )
     convention = metadata.naming_convention
     constraints.extend(
-        foreign_key_constraint(fk, table.name, convention)
+        foreign_key_constraint(fk, table.name, convention, table.schema)
         for fk in table.all_foreign_keys()
     )
     constraints.extend(
@@ -123,20 +123,22 @@ def build_table(
 
 
 def foreign_key_constraint(
-    fk: ForeignKeyDef, table: str, convention: Any
+    fk: ForeignKeyDef, table: str, convention: Any, schema: str | None = None
 ) -> sa.ForeignKeyConstraint:
     """Return ``fk`` as a ForeignKeyConstraint with a name to drop it by."""
     prefix = f"{fk.referred_schema}." if fk.referred_schema else ""
     return sa.ForeignKeyConstraint(
         list(fk.columns),
         [f"{prefix}{fk.referred_table}.{column}" for column in fk.referred_columns],
-        name=foreign_key_name(fk, table, convention),
+        name=foreign_key_name(fk, table, convention, schema),
         ondelete=fk.ondelete,
         onupdate=fk.onupdate,
     )
 
 
-def foreign_key_name(fk: ForeignKeyDef, table: str, convention: Any) -> str:
+def foreign_key_name(
+    fk: ForeignKeyDef, table: str, convention: Any, schema: str | None = None
+) -> str:
     """Return the name of ``fk``: its own, the convention's, or a made-up one.
 
     NOTE: an unnamed foreign key gets ``fk_<table>_<columns>_<referred>``,
@@ -151,6 +153,7 @@ def foreign_key_name(fk: ForeignKeyDef, table: str, convention: Any) -> str:
         fk.name,
         fk.referred_table,
         fk.referred_columns,
+        schema,
     )
     if named is not None:
         return named

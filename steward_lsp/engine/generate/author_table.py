@@ -458,6 +458,7 @@ class _TableChanges:
                 fk.name,
                 fk.referred_table,
                 fk.referred_columns,
+                schema=self.head.schema,
             )
             if named is not None:
                 found.append(create_foreign_key(self.head, fk, self.planner.convention))

@@ -173,7 +173,7 @@ def _keys(analysis: EnvironmentAnalysis, table: TableDef, column: ColumnDef) -> 
                 f"{fk.referred_table}.{referred[0]}" if referred else fk.referred_table
             )
             keys.append(f"FK → {target}")
-    if is_unique_column(table, column, analysis.model_schema.naming_convention):
+    if is_unique_column(table, column, analysis.model_schema.convention_of(table)):
         keys.append("UK")
     if is_ledger_column(column, analysis):
         keys.append("ledger id")

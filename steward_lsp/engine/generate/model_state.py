@@ -156,7 +156,7 @@ def _attribute(
         sql_type,
     )
 
-    convention = analysis.model_schema.naming_convention
+    convention = analysis.model_schema.convention_of(table)
     name = attribute_name(column.name)
     keys = [
         key

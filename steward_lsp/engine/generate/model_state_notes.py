@@ -100,15 +100,20 @@ def _named(name: str | None, columns: Iterable[str]) -> str:
 def _primary_key(analysis: EnvironmentAnalysis, table: TableDef) -> str:
     if not table.primary_key:
         return "none"
-    convention = analysis.model_schema.naming_convention
+    convention = analysis.model_schema.convention_of(table)
     name = convention_name(
-        convention, "pk", table.name, table.primary_key, table.primary_key_name
+        convention,
+        "pk",
+        table.name,
+        table.primary_key,
+        table.primary_key_name,
+        schema=table.schema,
     )
     return _named(name, table.primary_key)
 
 
 def _uniques(analysis: EnvironmentAnalysis, table: TableDef) -> list[str]:
-    convention = analysis.model_schema.naming_convention
+    convention = analysis.model_schema.convention_of(table)
     return [_named(u.name, u.columns) for u in table_uniques(table, convention)]
 
 
@@ -119,7 +124,7 @@ def _fks(table: TableDef) -> list[ForeignKeyDef]:
 def _foreign_key(
     analysis: EnvironmentAnalysis, table: TableDef, fk: ForeignKeyDef
 ) -> str:
-    convention = analysis.model_schema.naming_convention
+    convention = analysis.model_schema.convention_of(table)
     name = convention_name(
         convention,
         "fk",
@@ -128,6 +133,7 @@ def _foreign_key(
         fk.name,
         fk.referred_table,
         fk.referred_columns,
+        schema=table.schema,
     )
     referred = fk.referred_table
     if fk.referred_schema:
@@ -146,7 +152,7 @@ def _check(name: str | None, sqltext: str) -> str:
 
 
 def _indexes(analysis: EnvironmentAnalysis, table: TableDef) -> list[str]:
-    convention = analysis.model_schema.naming_convention
+    convention = analysis.model_schema.convention_of(table)
     indexes = sorted(
         table_indexes(table, convention),
         key=lambda i: (i.name is None, i.name or "", i.expressions),
@@ -197,7 +203,7 @@ def _ledger_coverage(analysis: EnvironmentAnalysis, table: TableDef) -> list[str
 
 def _serving(analysis: EnvironmentAnalysis, table: TableDef, column: str) -> list[str]:
     """Return what serves a lookup on ``column``: it leads the key or index."""
-    convention = analysis.model_schema.naming_convention
+    convention = analysis.model_schema.convention_of(table)
     serving = []
     if table.primary_key[:1] == (column,):
         serving.append("the primary key")

@@ -154,7 +154,7 @@ def collect_advice(analysis: EnvironmentAnalysis) -> Advice:
         if table is None:
             continue
         if finding.code == "STW204":
-            redundant.append(_redundant(finding, table, schema.naming_convention))
+            redundant.append(_redundant(finding, table, schema.convention_of(table)))
             continue
         columns = _finding_columns(finding)
         if finding.code not in _REASONS or not columns:

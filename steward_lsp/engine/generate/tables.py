@@ -161,7 +161,7 @@ def references(analysis: EnvironmentAnalysis) -> list[Reference]:
     schema = analysis.model_schema
     found: list[Reference] = []
     for table in sorted_tables(analysis):
-        unique_sets = unique_column_sets(table, schema.naming_convention)
+        unique_sets = unique_column_sets(table, schema.convention_of(table))
         primary_key = set(table.primary_key)
         for fk in table.all_foreign_keys():
             if not fk.columns:

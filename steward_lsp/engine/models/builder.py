@@ -53,13 +53,17 @@ class ModuleTables:
     ``inherited`` contains, per parent table key, the columns that classes of
     this module add to a parent's table by single-table inheritance, and
     ``indexes`` the module-level ``Index(...)`` calls with their table key.
+    ``table_conventions`` is the naming convention of each table's MetaData,
+    None where that MetaData is not known, and ``assigned_conventions`` the
+    ``X.metadata.naming_convention = {...}`` statements of the module.
     """
 
     tables: list[TableDef] = field(default_factory=list)
     inherited: list[TableDef] = field(default_factory=list)
     indexes: list[tuple[str, IndexDef]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    conventions: list[dict[str, str]] = field(default_factory=list)
+    table_conventions: dict[str, dict[str, str] | None] = field(default_factory=dict)
+    assigned_conventions: list[dict[str, str]] = field(default_factory=list)
 
 
 def import_paths(
@@ -122,11 +126,13 @@ class SchemaBuilder:
         """Add every table the modules declare, then link across files."""
         closures = self._closures(modules)
         contributions = [self._module_tables(module, closures) for module in modules]
-        conventions: list[dict[str, str]] = []
+        conventions: dict[str, dict[str, str] | None] = {}
+        assigned: list[dict[str, str]] = []
         for contribution in contributions:
             for table in contribution.tables:
-                self._add_table(table)
-            conventions.extend(contribution.conventions)
+                if self._add_table(table):
+                    conventions[table.key] = contribution.table_conventions[table.key]
+            assigned.extend(contribution.assigned_conventions)
             self._findings.extend(contribution.findings)
         for contribution in contributions:
             for columns in contribution.inherited:
@@ -135,9 +141,46 @@ class SchemaBuilder:
                 if key in self.schema.tables:
                     self._writable(key).indexes.append(index)
         self._fill_foreign_key_types()
-        if conventions:
-            self.schema.naming_convention = dict(conventions[-1])
+        self._set_conventions(conventions, assigned)
         return self.schema
+
+    def _set_conventions(
+        self,
+        conventions: dict[str, dict[str, str] | None],
+        assigned: list[dict[str, str]],
+    ) -> None:
+        """Give each table its metadata's convention, and pick Alembic's.
+
+        A table whose MetaData is not known (``db.Table(...)``, a MetaData
+        passed through a function) gets the one convention the known tables
+        share, if they share one.
+
+        NOTE: an assignment ``X.metadata.naming_convention = {...}`` is not
+        tied to the metadata of ``X``. It applies to every table whose
+        ``MetaData(...)`` sets no convention, and the last one wins.
+        """
+        known = {
+            tuple(sorted(c.items())) for c in conventions.values() if c is not None
+        }
+        if assigned:
+            fallback = dict(assigned[-1])
+        elif len(known) == 1:
+            fallback = dict(next(iter(known)))
+        else:
+            fallback = {}
+        for key, convention in conventions.items():
+            self.schema.table_conventions[key] = dict(convention or fallback)
+        distinct = {
+            tuple(sorted(c.items())) for c in self.schema.table_conventions.values()
+        }
+        # Alembic's operations take the convention of ``target_metadata`` only
+        # when it is one MetaData (alembic.operations.schemaobj), and a list
+        # gives them SQLAlchemy's default. Tables with different conventions
+        # are on different MetaData objects, so env.py must list several.
+        if len(distinct) == 1:
+            self.schema.naming_convention = dict(distinct.pop())
+        elif not distinct:
+            self.schema.naming_convention = fallback
 
     def findings(self) -> list[Finding]:
         """Return one STW100 finding per line with a construct not followed."""
@@ -200,27 +243,48 @@ class SchemaBuilder:
             elif built.table is not None:
                 result.tables.append(built.table)
                 base = built.model.base
-                if base is not None and base.metadata.naming_convention:
-                    result.conventions.append(base.metadata.naming_convention)
+                result.table_conventions[built.table.key] = (
+                    base.metadata.naming_convention if base is not None else {}
+                )
         for table_call in module.tables:
             unfollowed: list[Unfollowed] = []
             read = read_table(table_call.call, scope, unfollowed)
             self.report.add(scope, unfollowed[:1])
             if read is not None:
                 result.tables.append(read[0])
-                if read[1].naming_convention:
-                    result.conventions.append(read[1].naming_convention)
+                result.table_conventions[read[0].key] = self._core_convention(
+                    table_call.call, scope, read[1].naming_convention
+                )
         for call in module.indexes:
             self._module_index(call, scope, result)
         for statement in module.conventions:
             convention = read_convention(statement.value, scope)
             if convention:
-                result.conventions.append(convention)
+                result.assigned_conventions.append(convention)
         result.findings = [
             _finding(item_scope.module, item)
             for item_scope, item in self.report.items[start:]
         ]
         return result
+
+    def _core_convention(
+        self, call: ast.Call, scope: ModuleScope, read: dict[str, str]
+    ) -> dict[str, str] | None:
+        """Return the convention of a ``Table()``'s MetaData, None if unknown.
+
+        ``Table("t", Base.metadata, ...)`` takes the convention of the
+        declarative base ``Base``.
+        """
+        if read:
+            return read
+        target = call.args[1] if len(call.args) > 1 else None
+        if isinstance(target, ast.Attribute) and target.attr == "metadata":
+            binding = self.project.linker.resolve(scope.module, target.value)
+            if isinstance(binding, ClassBinding):
+                base = self.classes.model(binding).base
+                if base is not None:
+                    return base.metadata.naming_convention
+        return None
 
     def _module_index(
         self, call: ast.Call, scope: ModuleScope, result: ModuleTables
@@ -250,11 +314,13 @@ class SchemaBuilder:
 
     # -- across modules -------------------------------------------------------
 
-    def _add_table(self, table: TableDef) -> None:
+    def _add_table(self, table: TableDef) -> bool:
+        """Add ``table`` unless its key is taken; return whether it was added."""
         if table.key in self.schema.tables:
             logger.debug("table %s is declared twice; keeping the first", table.key)
-            return
+            return False
         self.schema.add(table)
+        return True
 
     def _writable(self, key: str) -> TableDef:
         """Return the schema's table ``key``, copied first if it may be cached."""

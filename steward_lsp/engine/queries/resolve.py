@@ -110,7 +110,9 @@ def suggested_index_name(
     Falls back to ``ix_<table>_<columns>`` when the convention needs a
     token that an unnamed index cannot fill.
     """
-    name = convention_name(schema.naming_convention, "ix", table.name, columns)
+    name = convention_name(
+        schema.convention_of(table), "ix", table.name, columns, schema=table.schema
+    )
     return name or f"ix_{table.name}_{'_'.join(columns)}"
 
 
@@ -243,7 +245,7 @@ class _Resolver:
     ) -> bool:
         covering = self._covering.get(table.key)
         if covering is None:
-            covering = leading_columns(table, self.schema.naming_convention)
+            covering = leading_columns(table, self.schema.convention_of(table))
             self._covering[table.key] = covering
         if is_covered(columns, covering):
             return True
@@ -336,11 +338,11 @@ def _schema_signature(schema: SchemaState) -> tuple[object, ...]:
     classes, columns, keys and indexes, so the needs of the last run stay
     valid.
     """
-    convention = schema.naming_convention
     parts: list[object] = []
     for table in schema.tables.values():
         if table.uncertain:
             continue
+        convention = schema.convention_of(table)
         foreign_keys = tuple(
             (fk.columns, fk.referred_table, fk.referred_columns)
             for fk in table.all_foreign_keys()

@@ -41,7 +41,7 @@ def compare_constraints(
     model: TableDef, head: TableDef, context: RuleContext, revisions: RevisionIndex
 ) -> list[Finding]:
     """Compare indexes, unique, foreign-key and check constraints of a table."""
-    convention = context.model_schema.naming_convention
+    convention = context.model_schema.convention_of(model)
     dialect = context.dialect
     model_indexes = table_indexes(model, convention)
     model_uniques = table_uniques(model, convention)

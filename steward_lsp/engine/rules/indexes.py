@@ -26,11 +26,11 @@ def is_ledger_id(column: ColumnDef, patterns: list[str]) -> bool:
 
 def check_indexes(context: RuleContext) -> list[Finding]:
     """Report ledger-id and foreign-key columns that no index serves."""
-    convention = context.model_schema.naming_convention
     findings: list[Finding] = []
     for table in context.model_schema.tables.values():
         if table.uncertain:
             continue
+        convention = context.model_schema.convention_of(table)
         covering = leading_columns(table, convention)
         findings.extend(
             _ledger_ids(table, covering, context.settings.ledger_id_patterns)

@@ -3,7 +3,12 @@
 Alembic's operations build their objects on a MetaData with the target
 metadata's naming convention, so a convention applies on both sides of the
 comparison. Without one, SQLAlchemy's default convention still names indexes
-``ix_<table>_<column>``.
+``ix_<table>_<column>``; a convention given replaces that default.
+
+The tokens are filled as SQLAlchemy 2.x does (``sqlalchemy/sql/naming.py``):
+``table_name`` and ``referred_table_name`` are the bare table names, and
+only ``column_X_label`` carries the schema, as ``<schema>_<table>_<column>``
+with each dot of the schema made an underscore (the column's ``_ddl_label``).
 """
 
 from __future__ import annotations
@@ -25,14 +30,18 @@ def convention_name(
     name: str | None = None,
     referred_table: str | None = None,
     referred_columns: tuple[str, ...] = (),
+    schema: str | None = None,
 ) -> str | None:
     """Return the final name of a constraint of ``kind`` ("ix", "uq", "ck", "fk").
 
-    An explicit ``name`` is kept unless the convention embeds it through
-    ``%(constraint_name)s``. Returns None when the constraint stays unnamed,
-    or when a token cannot be filled from what is known.
+    ``schema`` is the schema of ``table``, which the ``column_X_label`` tokens
+    include. An explicit ``name`` is kept unless the convention embeds it
+    through ``%(constraint_name)s``. Returns None when the constraint stays
+    unnamed, or when a token cannot be filled from what is known.
     """
-    template = {**DEFAULT_CONVENTION, **convention}.get(kind)
+    # As in SQLAlchemy's MetaData, a convention replaces the default whole, so
+    # one without an "ix" entry leaves unnamed indexes unnamed.
+    template = (convention or DEFAULT_CONVENTION).get(kind)
     if template is None:
         return name
     needs_name = "%(constraint_name)s" in template
@@ -45,10 +54,13 @@ def convention_name(
         "constraint_name": name or "",
         "referred_table_name": referred_table or "",
     }
+    label_prefix = f"{schema.replace('.', '_')}_{table}" if schema else table
     rendered: list[str] = []
     position = 0
     for match in _TOKEN.finditer(template):
-        value = _token_value(match.group(1), values, table, columns, referred_columns)
+        value = _token_value(
+            match.group(1), values, label_prefix, columns, referred_columns
+        )
         if value is None:
             return None
         rendered.append(template[position : match.start()])
@@ -61,7 +73,7 @@ def convention_name(
 def _token_value(
     token: str,
     values: dict[str, str],
-    table: str,
+    label_prefix: str,
     columns: tuple[str, ...],
     referred_columns: tuple[str, ...],
 ) -> str | None:
@@ -73,7 +85,7 @@ def _token_value(
             return None
         many, part = column_match.groups()
         chosen = columns if many else columns[:1]
-        names = [f"{table}_{c}" if part == "label" else c for c in chosen]
+        names = [f"{label_prefix}_{c}" if part == "label" else c for c in chosen]
         return ("_" if many == "_N" else "").join(names)
     referred_match = _REFERRED_TOKEN.match(token)
     if referred_match:

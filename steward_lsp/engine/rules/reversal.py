@@ -254,7 +254,14 @@ def implicit_constraint_names(op: Operation, convention: dict[str, str]) -> list
     names: list[str] = []
     if kind in convention:
         named = convention_name(
-            convention, kind, table, columns, None, referred, referred_columns
+            convention,
+            kind,
+            table,
+            columns,
+            None,
+            referred,
+            referred_columns,
+            schema=op.schema,
         )
         if named:
             names.append(named)

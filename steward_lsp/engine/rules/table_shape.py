@@ -47,7 +47,12 @@ def table_indexes(table: TableDef, convention: dict[str, str]) -> list[IndexShap
     unnamed: list[IndexShape] = []
     for index in table.indexes:
         name = convention_name(
-            convention, "ix", table.name, index.expressions, index.name
+            convention,
+            "ix",
+            table.name,
+            index.expressions,
+            index.name,
+            schema=table.schema,
         )
         shape = IndexShape(
             name,
@@ -65,7 +70,9 @@ def table_indexes(table: TableDef, convention: dict[str, str]) -> list[IndexShap
     for column in table.columns.values():
         if not column.index:
             continue
-        name = convention_name(convention, "ix", table.name, (column.name,))
+        name = convention_name(
+            convention, "ix", table.name, (column.name,), schema=table.schema
+        )
         shape = IndexShape(name, (column.name,), column.unique, column.location)
         # A replay may also record the index it created for ``index=True``.
         if name is None or name not in found:
@@ -92,12 +99,19 @@ def table_uniques(table: TableDef, convention: dict[str, str]) -> list[UniqueSha
     shapes: list[UniqueShape] = []
     for unique in table.uniques:
         name = convention_name(
-            convention, "uq", table.name, unique.columns, unique.name
+            convention,
+            "uq",
+            table.name,
+            unique.columns,
+            unique.name,
+            schema=table.schema,
         )
         shapes.append(UniqueShape(name, unique.columns, unique.location))
     for column in table.columns.values():
         if column.unique and not column.index:
-            name = convention_name(convention, "uq", table.name, (column.name,))
+            name = convention_name(
+                convention, "uq", table.name, (column.name,), schema=table.schema
+            )
             shapes.append(UniqueShape(name, (column.name,), column.location))
     # A replay may record the constraint that ``unique=True`` produced as well.
     distinct: dict[tuple[str | None, frozenset[str]], UniqueShape] = {}
