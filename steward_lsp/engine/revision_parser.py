@@ -207,6 +207,12 @@ def _read_migration_function(scope: ModuleScope, name: str) -> MigrationFunction
     node = scope.functions.get(name)
     if node is None:
         return MigrationFunction(present=False)
+    default_bind = scope.functions.get(f"{name}_")
+    if default_bind is not None and _dispatches_by_engine(node):
+        # Flask-Migrate's multi-database template: upgrade(engine_name) calls
+        # upgrade_<engine_name>(), and upgrade_() migrates the default bind,
+        # which is the database this environment's head describes.
+        node = default_bind
     try:
         return read_function(node, scope)
     except (RecursionError, ValueError, TypeError, AttributeError, KeyError):
@@ -215,3 +221,19 @@ def _read_migration_function(scope: ModuleScope, name: str) -> MigrationFunction
         logger.exception("cannot read %s() of %s", name, scope.path)
         location = scope.locate(node)
         return MigrationFunction(present=True, location=location, opaque=[location])
+
+
+def _dispatches_by_engine(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Return whether ``node`` is ``globals()["upgrade_%s" % engine_name]()``."""
+    if not node.args.args or len(node.body) != 1:
+        return False
+    statement = node.body[0]
+    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        return False
+    called = statement.value.func
+    return (
+        isinstance(called, ast.Subscript)
+        and isinstance(called.value, ast.Call)
+        and isinstance(called.value.func, ast.Name)
+        and called.value.func.id == "globals"
+    )

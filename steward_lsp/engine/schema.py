@@ -152,7 +152,8 @@ class TableDef:
     produce. ``class_name`` and ``class_location`` are set for declarative
     models. ``uncertain`` names why the shape of this table cannot be known
     statically (raw SQL in a revision, an unfollowable construct), and
-    suppresses drift findings on it.
+    suppresses drift findings on it. ``bind_key`` is the Flask-SQLAlchemy
+    bind (database) of a model table, None for the default bind.
     """
 
     name: str
@@ -169,6 +170,7 @@ class TableDef:
     class_name: str | None = None
     location: Location | None = None
     uncertain: str | None = None
+    bind_key: str | None = None
 
     @property
     def key(self) -> str:

@@ -364,7 +364,16 @@ def steward_findings(project: Path) -> StaticResult:
     uncertain: set[str] = set()
     everywhere = False
     for analysis in result.environments:
-        model_columns.update(_schema_columns(analysis.model_schema))
+        # Tables of another Flask-SQLAlchemy bind are on another MetaData than
+        # the db.metadata env.py passes to Alembic.
+        default_bind = [
+            table
+            for table in analysis.model_schema.tables.values()
+            if table.bind_key is None
+        ]
+        model_columns.update(
+            _schema_columns(SchemaState({t.key: t for t in default_bind}))
+        )
         head_columns.update(_schema_columns(analysis.head_schema))
         uncertain.update(analysis.replay_result.uncertain_tables)
         uncertain.update(

@@ -43,6 +43,9 @@ def read_table(
     info = literal(keyword(call, "info"), scope)
     if isinstance(info, dict):
         table.info = {str(key): value for key, value in info.items()}
+    # Flask-SQLAlchemy 3's db.Table(..., bind_key=...) puts the table on that
+    # bind's MetaData.
+    table.bind_key = string(keyword(call, "bind_key"), scope)
     for item in items:
         found = table_item(
             item,

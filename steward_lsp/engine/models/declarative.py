@@ -131,8 +131,25 @@ class DeclarativeBuilder:
         self._add_columns(model, result, scope)
         if result.table is not None:
             self._apply_table_args(model, result.table, scope)
+            result.table.bind_key = self._bind_key(model)
         self._report_bases(model, scope)
         return result
+
+    def _bind_key(self, model: ClassModel) -> str | None:
+        """Return the Flask-SQLAlchemy bind of ``model``'s table.
+
+        Flask-SQLAlchemy 3 reads ``__bind_key__`` from the class or any parent
+        and gives the model that bind's MetaData.
+
+        NOTE: ``__table_args__ = {"info": {"bind_key": ...}}`` is not read as
+        a bind, because Flask-SQLAlchemy 3.1 picks the engine from the
+        MetaData's info only; version 2 read the table's info.
+        """
+        for ancestor in model.mro:
+            value = ancestor.info.dunders.get("__bind_key__")
+            if value is not None:
+                return string(value, self.classes.project.scope(ancestor.module))
+        return None
 
     def _explicit_table(self, model: ClassModel, scope: ModuleScope) -> ClassTable:
         """Map ``__table__ = Table(...)`` (or a module-level table) as it is."""

@@ -24,6 +24,7 @@ _DUNDERS = {
     "__abstract__",
     "__table__",
     "__allow_unmapped__",
+    "__bind_key__",
 }
 
 _DECLARED_ATTR = {"declared_attr", "declared_attr.directive", "declared_attr.cascading"}

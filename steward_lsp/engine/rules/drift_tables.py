@@ -9,7 +9,7 @@ cannot be known.
 
 from __future__ import annotations
 
-from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.findings import Finding, Severity
 from steward_lsp.engine.rules.context import RuleContext
 from steward_lsp.engine.rules.drift_columns import compare_columns
 from steward_lsp.engine.rules.drift_constraints import (
@@ -17,7 +17,7 @@ from steward_lsp.engine.rules.drift_constraints import (
     unmatched_table_indexes,
 )
 from steward_lsp.engine.rules.scope import RevisionIndex, TablePair, pair_tables
-from steward_lsp.engine.schema import TableDef
+from steward_lsp.engine.schema import SchemaState, TableDef
 
 
 def check_drift(context: RuleContext) -> list[Finding]:
@@ -38,6 +38,7 @@ def check_drift(context: RuleContext) -> list[Finding]:
     if context.head_uncertain_everywhere():
         return []
     revisions = RevisionIndex(context.scripts, context.replay_result.history)
+    findings: list[Finding] = _other_binds(context.model_schema)
     pairs = pair_tables(
         context.model_schema,
         context.head_schema,
@@ -45,11 +46,14 @@ def check_drift(context: RuleContext) -> list[Finding]:
         context.settings.exclude_tables,
         context.dialect,
     )
-    findings: list[Finding] = []
     for pair in pairs:
         if _is_uncertain(pair, context):
             continue
+        if pair.model is not None and pair.model.bind_key is not None:
+            continue
         convention = context.model_schema.naming_convention
+        if pair.model is not None:
+            convention = context.model_schema.convention_of(pair.model)
         if pair.model is not None and pair.head is None:
             findings.extend(_table_missing_at_head(pair.model))
             findings.extend(
@@ -67,6 +71,44 @@ def check_drift(context: RuleContext) -> list[Finding]:
             findings.extend(
                 compare_constraints(pair.model, pair.head, context, revisions)
             )
+    return findings
+
+
+def _other_binds(model_schema: SchemaState) -> list[Finding]:
+    """Report, once per Flask-SQLAlchemy bind, that its tables are not compared.
+
+    A bind is another database. Flask-Migrate's multi-database template
+    migrates it with the ``upgrade_<bind>()`` functions of each revision,
+    while the head steward replays is the default database's, so comparing
+    those tables with it would report every one missing.
+    """
+    by_bind: dict[str, list[TableDef]] = {}
+    for table in model_schema.tables.values():
+        if table.bind_key is not None:
+            by_bind.setdefault(table.bind_key, []).append(table)
+    findings: list[Finding] = []
+    for bind_key, tables in sorted(by_bind.items()):
+        located = [t for t in tables if t.location is not None]
+        if not located:
+            continue
+        names = ", ".join(sorted(t.key for t in tables))
+        message = (
+            f"the tables of Flask-SQLAlchemy bind {bind_key!r} ({names}) belong "
+            "to another database, and steward compares only the default "
+            "database's tables with this migration chain, so their drift is "
+            "not checked"
+        )
+        location = located[0].location
+        assert location is not None
+        findings.append(
+            Finding(
+                "STW100",
+                message,
+                location,
+                severity=Severity.INFORMATION,
+                data={"bind_key": bind_key},
+            )
+        )
     return findings
 
 
