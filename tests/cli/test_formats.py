@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 from cli_project import BROKEN_COLUMN, BROKEN_LINE, Runner
 
+from steward_lsp.engine import report, rules_catalogue
 from steward_lsp.engine.rules_catalogue import RULES, project_url
 
 BROKEN_PATH = "migrations/versions/0002_broken.py"
@@ -193,3 +194,20 @@ def test_sarif_ignores_file_docs_url(broken_project: Path) -> None:
 
     for rule in _rules(log):
         assert rule["helpUri"].startswith("https://")
+
+
+def test_sarif_omits_help_uri_without_https(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STEWARD_DOCS_URL", raising=False)
+    monkeypatch.setattr(rules_catalogue, "project_url", lambda label: None)
+    rules_catalogue.published_docs_url.cache_clear()
+    try:
+        log = json.loads(report.render_sarif([], tmp_path))
+    finally:
+        rules_catalogue.published_docs_url.cache_clear()
+
+    for rule in _rules(log):
+        assert "helpUri" not in rule
+        assert rule["help"]["markdown"] == RULES[rule["id"]].doc_page()
+        assert rule["help"]["text"] == RULES[rule["id"]].summary
