@@ -38,6 +38,7 @@ def plan_operations(
         model_enums=enum_names(model_schema),
         head_enums=enum_names(head_schema),
         head_schema=head_schema,
+        model_schema=model_schema,
     )
     created = [d for d in drifts if d.created and d.pair.model is not None]
     dropped = [d for d in drifts if d.dropped and d.pair.head is not None]
@@ -123,7 +124,7 @@ def _create_table(
     kept_enums: set[str],
 ) -> list[ops.MigrateOperation]:
     try:
-        built = build_table(table, planner.metadata(), planner.dialect)
+        built = build_table(table, planner.metadata(table), planner.dialect)
     except UnbuildableType as exc:
         planner.note(
             f"table {table.key}: {skipped}, because steward cannot build the "

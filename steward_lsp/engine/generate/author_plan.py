@@ -53,15 +53,22 @@ class Planner:
     enums_done: set[str] = field(default_factory=set)
     head_schema: SchemaState = field(default_factory=SchemaState)
     plan: Plan = field(default_factory=Plan)
+    model_schema: SchemaState = field(default_factory=SchemaState)
+
+    def convention_of(self, table: TableDef) -> dict[str, str]:
+        """Return the naming convention of the model MetaData of ``table``."""
+        if table.key in self.model_schema.table_conventions:
+            return self.model_schema.convention_of(table)
+        return self.convention
 
     @property
     def concurrent_indexes(self) -> bool:
         """Whether index changes on existing tables run concurrently."""
         return self.dialect == "postgresql"
 
-    def metadata(self) -> sa.MetaData:
-        """Return a MetaData with the models' naming convention."""
-        return sa.MetaData(naming_convention=self.convention)
+    def metadata(self, table: TableDef) -> sa.MetaData:
+        """Return a MetaData with the naming convention of ``table``'s models."""
+        return sa.MetaData(naming_convention=self.convention_of(table))
 
     def note(self, message: str) -> None:
         """Add a message for the user."""
@@ -119,7 +126,7 @@ def enum_members_op(
 def index_op(
     table: TableDef, name: object, planner: Planner, concurrently: bool = False
 ) -> ops.CreateIndexOp | None:
-    for index in indexes_of(table, planner.convention):
+    for index in indexes_of(table, planner.convention_of(table)):
         if index.name != name:
             continue
         kw: dict[str, Any] = {"postgresql_concurrently": True} if concurrently else {}

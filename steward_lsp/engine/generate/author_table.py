@@ -451,7 +451,7 @@ class _TableChanges:
             if fk.columns != columns[: len(fk.columns)]:
                 continue
             named = convention_name(
-                self.planner.convention,
+                self.planner.convention_of(self.model),
                 "fk",
                 self.head.name,
                 fk.columns,
@@ -461,7 +461,11 @@ class _TableChanges:
                 schema=self.head.schema,
             )
             if named is not None:
-                found.append(create_foreign_key(self.head, fk, self.planner.convention))
+                found.append(
+                    create_foreign_key(
+                        self.head, fk, self.planner.convention_of(self.model)
+                    )
+                )
         return found
 
     def concurrent_indexes(self) -> bool:
@@ -502,7 +506,11 @@ class _TableChanges:
         if isinstance(operation, ops.CreateCheckConstraintOp):
             name = (
                 convention_name(
-                    self.planner.convention, "ck", self.model.name, (), name
+                    self.planner.convention_of(self.model),
+                    "ck",
+                    self.model.name,
+                    (),
+                    name,
                 )
                 or name
             )
@@ -546,7 +554,7 @@ class _TableChanges:
                 name, table.name, columns, schema=table.schema
             )
         if kind == "foreign_key" and isinstance(shape, dict):
-            return foreign_key_op(table, shape, self.planner.convention)
+            return foreign_key_op(table, shape, self.planner.convention_of(table))
         if kind == "check":
             for check in table.checks:
                 if check.name == data.get("name"):
