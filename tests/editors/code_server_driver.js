@@ -22,6 +22,7 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const STEP_TIMEOUT_MS = 60_000;
+const LIGHT_BULB_ATTEMPTS = 3;
 const POLL_MS = 100;
 const GENERATOR_TITLE = 'Steward: Write Data Model Diagram and Integrity Notes';
 const GENERATED_FILE = 'docs/data-model.mmd';
@@ -195,7 +196,7 @@ async function runSteps(page, file) {
     await page.waitForSelector('.monaco-editor.focused');
     // The light bulb shows once the server has returned code actions for the
     // cursor's position. Ctrl+. pressed before that may find none.
-    await page.waitForSelector('.monaco-editor .lightBulbWidget.codicon');
+    await waitForLightBulb(page);
     await page.keyboard.press('Control+.');
     await page.waitForSelector('.action-widget .monaco-list-row.action');
     const actions = await page.$$eval('.action-widget .monaco-list-row.action', (nodes) =>
@@ -230,6 +231,26 @@ async function runSteps(page, file) {
 
     await runGenerator(page);
     await fixOnSave(page, file);
+}
+
+/**
+ * Wait for the editor's light bulb. VS Code requests the code actions of the
+ * cursor's position once per cursor move and drops a response that arrives
+ * after it gave up, so on a slow machine the cursor is moved off the word
+ * and back to request them again.
+ */
+async function waitForLightBulb(page) {
+    const selector = '.monaco-editor .lightBulbWidget.codicon';
+    for (let attempt = 1; attempt < LIGHT_BULB_ATTEMPTS; attempt += 1) {
+        try {
+            await page.waitForSelector(selector, { timeout: STEP_TIMEOUT_MS / LIGHT_BULB_ATTEMPTS });
+            return;
+        } catch {
+            await page.keyboard.press('End');
+            await page.keyboard.press('Home');
+        }
+    }
+    await page.waitForSelector(selector);
 }
 
 /** Run the model-state generator from the palette; wait for its file in an editor. */
