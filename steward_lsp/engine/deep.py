@@ -50,6 +50,7 @@ from steward_lsp.engine.worker_process import run_worker
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import AnalysisResult, EnvironmentAnalysis
+    from steward_lsp.engine.project import Environment
 
 logger = logging.getLogger(__name__)
 
@@ -203,20 +204,7 @@ def _run_worker(
 ) -> list[dict[str, Any]]:
     environment = analysis.environment
     results_file = folder / "results.jsonl"
-    spec = {
-        "root": str(environment.root),
-        "config_file": str(environment.config_file)
-        if environment.config_file
-        else None,
-        "section": environment.config_section,
-        "script_location": str(environment.script_location),
-        "url": url,
-        "source_roots": [str(path) for path in environment.source_roots],
-        "database_url_env": environment.settings.database_url_env,
-        "results": str(results_file),
-    }
-    spec_file = folder / "spec.json"
-    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    spec_file = write_spec(environment, url, folder, results_file)
     try:
         python = project_interpreter(environment)
     except RoundTripError as exc:
@@ -236,11 +224,11 @@ def _run_worker(
         )
         return []
     if completed.timed_out:
-        records = _records(results_file)
+        records = read_records(results_file)
         records.append({"kind": "timeout", "seconds": timeout})
         return records
 
-    records = _records(results_file)
+    records = read_records(results_file)
     if completed.returncode != 0 and not any(r["kind"] == "error" for r in records):
         tail = (completed.stderr or completed.stdout).strip().splitlines()[-5:]
         output = " / ".join(tail) or "no output"
@@ -258,7 +246,28 @@ def _run_worker(
     return records
 
 
-def _records(results_file: Path) -> list[dict[str, Any]]:
+def write_spec(
+    environment: Environment, url: str, folder: Path, results_file: Path
+) -> Path:
+    """Write the JSON spec a worker reads into ``folder``; return its path."""
+    spec = {
+        "root": str(environment.root),
+        "config_file": str(environment.config_file)
+        if environment.config_file
+        else None,
+        "section": environment.config_section,
+        "script_location": str(environment.script_location),
+        "url": url,
+        "source_roots": [str(path) for path in environment.source_roots],
+        "database_url_env": environment.settings.database_url_env,
+        "results": str(results_file),
+    }
+    spec_file = folder / "spec.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    return spec_file
+
+
+def read_records(results_file: Path) -> list[dict[str, Any]]:
     try:
         lines = results_file.read_text(encoding="utf-8").splitlines()
     except OSError:

@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -254,8 +255,8 @@ def alembic_config(spec: dict[str, Any]) -> Config:
     return config
 
 
-def run(spec: dict[str, Any], results: Results) -> int:
-    """Upgrade the scratch database to heads and compare it with the models."""
+def upgrade_to_heads(spec: dict[str, Any], results: Results) -> Config | None:
+    """Upgrade the scratch database to heads; return the config, None on error."""
     root = Path(spec["root"]).resolve()
     for folder in reversed(spec["source_roots"]):
         sys.path.insert(0, folder)
@@ -268,34 +269,61 @@ def run(spec: dict[str, Any], results: Results) -> int:
         command.upgrade(config, "heads")
     except BaseException as exc:  # noqa: BLE001 - SystemExit from env.py too
         results.write("error", phase="upgrade", **fault(exc, root))
-        return 1
+        return None
+    return config
 
-    found: list[Any] = []
-    compared: list[bool] = []
 
-    def compare(_heads: object, context: MigrationContext) -> list[Any]:
-        compared.append(True)
+def run_with_models(
+    spec: dict[str, Any],
+    config: Config,
+    results: Results,
+    function: Callable[[MigrationContext, Any], None],
+) -> bool:
+    """Run env.py with ``function(context, target_metadata)`` as its migration.
+
+    Returns whether it ran; an error is written to ``results``.
+    """
+    root = Path(spec["root"]).resolve()
+    ran: list[bool] = []
+
+    def migrate(_heads: object, context: MigrationContext) -> list[Any]:
+        ran.append(True)
         metadata = context.opts.get("target_metadata")
         if metadata is None:
             raise RuntimeError(
                 "env.py passes no target_metadata to context.configure, so "
                 "there are no models to compare"
             )
-        found.extend(compare_metadata(context, metadata))
+        function(context, metadata)
         return []
 
     try:
         script = ScriptDirectory.from_config(config)
-        with EnvironmentContext(config, script, fn=compare):
+        with EnvironmentContext(config, script, fn=migrate):
             script.run_env()
     except BaseException as exc:  # noqa: BLE001 - SystemExit from env.py too
         results.write("error", phase="compare", **fault(exc, root))
-        return 1
-    if not compared:
+        return False
+    if not ran:
         error = RuntimeError(
             "env.py did not call context.run_migrations(), so nothing was compared"
         )
         results.write("error", phase="compare", **fault(error, root))
+        return False
+    return True
+
+
+def run(spec: dict[str, Any], results: Results) -> int:
+    """Upgrade the scratch database to heads and compare it with the models."""
+    config = upgrade_to_heads(spec, results)
+    if config is None:
+        return 1
+    found: list[Any] = []
+
+    def compare(context: MigrationContext, metadata: Any) -> None:
+        found.extend(compare_metadata(context, metadata))
+
+    if not run_with_models(spec, config, results, compare):
         return 1
     for diff in _flatten(found):
         results.write("diff", **serialize_diff(diff))

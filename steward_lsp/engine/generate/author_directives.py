@@ -58,6 +58,50 @@ class BackfilledColumnOp(ops.MigrateOperation):
         return self.add.reverse()
 
 
+def backfilled_column(
+    table: str,
+    schema: str | None,
+    nullable: Any,
+    existing_type: Any,
+    preparer: Any,
+) -> BackfilledColumnOp:
+    """Return the add, placeholder backfill and NOT NULL of a column.
+
+    ``nullable`` is the column as added, nullable. The UPDATE sets NULL
+    under a TODO comment, so it fails on rows until the user writes the
+    value.
+    """
+    add = ops.ModifyTableOps(
+        table, [ops.AddColumnOp(table, nullable, schema=schema)], schema=schema
+    )
+    tighten = ops.ModifyTableOps(
+        table,
+        [
+            ops.AlterColumnOp(
+                table,
+                nullable.name,
+                schema=schema,
+                existing_type=existing_type,
+                existing_nullable=True,
+                modify_nullable=False,
+            )
+        ],
+        schema=schema,
+    )
+    key = f"{schema}.{table}" if schema else table
+    todo = [
+        f"TODO: backfill {key}.{nullable.name} before it becomes NOT NULL.",
+        "Replace NULL in this UPDATE with the value existing rows get, or",
+        "the alter_column below fails on a table that has rows.",
+    ]
+    quoted = preparer.quote(table)
+    if schema:
+        quoted = f"{preparer.quote_schema(schema)}.{quoted}"
+    name = preparer.quote(nullable.name)
+    sql = f"UPDATE {quoted} SET {name} = NULL WHERE {name} IS NULL"
+    return BackfilledColumnOp(add, sql, todo, tighten)
+
+
 class ValidateConstraintOp(ops.MigrateOperation):
     """``ALTER TABLE ... VALIDATE CONSTRAINT`` of a constraint added NOT VALID.
 

@@ -21,11 +21,11 @@ from alembic.operations import ops
 
 from steward_lsp.engine.generate.author_directives import (
     AutocommitBlockOp,
-    BackfilledColumnOp,
     CastColumnOp,
     CommentedOp,
     RenameColumnOp,
     ValidateConstraintOp,
+    backfilled_column,
 )
 from steward_lsp.engine.generate.author_drift import TableDrift
 from steward_lsp.engine.generate.author_plan import (
@@ -222,46 +222,14 @@ class _TableChanges:
             return
 
         nullable = build_column(column, self.dialect, nullable=True)
-        add = ops.ModifyTableOps(
-            table.name,
-            [ops.AddColumnOp(table.name, nullable, schema=table.schema)],
-            schema=table.schema,
-        )
-        tighten = ops.ModifyTableOps(
-            table.name,
-            [
-                ops.AlterColumnOp(
-                    table.name,
-                    column.name,
-                    schema=table.schema,
-                    existing_type=built.type,
-                    existing_nullable=True,
-                    modify_nullable=False,
-                )
-            ],
-            schema=table.schema,
-        )
-
-        todo = [
-            f"TODO: backfill {table.key}.{column.name} before it becomes NOT NULL.",
-            "Replace NULL in this UPDATE with the value existing rows get, or",
-            "the alter_column below fails on a table that has rows.",
-        ]
+        preparer = dialect_named(self.dialect).identifier_preparer
         self.backfills.append(
-            BackfilledColumnOp(add, self._backfill_sql(column.name), todo, tighten)
+            backfilled_column(table.name, table.schema, nullable, built.type, preparer)
         )
         self.planner.note(
             f"column {table.key}.{column.name} is NOT NULL without a server "
             "default: fill in the backfill UPDATE the revision marks with TODO"
         )
-
-    def _backfill_sql(self, column: str) -> str:
-        preparer = dialect_named(self.dialect).identifier_preparer
-        table = preparer.quote(self.model.name)
-        if self.model.schema:
-            table = f"{preparer.quote_schema(self.model.schema)}.{table}"
-        name = preparer.quote(column)
-        return f"UPDATE {table} SET {name} = NULL WHERE {name} IS NULL"
 
     def drop_column(self, column: ColumnDef) -> None:
         """Drop ``column``; the downgrade adds it back, without its data."""
