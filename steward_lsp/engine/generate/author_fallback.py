@@ -31,7 +31,7 @@ DEFAULT_TIMEOUT_SECONDS = deep.DEFAULT_TIMEOUT_SECONDS
 
 
 class FallbackError(Exception):
-    """Autogenerate could not run; the message says why and what to do."""
+    """Autogenerate could not run; the message gives the reason and the fix."""
 
 
 @dataclass
@@ -111,6 +111,7 @@ def _run(
     environment = analysis.environment
     results_file = folder / "results.jsonl"
     spec_file = deep.write_spec(environment, url, folder, results_file)
+
     try:
         python = project_interpreter(environment)
     except RoundTripError as exc:
@@ -122,6 +123,7 @@ def _run(
     }
     for module, source in modules.items():
         shutil.copyfile(source, folder / author_worker.COPIES[module])
+
     worker = folder / author_worker.COPIES["author_worker"]
     command = [python, str(worker), str(spec_file)]
     try:
@@ -131,6 +133,7 @@ def _run(
             f"cannot start {python} ({exc}); set the python setting to the "
             "project's interpreter"
         ) from exc
+
     records = deep.read_records(results_file)
     if completed.timed_out:
         running = _last_revision(records)
