@@ -160,6 +160,36 @@ def foreign_key_name(
     return "_".join(("fk", table, *fk.columns, fk.referred_table))
 
 
+# The maximum identifier length PostgreSQL keeps (NAMEDATALEN - 1), in bytes.
+_POSTGRESQL_NAME_BYTES = 63
+
+
+def postgresql_constraint_name(table: str, columns: list[str], label: str) -> str:
+    """Return the name PostgreSQL gives an unnamed constraint.
+
+    ``label`` is ``fkey`` for a foreign key and ``key`` for a unique
+    constraint. As PostgreSQL's makeObjectName does, the table name and the
+    joined column names are shortened, the longer one first, until the name
+    fits in 63 bytes. NOTE: when that name is taken, PostgreSQL appends a
+    number, which steward cannot know.
+    """
+    first = table.encode()
+    second = "_".join(columns).encode()
+    available = _POSTGRESQL_NAME_BYTES - len(label) - 2
+    first_length, second_length = len(first), len(second)
+    while first_length + second_length > available:
+        if first_length > second_length:
+            first_length -= 1
+        else:
+            second_length -= 1
+    parts = (
+        first[:first_length].decode(errors="ignore"),
+        second[:second_length].decode(errors="ignore"),
+        label,
+    )
+    return "_".join(parts)
+
+
 def indexes_of(table: TableDef, convention: dict[str, str]) -> list[IndexShape]:
     """Return the named indexes of ``table``, column flags included."""
     return [index for index in table_indexes(table, convention) if index.name]

@@ -42,6 +42,7 @@ from steward_lsp.engine.generate.author_schema import (
     UnbuildableType,
     build_column,
     column_type,
+    postgresql_constraint_name,
     server_default,
 )
 from steward_lsp.engine.rules.naming import convention_name
@@ -442,8 +443,11 @@ class _TableChanges:
     def constraint_drops(self, findings: list[dict[str, Any]]) -> None:
         """Drop the unique, foreign-key and check constraints only the head has."""
         for data in findings:
-            if "head" in data and self._unnamed_at_head(data):
-                continue
+            if "head" in data:
+                named = self._named_at_head(data)
+                if named is None:
+                    continue
+                data = named
             if "head" in data or self._check_side(data) == "head":
                 operation = self._constraint_op(self.head, data, "head")
                 if operation is not None:
@@ -489,18 +493,56 @@ class _TableChanges:
         validate = ValidateConstraintOp(table, preparer.quote(name))
         self.concurrent_creates.append(validate)
 
-    def _unnamed_at_head(self, data: dict[str, Any]) -> bool:
+    def _named_at_head(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """Return ``data`` with the database's name of the head constraint.
+
+        A constraint without a name at head has the one the naming
+        convention gave it, else the one PostgreSQL gave it. On other
+        dialects a note requests the drop by hand, and None is returned.
+        """
         shape = data["head"]
         if not isinstance(shape, dict) or shape.get("name"):
-            return False
-        kind = str(data.get("kind", "constraint")).replace("_", " ")
-        columns = ", ".join(shape.get("columns", []))
+            return data
+        kind = str(data.get("kind", "constraint"))
+        columns = list(shape.get("columns", []))
+        name = self._database_name(kind, shape)
+        described = f"{kind.replace('_', ' ')} on {self.head.key}({', '.join(columns)})"
+        if name is None:
+            self.planner.note(
+                f"{described} has no name at head, so no operation can drop it; drop "
+                "it by hand with the name the database gave it"
+            )
+            return None
         self.planner.note(
-            f"{kind} on {self.head.key}({columns}) has no name at head, so no "
-            "operation can drop it; drop it by hand with the name the database "
-            "gave it"
+            f"{described} has no name at head; the revision drops it as {name}, the "
+            "name the database gave it"
         )
-        return True
+        return {**data, "head": {**shape, "name": name}}
+
+    def _database_name(self, kind: str, shape: dict[str, Any]) -> str | None:
+        columns = tuple(shape.get("columns", []))
+        convention = self.planner.convention
+        if kind == "foreign_key":
+            named = convention_name(
+                convention,
+                "fk",
+                self.head.name,
+                columns,
+                None,
+                shape.get("referred_table"),
+                tuple(shape.get("referred_columns", [])),
+            )
+            label = "fkey"
+        elif kind == "unique":
+            named = convention_name(convention, "uq", self.head.name, columns)
+            label = "key"
+        else:
+            return None
+        if named is not None:
+            return named
+        if self.dialect != "postgresql":
+            return None
+        return postgresql_constraint_name(self.head.name, list(columns), label)
 
     def _check_side(self, data: dict[str, Any]) -> str | None:
         if data.get("kind") != "check":
