@@ -263,8 +263,8 @@ def test_enum_members_added_postgresql(tmp_path: Path, postgresql_url: str) -> N
     )
 
     assert completed.returncode == 0, completed.stderr
-    assert "CHECK constraint of its non-native enum" in completed.stderr
     revision = written_paths(completed, project)[0]
+    assert "drop_constraint(op.f('certificates_channel_check')" in revision.read_text()
     alembic.upgrade()
     enums = dict(alembic.schema()["enum types"])
     assert enums["certificate_state"] == ["draft", "sealed", "revoked"]

@@ -294,6 +294,8 @@ def _render_enum_members(
 def _added_members(op: EnumMembersOp, prefix: str) -> list[str]:
     members = list(op.enum.enums)
     existing = [member for member in members if member in op.previous]
+    # PostgreSQL 12+ runs ADD VALUE in a transaction, but the value is
+    # usable only after commit; the autocommit block commits it at once.
     lines = [f"with {prefix}get_context().autocommit_block():"]
     for index, member in enumerate(members):
         if member in op.previous:

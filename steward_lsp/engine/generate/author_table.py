@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic.operations import ops
+from sqlalchemy.sql.elements import conv
 
 from steward_lsp.engine.generate.author_directives import (
     AutocommitBlockOp,
@@ -265,6 +266,14 @@ class _TableChanges:
 
     def alter_column(self, model: ColumnDef, head: ColumnDef, codes: set[str]) -> None:
         """Change the type, nullability or server default of a column."""
+        checked = _checked_enum(model) and _checked_enum(head)
+        if "STW105" in codes and checked and self.dialect != "sqlite":
+            # Alembic would drop the old type's CHECK constraint by its name,
+            # which the enum does not carry.
+            self.enum_check(model, head)
+            codes = codes - {"STW105"}
+            if not codes:
+                return
         try:
             kw = self._alter_arguments(model, head, codes)
         except UnbuildableType as exc:
@@ -292,8 +301,7 @@ class _TableChanges:
         A native PostgreSQL type changes with :class:`EnumMembersOp`. MySQL's
         inline ENUM and SQLite's re-created table take the new type through
         ``alter_column``. Elsewhere a non-native enum keeps its members in a
-        CHECK constraint whose name steward cannot read, so a note requests
-        the change by hand.
+        CHECK constraint, which :meth:`enum_check` replaces.
         """
         native = bool(data.get("native"))
         if native and self.dialect == "postgresql":
@@ -303,12 +311,97 @@ class _TableChanges:
             return False
         if native or self.dialect == "sqlite":
             return True
-        self.planner.note(
-            f"column {self.model.key}.{model.name}: the CHECK constraint of its "
-            "non-native enum lists the members, and steward does not know its "
-            f"name; replace it by hand with one for {', '.join(data['model'])}"
-        )
+        self.enum_check(model, head)
         return False
+
+    def enum_check(self, model: ColumnDef, head: ColumnDef) -> None:
+        """Replace the CHECK constraint of a non-native enum with the model's.
+
+        The VARCHAR takes the model's length first, so the new members fit.
+        Without the constraint's name (outside PostgreSQL, with no naming
+        convention or enum name), a note requests the change by hand.
+        """
+        table = self.model
+        old_name, new_name = self._enum_check_name(head), self._enum_check_name(model)
+        assert model.type is not None and head.type is not None
+        members = [str(member) for member in model.type.args]
+        if old_name is None or new_name is None:
+            self.planner.note(
+                f"column {table.key}.{model.name}: the CHECK constraint of its "
+                "non-native enum lists the members, and steward does not know "
+                f"its name; replace it by hand with one for {', '.join(members)}"
+            )
+            return
+        try:
+            old_type = column_type(head, self.dialect)
+            new_type = column_type(model, self.dialect)
+        except UnbuildableType as exc:
+            self._skip(f"column {table.key}.{model.name}", exc)
+            return
+        old_check = self._members_check(old_name, head)
+        self.before.append(
+            ops.DropConstraintOp(
+                old_name,
+                table.name,
+                type_="check",
+                schema=table.schema,
+                _reverse=old_check,
+            )
+        )
+        if old_type.length != new_type.length:
+            self.after.append(
+                ops.AlterColumnOp(
+                    table.name,
+                    model.name,
+                    schema=table.schema,
+                    existing_type=sa.String(old_type.length),
+                    existing_nullable=is_nullable(head),
+                    existing_server_default=server_default(
+                        head.server_default, self.dialect
+                    ),
+                    modify_type=sa.String(new_type.length),
+                )
+            )
+        check = self._members_check(new_name, model)
+        self.after.append(check)
+        if self.dialect == "postgresql":
+            self._validate_later(check, final_name=str(new_name))
+
+    def _enum_check_name(self, column: ColumnDef) -> conv | None:
+        """Return the name of the CHECK constraint of a non-native enum column.
+
+        SQLAlchemy names it after the enum's ``name`` through the ``ck``
+        naming convention. PostgreSQL names an unnamed one
+        ``<table>_<column>_check``.
+        """
+        assert column.type is not None
+        name = column.type.kwarg("name")
+        named = convention_name(
+            self.planner.convention,
+            "ck",
+            self.model.name,
+            (column.name,),
+            name if isinstance(name, str) else None,
+        )
+        if named is None and self.dialect == "postgresql":
+            named = postgresql_constraint_name(self.model.name, [column.name], "check")
+        # The name is final, so Alembic must not apply the convention again.
+        return conv(named) if named is not None else None
+
+    def _members_check(
+        self, name: conv, column: ColumnDef
+    ) -> ops.CreateCheckConstraintOp:
+        assert column.type is not None
+        preparer = dialect_named(self.dialect).identifier_preparer
+        members = ", ".join(
+            "'" + str(member).replace("'", "''") + "'" for member in column.type.args
+        )
+        return ops.CreateCheckConstraintOp(
+            name,
+            self.model.name,
+            sa.text(f"{preparer.quote(column.name)} IN ({members})"),
+            schema=self.model.schema,
+        )
 
     def _cast(
         self, alter: ops.AlterColumnOp, old_type: Any, new_type: Any
@@ -466,16 +559,19 @@ class _TableChanges:
                     self._validate_later(operation)
 
     def _validate_later(
-        self, operation: ops.CreateForeignKeyOp | ops.CreateCheckConstraintOp
+        self,
+        operation: ops.CreateForeignKeyOp | ops.CreateCheckConstraintOp,
+        final_name: str | None = None,
     ) -> None:
         """Add a PostgreSQL constraint NOT VALID and validate it after commit.
 
         Adding it valid scans the table under an ACCESS EXCLUSIVE lock;
         VALIDATE CONSTRAINT scans under a lock that lets writes go on.
+        ``final_name`` is a name the naming convention has made already.
         """
         operation.kw["postgresql_not_valid"] = True
-        name = str(operation.constraint_name)
-        if isinstance(operation, ops.CreateCheckConstraintOp):
+        name = final_name or str(operation.constraint_name)
+        if isinstance(operation, ops.CreateCheckConstraintOp) and not final_name:
             name = (
                 convention_name(
                     self.planner.convention_of(self.model),
@@ -575,3 +671,15 @@ class _TableChanges:
                         schema=table.schema,
                     )
         return None
+
+
+def _checked_enum(column: ColumnDef) -> bool:
+    """Return whether ``column`` is a non-native enum with a CHECK constraint."""
+    spec = column.type
+    return (
+        spec is not None
+        and spec.name.rpartition(".")[2].lower() == "enum"
+        and spec.kwarg("native_enum", True) is False
+        and spec.kwarg("create_constraint") is True
+        and bool(spec.args)
+    )
