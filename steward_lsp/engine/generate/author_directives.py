@@ -179,6 +179,35 @@ class CastColumnOp(ops.AlterColumnOp):
         return inverse
 
 
+def postgresql_cast(alter: ops.AlterColumnOp, dialect: Any) -> ops.AlterColumnOp:
+    """Return ``alter`` with ``postgresql_using`` casts when the type family changes.
+
+    A change within one family (VARCHAR(50) to VARCHAR(100)) needs no
+    cast, and a cast there could make PostgreSQL rewrite the table.
+    """
+    if alter.existing_type is None or alter.modify_type is None:
+        return alter
+    old_ddl = str(alter.existing_type.compile(dialect=dialect))
+    new_ddl = str(alter.modify_type.compile(dialect=dialect))
+    if old_ddl.split("(")[0] == new_ddl.split("(")[0]:
+        return alter
+    cast = CastColumnOp(
+        alter.table_name,
+        alter.column_name,
+        schema=alter.schema,
+        existing_type=alter.existing_type,
+        existing_nullable=alter.existing_nullable,
+        existing_server_default=alter.existing_server_default,
+        modify_type=alter.modify_type,
+        modify_nullable=alter.modify_nullable,
+        modify_server_default=alter.modify_server_default,
+    )
+    name = dialect.identifier_preparer.quote(alter.column_name)
+    cast.using = f"{name}::{new_ddl}"
+    cast.reverse_using = f"{name}::{old_ddl}"
+    return cast
+
+
 @renderers.dispatch_for(CastColumnOp)
 def _render_cast_column(autogen_context: AutogenContext, op: CastColumnOp) -> str:
     text: str = _alter_column(autogen_context, op)
@@ -295,7 +324,7 @@ def _added_members(op: EnumMembersOp, prefix: str) -> list[str]:
     members = list(op.enum.enums)
     existing = [member for member in members if member in op.previous]
     # PostgreSQL 12+ runs ADD VALUE in a transaction, but the value is
-    # usable only after commit; the autocommit block commits it at once.
+    # usable only after commit, so the autocommit block commits it at once.
     lines = [f"with {prefix}get_context().autocommit_block():"]
     for index, member in enumerate(members):
         if member in op.previous:

@@ -22,11 +22,11 @@ from sqlalchemy.sql.elements import conv
 
 from steward_lsp.engine.generate.author_directives import (
     AutocommitBlockOp,
-    CastColumnOp,
     CommentedOp,
     RenameColumnOp,
     ValidateConstraintOp,
     backfilled_column,
+    postgresql_cast,
 )
 from steward_lsp.engine.generate.author_drift import TableDrift
 from steward_lsp.engine.generate.author_plan import (
@@ -283,7 +283,7 @@ class _TableChanges:
             self.model.name, model.name, schema=self.model.schema, **kw
         )
         if self.dialect == "postgresql" and "modify_type" in kw:
-            alter = self._cast(alter, kw["existing_type"], kw["modify_type"])
+            alter = postgresql_cast(alter, dialect_named(self.dialect))
         if kw.get("modify_nullable") is False:
             comment = [
                 f"NOTE: rows where {model.name} IS NULL make this fail; give them "
@@ -402,35 +402,6 @@ class _TableChanges:
             sa.text(f"{preparer.quote(column.name)} IN ({members})"),
             schema=self.model.schema,
         )
-
-    def _cast(
-        self, alter: ops.AlterColumnOp, old_type: Any, new_type: Any
-    ) -> ops.AlterColumnOp:
-        """Add ``postgresql_using`` casts when the type family changes.
-
-        A change within one family (VARCHAR(50) to VARCHAR(100)) needs no
-        cast, and a cast there could make PostgreSQL rewrite the table.
-        """
-        dialect = dialect_named(self.dialect)
-        old_ddl = str(old_type.compile(dialect=dialect))
-        new_ddl = str(new_type.compile(dialect=dialect))
-        if old_ddl.split("(")[0] == new_ddl.split("(")[0]:
-            return alter
-        cast = CastColumnOp(
-            alter.table_name,
-            alter.column_name,
-            schema=alter.schema,
-            existing_type=alter.existing_type,
-            existing_nullable=alter.existing_nullable,
-            existing_server_default=alter.existing_server_default,
-            modify_type=alter.modify_type,
-            modify_nullable=alter.modify_nullable,
-            modify_server_default=alter.modify_server_default,
-        )
-        name = dialect.identifier_preparer.quote(alter.column_name)
-        cast.using = f"{name}::{new_ddl}"
-        cast.reverse_using = f"{name}::{old_ddl}"
-        return cast
 
     def _alter_arguments(
         self, model: ColumnDef, head: ColumnDef, codes: set[str]

@@ -50,7 +50,8 @@ class SafetyRewrite:
     server default is added nullable, backfilled and made NOT NULL, and a
     dropped NOT NULL column comes back nullable in the downgrade. On
     PostgreSQL, index changes run concurrently in an ``autocommit_block``,
-    and foreign keys are added NOT VALID and validated after commit. A
+    foreign keys are added NOT VALID and validated after commit, and a type
+    change across families gets a ``postgresql_using`` cast. A
     foreign key without a name gets one, so the downgrade can drop it.
     """
 
@@ -137,6 +138,8 @@ class SafetyRewrite:
         elif isinstance(operation, ops.DropColumnOp):
             groups["before"].append(self._dropped_column(table, operation))
         elif isinstance(operation, ops.AlterColumnOp):
+            if self.postgresql and operation.modify_type is not None:
+                operation = directives.postgresql_cast(operation, self.dialect)
             if operation.modify_nullable is False:
                 comment = [
                     f"NOTE: rows where {operation.column_name} IS NULL make this "
