@@ -110,6 +110,29 @@ def downgrade() -> None:
 '''
 
 
+# The project's own column types, which models may use in place of the
+# type a revision spells out.
+COLTYPES_PY = """\
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+
+class Token(TypeDecorator):
+    impl = sa.String(64)
+    cache_ok = True
+
+
+class Code(TypeDecorator):
+    impl = sa.String
+    cache_ok = True
+
+
+class Guid(TypeDecorator):
+    impl = sa.Uuid
+    cache_ok = True
+"""
+
+
 def write_project(
     root: Path, url: str, models: SchemaSpec, base: SchemaSpec, edit: Edit | None
 ) -> None:
@@ -125,6 +148,7 @@ def write_project(
         ENV_PY.format(compare_server_default=base.compare_server_default)
     )
     (root / "migrations" / "script.py.mako").write_text(SCRIPT_MAKO)
+    (root / "coltypes.py").write_text(COLTYPES_PY)
     (root / "models.py").write_text(models_source(models))
     body = create_body(base)
     (versions / "0001_create.py").write_text(
@@ -166,6 +190,7 @@ def models_source(schema: SchemaSpec) -> str:
         "import sqlalchemy as sa",
         "from sqlalchemy.dialects import mysql, postgresql",
         "",
+        *_coltypes_import(schema),
     ]
     if schema.naming_convention:
         lines.append(f"metadata = sa.MetaData(naming_convention={NAMING_CONVENTION!r})")
@@ -174,6 +199,16 @@ def models_source(schema: SchemaSpec) -> str:
     for table in schema.tables:
         lines += ["", "", *_model_table(table)]
     return "\n".join(lines) + "\n"
+
+
+def _coltypes_import(schema: SchemaSpec) -> list[str]:
+    """Return the import of coltypes and a blank line, if a column uses it."""
+    used = any(
+        column.type.model_text is not None
+        for table in schema.tables
+        for column in table.columns
+    )
+    return ["import coltypes", ""] if used else []
 
 
 def _model_table(table: TableSpec) -> list[str]:
@@ -209,6 +244,7 @@ def _declarative_source(schema: SchemaSpec) -> str:
         "from sqlalchemy.dialects import mysql, postgresql",
         "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column",
         "",
+        *_coltypes_import(schema),
         "",
         "class Base(DeclarativeBase):",
     ]
@@ -252,7 +288,7 @@ def _model_class(table: TableSpec) -> list[str]:
         python_type = column.type.python or PYTHON_TYPES[column.type.kind]
         if column.nullable:
             python_type = f"Optional[{python_type}]"
-        parts = [column.type.source()]
+        parts = [column.type.model_source()]
         fk = unnamed_fks.get(column.name)
         if fk is not None:
             parts.append(f"sa.ForeignKey({fk.referred + '.id'!r})")
@@ -271,7 +307,7 @@ def _model_class(table: TableSpec) -> list[str]:
 
 
 def _model_column(column: ColumnSpec, fk: ForeignKeySpec | None) -> str:
-    parts = [repr(column.name), column.type.source()]
+    parts = [repr(column.name), column.type.model_source()]
     if fk is not None:
         parts.append(f"sa.ForeignKey({fk.referred + '.id'!r})")
     parts.append(f"nullable={column.nullable}")

@@ -44,6 +44,13 @@ class TypeSpec:
     # Python type of its values for a Mapped[...] annotation.
     text: str | None = None
     python: str | None = None
+    # The source the models use when it differs from the revisions': a
+    # TypeDecorator of the project's coltypes module, whose impl is ``text``.
+    model_text: str | None = None
+
+    def model_source(self) -> str:
+        """Return the expression the models module builds this type with."""
+        return self.model_text if self.model_text is not None else self.source()
 
     def source(self) -> str:
         """Return the ``sa.*`` expression that builds this type."""

@@ -65,11 +65,25 @@ DIALECT_TYPES = {
 }
 
 
+# TypeDecorators of the project's coltypes module: (kind, model source,
+# revision source, Python type). The revision spells out what the impl is.
+PROJECT_TYPES = [
+    ("Token", "coltypes.Token()", "sa.String(length=64)", "str"),
+    ("Code", "coltypes.Code(20)", "sa.String(length=20)", "str"),
+    ("Guid", "coltypes.Guid()", "sa.Uuid()", "uuid.UUID"),
+]
+
+
 def _written_types(dialect: str) -> st.SearchStrategy[TypeSpec]:
     choices = [*WRITTEN_TYPES, *DIALECT_TYPES[dialect]]
-    return st.sampled_from(
-        [TypeSpec(kind, text=text, python=python) for kind, text, python in choices]
-    )
+    written = [
+        TypeSpec(kind, text=text, python=python) for kind, text, python in choices
+    ]
+    written += [
+        TypeSpec(kind, text=text, python=python, model_text=model_text)
+        for kind, model_text, text, python in PROJECT_TYPES
+    ]
+    return st.sampled_from(written)
 
 
 def type_specs(table: str, column: str, dialect: str) -> st.SearchStrategy[TypeSpec]:

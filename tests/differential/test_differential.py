@@ -8,15 +8,18 @@ upgraded to head on a fresh database, and compared with Alembic's
 STW codes per table and subject, and those must equal the static engine's
 STW101-STW109 findings for the same project.
 
-``STEWARD_DIFFERENTIAL_EXAMPLES`` sets the examples per dialect (25 by
-default). With ``CI`` set the examples are derandomized, so a run can be
-repeated, unless ``STEWARD_DIFFERENTIAL_SEED`` names a seed to rotate.
+``STEWARD_DIFFERENTIAL_EXAMPLES`` sets the examples per dialect
+(:data:`run_seed.DEFAULT_EXAMPLES` by default). The seed rotates with the
+commit under test and is printed at the end of the run, and
+``STEWARD_DIFFERENTIAL_SEED`` replays it (see ``run_seed.py``). Failing
+examples are also saved in Hypothesis's database under ``.hypothesis/`` in
+the repository and replayed first by the next run in that checkout,
+whatever its seed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -25,10 +28,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, event, example, given, note, seed, settings
+from hypothesis import HealthCheck, event, example, note
 from hypothesis import strategies as st
 from known_differences import without_known_differences
 from project_files import write_project
+from run_seed import examples_per_dialect, run_seed, seeded_given
 from schema_specs import (
     ColumnSpec,
     Edit,
@@ -51,22 +55,8 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:autogenerate skipping:UserWarning",
 )
 
-EXAMPLES = int(os.environ.get("STEWARD_DIFFERENTIAL_EXAMPLES", "25"))
-SEED = os.environ.get("STEWARD_DIFFERENTIAL_SEED")
-
-settings.register_profile(
-    "differential",
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=bool(os.environ.get("CI")) and SEED is None,
-    # One database serves every example of a test, reset in between.
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-DIFFERENTIAL = settings.get_profile("differential")
-
-
-def _seeded(test: Callable[..., None]) -> Callable[..., None]:
-    return seed(int(SEED))(test) if SEED is not None else test
+EXAMPLES = examples_per_dialect()
+SEED, SEED_SOURCE = run_seed()
 
 
 @st.composite
@@ -181,6 +171,7 @@ def run_case(
         with contextlib.chdir(project):
             oracle = alembic_findings(project, database_url)
             static = steward_findings(project)
+    note(f"run seed {SEED} ({SEED_SOURCE}): STEWARD_DIFFERENTIAL_SEED={SEED}")
     label = f"{edit.kind} on the {side} side, {dialect}"
     codes = sorted({code for found in oracle.findings.values() for code, _ in found})
     event(f"Alembic reports {', '.join(codes) or 'no drift'}")
@@ -197,10 +188,12 @@ def run_case(
 
 
 def _given(dialect: str) -> Callable[[Callable[..., None]], Any]:
-    def decorate(test: Callable[..., None]) -> Any:
-        return _seeded(settings(DIFFERENTIAL)(given(case=cases(dialect))(test)))
-
-    return decorate
+    return seeded_given(
+        EXAMPLES,
+        # One database serves every example of a test, reset in between.
+        [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        case=cases(dialect),
+    )
 
 
 @_given("sqlite")

@@ -183,10 +183,19 @@ class SchemaBuilder:
             self.schema.naming_convention = fallback
 
     def findings(self) -> list[Finding]:
-        """Return one STW100 finding per line with a construct not followed."""
-        unique: dict[tuple[Path, int], Finding] = {}
-        for finding in self._findings:
-            key = (finding.location.path, finding.location.span.start_line)
+        """Return one STW100 finding per line with a construct not followed.
+
+        A project TypeDecorator whose stored type is chosen at run time is
+        reported once, at its first use, however many columns use it.
+        """
+        unique: dict[tuple[str, int] | str, Finding] = {}
+        for finding in sorted(self._findings, key=Finding.sort_key):
+            decorator = finding.data.get("type_decorator")
+            key = (
+                decorator
+                if isinstance(decorator, str)
+                else (str(finding.location.path), finding.location.span.start_line)
+            )
             unique.setdefault(key, finding)
         return sorted(unique.values(), key=Finding.sort_key)
 
@@ -401,8 +410,15 @@ def foreign_key_target_text(node: ast.expr, scope: ModuleScope) -> str | None:
 
 def _finding(module: ModuleSummary, item: Unfollowed) -> Finding:
     location = module.lines.location(module.path, item.node)
+    data: dict[str, object] = {}
+    if item.type_decorator is not None:
+        data["type_decorator"] = item.type_decorator
     return Finding(
-        "STW100", unfollowed_message(item), location, severity=Severity.INFORMATION
+        "STW100",
+        unfollowed_message(item),
+        location,
+        severity=Severity.INFORMATION,
+        data=data,
     )
 
 
@@ -412,6 +428,11 @@ def unfollowed_message(item: Unfollowed) -> str:
     if len(source) > _MAX_SOURCE:
         source = source[: _MAX_SOURCE - 3] + "..."
     shown = f": {source}" if source else ""
+    if item.type_decorator is not None:
+        return (
+            f"steward cannot follow {item.reason} without running the code{shown}; "
+            "no column of this type is compared with the migrations"
+        )
     return (
         f"steward cannot follow {item.reason} without running the code{shown}; "
         "the rest of the file is still analysed"

@@ -34,8 +34,12 @@ _ENUM_BASES = {
     "enum.Flag",
     "enum.IntFlag",
 }
-# TypeDecorator methods after which the column type is not ``impl`` alone.
-_DIALECT_DEPENDENT = {"load_dialect_impl", "__init__"}
+# TypeDecorator methods after which the column type is not ``impl`` alone,
+# with how each one chooses the stored type.
+_DIALECT_DEPENDENT = {
+    "load_dialect_impl": "picks for each dialect",
+    "__init__": "builds from its constructor arguments",
+}
 
 ColumnPath = Callable[[ModuleSummary, ast.expr], str | None]
 
@@ -111,7 +115,11 @@ class ModuleScope(Scope):
         return self.project.column_path(self.module, node)
 
     def project_type(self, node: ast.expr) -> object | None:
-        """Return the type a workspace ``TypeDecorator`` subclass stores, if plain."""
+        """Return the type a workspace ``TypeDecorator`` subclass stores, if plain.
+
+        A subclass that overrides ``load_dialect_impl`` or ``__init__`` gives
+        an :class:`Unfollowed`, because the type it stores is chosen at run time.
+        """
         callee = node.func if isinstance(node, ast.Call) else node
         binding = self.class_binding(callee)
         if binding is None:
@@ -119,8 +127,15 @@ class ModuleScope(Scope):
         owner = self.project.scope(binding.module)
         if not self.project.is_type_decorator(binding):
             return None
-        if any(name in _DIALECT_DEPENDENT for name in _methods(binding.info)):
-            return None
+        overrides = [m for m in _methods(binding.info) if m in _DIALECT_DEPENDENT]
+        if overrides:
+            name = binding.info.name
+            return Unfollowed(
+                node,
+                f"the type that {name}.{overrides[0]}() "
+                f"{_DIALECT_DEPENDENT[overrides[0]]}",
+                type_decorator=f"{binding.module.path}:{name}",
+            )
         impl = binding.info.attribute("impl")
         if impl is None or impl.value is None:
             return None

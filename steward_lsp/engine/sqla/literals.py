@@ -25,10 +25,15 @@ _MAX_FOLLOW = 8
 
 @dataclass(frozen=True)
 class Unfollowed:
-    """A node the reader could not follow, with what it expected there."""
+    """A node the reader could not follow, with what it expected there.
+
+    ``type_decorator`` names the project's TypeDecorator class the node uses
+    when that class is the reason, so it is reported once per workspace.
+    """
 
     node: ast.AST
     reason: str
+    type_decorator: str | None = None
 
 
 def literal(node: ast.AST | None, scope: Scope, depth: int = 0) -> object:

@@ -144,7 +144,11 @@ class Scope:
         return None
 
     def project_type(self, node: ast.expr) -> object | None:
-        """Return a TypeSpec for a type defined in the project (a TypeDecorator)."""
+        """Return a TypeSpec for a type defined in the project (a TypeDecorator).
+
+        An :class:`Unfollowed` instead means the class is the project's but
+        the type it stores cannot be read without running it.
+        """
         return None
 
 

@@ -78,7 +78,18 @@ def _read_type(
     symbol = scope.symbol(node)
     if symbol is not None and _type_class(symbol) is not None:
         return TypeSpec(symbol)
+    return _project_type(node, scope, unfollowed)
+
+
+def _project_type(
+    node: ast.expr, scope: Scope, unfollowed: list[Unfollowed]
+) -> TypeSpec | None:
+    """Read a project's own type, unknown when it is chosen at run time."""
     project = scope.project_type(node)
+    if isinstance(project, Unfollowed):
+        unfollowed.append(project)
+        callee = node.func if isinstance(node, ast.Call) else node
+        return TypeSpec(dotted_name(callee) or source_text(node), known=False)
     return project if isinstance(project, TypeSpec) else None
 
 
@@ -88,8 +99,7 @@ def _called_type(
     symbol = scope.symbol(call.func)
     cls = _type_class(symbol) if symbol is not None else None
     if symbol is None or cls is None:
-        project = scope.project_type(call)
-        return project if isinstance(project, TypeSpec) else None
+        return _project_type(call, scope, unfollowed)
     if symbol.rsplit(".", 1)[-1] == "Enum":
         return _enum(symbol, call, scope, unfollowed)
     args = _positional(call, scope, unfollowed)
