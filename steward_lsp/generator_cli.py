@@ -48,9 +48,11 @@ def add_generator_commands(commands: Any) -> None:
         parser = commands.add_parser(
             generator.cli_name,
             help=generator.title[0].lower() + generator.title[1:],
-            description=f"{generator.title}. Writes new files only, and never "
-            "replaces a file steward did not write. Exit status: 0 on success, "
-            "1 when the command's check failed, 2 on usage errors.",
+            description=f"{generator.title}. Writes new files only, never "
+            "replaces a file steward did not write or one edited by hand since "
+            "(unless --overwrite-edited), and leaves unchanged files as they "
+            "are. Exit status: 0 on success, 1 when the command's check "
+            "failed, 2 on usage errors.",
         )
         parser.add_argument(
             "path",
@@ -116,6 +118,7 @@ def run_generator(generator: Generator, args: argparse.Namespace) -> int:
         print(f"steward: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
+    overwrite_edited = bool(options.get("overwrite_edited"))
     for note in generated.notes:
         print(f"steward: {note}", file=sys.stderr)
     if generated.findings:
@@ -127,7 +130,7 @@ def run_generator(generator: Generator, args: argparse.Namespace) -> int:
         stale = [file for file in generated.files if not is_current(file)]
         for file in stale:
             try:
-                check_writable(file)
+                check_writable(file, overwrite_edited)
             except OverwriteRefused as exc:
                 print(f"steward: error: {exc}", file=sys.stderr)
                 return EXIT_USAGE
@@ -144,14 +147,17 @@ def run_generator(generator: Generator, args: argparse.Namespace) -> int:
         return EXIT_FAILED if generated.failed else EXIT_CLEAN
 
     try:
-        written = write_files(generated.files)
+        result = write_files(generated.files, overwrite_edited)
     except OverwriteRefused as exc:
         print(f"steward: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    for path in written:
+    for path in result.written:
         print(f"wrote {_relative(path, root)}")
-    if generated.summary:
-        print(f"steward: {generated.summary}", file=sys.stderr)
+    for path in result.unchanged:
+        print(f"unchanged {_relative(path, root)}")
+    summary = "; ".join(text for text in (generated.summary, result.counts()) if text)
+    if summary:
+        print(f"steward: {summary}", file=sys.stderr)
     return EXIT_FAILED if generated.failed else EXIT_CLEAN
 
 

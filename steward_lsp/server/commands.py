@@ -5,8 +5,10 @@ argument: an object holding the generator's options (the same names as the
 command-line options, with underscores) and ``uri``, a file or folder of the
 workspace folder to run in (default: the first folder). The generator runs
 on the analysis worker. Its files are written to disk by the same code as
-the CLI's, which raises rather than replace a file steward did not write. The result
-is an object with ``written`` (file URIs), ``summary``, ``notes`` and
+the CLI's, which raises rather than replace a file steward did not write or
+one edited by hand since (unless the ``overwrite_edited`` option is true), and
+leaves a file with unchanged text alone. The result is an object with
+``written`` and ``unchanged`` (file URIs), ``summary``, ``notes`` and
 ``failed``; an error is shown to the user and returned as ``error``.
 """
 
@@ -95,7 +97,9 @@ async def run_command(
             generated = await server.scheduler.run_on_worker(
                 lambda: generator.run(request)
             )
-            written = write_files(generated.files)
+            outcome = write_files(
+                generated.files, bool(options.get("overwrite_edited"))
+            )
         except (GenerateError, OverwriteRefused) as exc:
             return _error(server, generator, str(exc))
     finally:
@@ -103,14 +107,18 @@ async def run_command(
 
     # A new revision changes the drift; the client may not send
     # didChangeWatchedFiles for files the server wrote.
-    folder.pending_file_changes.extend(written)
+    folder.pending_file_changes.extend(outcome.written)
     folder.command_findings[generator.cli_name] = list(generated.findings)
     server.scheduler.schedule(folder)
-    message = generated.summary or f"{generator.title}: wrote {len(written)} file(s)"
+    message = generated.summary or generator.title
+    if outcome.counts():
+        separator = "; " if generated.summary else ": "
+        message = f"{message}{separator}{outcome.counts()}"
     kind = types.MessageType.Warning if generated.failed else types.MessageType.Info
     server.window_show_message(types.ShowMessageParams(kind, message))
     return {
-        "written": [path_uri(path) for path in written],
+        "written": [path_uri(path) for path in outcome.written],
+        "unchanged": [path_uri(path) for path in outcome.unchanged],
         "summary": generated.summary,
         "notes": generated.notes,
         "failed": generated.failed,

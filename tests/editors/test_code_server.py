@@ -35,7 +35,7 @@ from editor_support import (
     server_interpreter,
 )
 
-from steward_lsp.engine.generate.output import mark_line
+from steward_lsp.engine.generate.output import content_digest, mark_line
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "code_server_driver.js"
@@ -254,8 +254,8 @@ def test_code_server_palette_command_writes_file(driver_run: EditorRun) -> None:
         label.startswith("Steward: Write Data Model Diagram") for label in palette
     ), palette
     assert diagram.is_file()
-    first_line = diagram.read_text(encoding="utf-8").splitlines()[0]
-    assert first_line == mark_line(diagram, "model-state")
+    first_line, body = diagram.read_text(encoding="utf-8").split("\n", 1)
+    assert first_line == mark_line(diagram, "model-state", content_digest(body))
     assert steps["07-generated-file"]["firstLine"] == first_line
 
 

@@ -20,7 +20,7 @@ from editor_support import (
     server_interpreter,
 )
 
-from steward_lsp.engine.generate.output import mark_line
+from steward_lsp.engine.generate.output import content_digest, mark_line
 
 HERE = Path(__file__).resolve().parent
 LUA_CLIENT = HERE / "nvim_client.lua"
@@ -112,8 +112,8 @@ def test_neovim_model_state_command_writes_diagram(neovim_run: EditorRun) -> Non
     result = neovim_run.steps["model_state"]["result"]
     assert "error" not in result, result
     assert diagram.as_uri() in result["written"]
-    first_line = diagram.read_text(encoding="utf-8").splitlines()[0]
-    assert first_line == mark_line(diagram, "model-state")
+    first_line, body = diagram.read_text(encoding="utf-8").split("\n", 1)
+    assert first_line == mark_line(diagram, "model-state", content_digest(body))
 
 
 def documented_setup() -> str:

@@ -338,8 +338,13 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     await lsp_client.shutdown_session()
 
 
-async def execute_generator(client: LanguageClient, root: Path, command: str) -> Any:
-    """Open ``root`` as the workspace folder and run the command ``command``."""
+async def execute_generator(
+    client: LanguageClient,
+    root: Path,
+    command: str,
+    options: dict[str, Any] | None = None,
+) -> Any:
+    """Open ``root`` as the workspace folder and run ``command`` with ``options``."""
     folder_uri = from_fs_path(str(root))
     await client.initialize_session(
         types.InitializeParams(
@@ -349,5 +354,5 @@ async def execute_generator(client: LanguageClient, root: Path, command: str) ->
         )
     )
     return await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=command, arguments=[{}])
+        types.ExecuteCommandParams(command=command, arguments=[options or {}])
     )

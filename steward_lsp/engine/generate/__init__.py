@@ -4,7 +4,8 @@ A generator reads an analysis and returns the files it would write; it
 writes nothing itself. The CLI (``steward_lsp.generator_cli``) and the language
 server (``steward_lsp.server.commands``) both call it and then write the
 files through :func:`steward_lsp.engine.generate.output.write_files`, which
-refuses to replace a file that steward did not generate.
+refuses to replace a file that steward did not generate or that was edited
+by hand since.
 
 Each generator module defines ``OPTIONS`` (its command-line options, which
 are also the keys of the object an LSP client passes as the command's first
@@ -226,6 +227,12 @@ COMMON_OPTIONS: tuple[Option, ...] = (
         "output_dir",
         "folder for generated documents, relative to the workspace "
         "(default: the output_dir setting, docs)",
+    ),
+    Option(
+        "overwrite_edited",
+        "replace generated files even when they were edited by hand since "
+        "steward wrote them (the edits are lost)",
+        kind=bool,
     ),
 )
 """Options every generator accepts; generator modules declare only their own."""

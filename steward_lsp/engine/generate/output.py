@@ -1,16 +1,21 @@
 """Generated files: the mark of a file steward wrote, and safe writing.
 
 Every document a generator writes starts with a comment line holding
-:data:`MARK`. A file without it was written by someone else, and no
-generator replaces it: :func:`write_files` checks every target before it
-writes the first, so a refused run writes nothing. New revision files carry
-no mark, because a fresh revision id makes them new: the check that the path
-does not exist yet protects them.
+:data:`MARK` and the SHA-256 digest of the rest of the file. A file without
+the mark was written by someone else, so no generator replaces it. A file
+whose text no longer matches its digest was edited by hand since steward
+wrote it, so it is replaced only when the caller passes ``overwrite_edited``.
+:func:`write_files` checks every target before it writes the first, so a
+refused run writes nothing, and it leaves a file with the same text
+untouched. New revision files carry no mark, because a fresh revision id
+makes them new: the check that the path does not exist yet protects them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +31,14 @@ _COMMENT_FORMATS = {
 
 _MARK_SEARCH_LINES = 5
 
+_DIGEST = re.compile(r"; sha256:(?P<digest>[0-9a-f]{64})")
+"""The digest part of a mark line; older versions of steward wrote none."""
+
+OVERWRITE_EDITED_FLAG = "--overwrite-edited"
+
 
 class OverwriteRefused(Exception):
-    """A target exists and steward did not write it."""
+    """A target exists and steward may not replace it."""
 
 
 @dataclass(frozen=True)
@@ -47,12 +57,44 @@ class GeneratedFile:
     normalize: Callable[[str], str] | None = field(default=None, compare=False)
 
 
-def mark_line(path: Path, command: str) -> str:
-    """Return the first line of a generated file, in the comment style of its kind."""
+@dataclass
+class WriteResult:
+    """The paths :func:`write_files` wrote, and those it left as they were."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+    def counts(self) -> str:
+        """Return "wrote N file(s), M unchanged" for a summary, or "" for no files."""
+        if not self.written and not self.unchanged:
+            return ""
+        text = f"wrote {len(self.written)} file(s)"
+        if self.unchanged:
+            text += f", {len(self.unchanged)} unchanged"
+        return text
+
+
+def mark_line(path: Path, command: str, digest: str | None = None) -> str:
+    """Return the first line of a generated file, in the comment style of its kind.
+
+    ``digest`` is the SHA-256 of the text after the mark line, as
+    :func:`content_digest` computes it.
+    """
     template = _COMMENT_FORMATS.get(path.suffix, "# {}")
-    return template.format(
-        f"{MARK} {command}; run it again rather than editing this file"
-    )
+    text = f"{MARK} {command}; run it again rather than editing this file"
+    if digest is not None:
+        text += f"; sha256:{digest}"
+    return template.format(text)
+
+
+def content_digest(text: str) -> str:
+    """Return the hex SHA-256 of ``text`` with its line ends as ``\\n``.
+
+    Line ends are normalized so that a checkout that converts them (Git's
+    ``core.autocrlf``) does not count as an edit.
+    """
+    normalized = text.replace("\r\n", "\n")
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def with_mark(
@@ -62,20 +104,59 @@ def with_mark(
     normalize: Callable[[str], str] | None = None,
 ) -> GeneratedFile:
     """Return ``body`` as a generated file at ``path``, with the mark line first."""
-    text = f"{mark_line(path, command)}\n{body}"
-    if not text.endswith("\n"):
-        text += "\n"
+    if not body.endswith("\n"):
+        body += "\n"
+    text = f"{mark_line(path, command, content_digest(body))}\n{body}"
     return GeneratedFile(path, text, normalize=normalize)
+
+
+def _mark_index(lines: Sequence[str]) -> int | None:
+    """Return the index of the mark line among the first lines, if any."""
+    for index, line in enumerate(lines[:_MARK_SEARCH_LINES]):
+        if MARK in line:
+            return index
+    return None
 
 
 def is_generated(text: str) -> bool:
     """Tell whether ``text`` carries the mark in its first lines."""
-    head = text.splitlines()[:_MARK_SEARCH_LINES]
-    return any(MARK in line for line in head)
+    return _mark_index(text.splitlines()) is not None
 
 
-def check_writable(file: GeneratedFile) -> None:
-    """Raise OverwriteRefused when writing ``file`` would replace a user's file."""
+def is_edited(text: str) -> bool:
+    """Tell whether a generated file's text differs from its recorded digest.
+
+    The digest covers every line but the mark line, so a line added above
+    the mark counts as an edit too.
+    """
+    lines = text.splitlines(keepends=True)
+    index = _mark_index(lines)
+    if index is None:
+        return False
+    recorded = _DIGEST.search(lines[index])
+    if recorded is None:
+        # NOTE: files written before steward recorded digests have none, so
+        # an edit to them cannot be detected and they stay overwritable.
+        return False
+    rest = "".join(lines[:index] + lines[index + 1 :])
+    return content_digest(rest) != recorded["digest"]
+
+
+def _comparable(text: str) -> str:
+    """Return ``text`` without the mark line's digest and with ``\\n`` line ends."""
+    lines = text.replace("\r\n", "\n").splitlines(keepends=True)
+    index = _mark_index(lines)
+    if index is not None:
+        lines[index] = _DIGEST.sub("", lines[index], count=1)
+    return "".join(lines)
+
+
+def check_writable(file: GeneratedFile, overwrite_edited: bool = False) -> None:
+    """Raise OverwriteRefused when writing ``file`` would replace a user's text.
+
+    That is a file steward did not write, or, unless ``overwrite_edited``
+    is true, a generated file edited by hand since steward wrote it.
+    """
     path = file.path
     if not path.exists():
         return
@@ -89,47 +170,79 @@ def check_writable(file: GeneratedFile) -> None:
             "run the command again for a new revision id, and if the name "
             "stays the same, add %(rev)s to file_template in alembic.ini"
         )
-    try:
-        current = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OverwriteRefused(
-            f"{path} exists and cannot be read ({exc}); move it away and run again"
-        ) from exc
+    current = _read(path)
     if not is_generated(current):
         raise OverwriteRefused(
             f"{path} exists and steward did not write it; move it away, or "
             "choose another folder with --output-dir or the output_dir setting"
         )
+    if is_edited(current) and not overwrite_edited:
+        raise OverwriteRefused(
+            f"{path} was edited after steward wrote it (its text no longer "
+            "matches the sha256 digest in its first line); move your edits to "
+            f"another file or delete {path.name}, then run again, or pass "
+            f"{OVERWRITE_EDITED_FLAG} (overwrite_edited in an editor command) "
+            "to replace it"
+        )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OverwriteRefused(
+            f"{path} exists and cannot be read ({exc}); move it away and run again"
+        ) from exc
 
 
 def is_current(file: GeneratedFile) -> bool:
     """Tell whether ``file`` exists on disk with this text (for --check).
 
-    With ``file.normalize`` set, only the normalized texts are compared.
+    The digest in the mark line and the line ends do not count, so a file
+    that an older steward wrote without a digest is current when the rest
+    of its text is the same. With ``file.normalize`` set, only the
+    normalized texts are compared.
     """
     try:
-        current = file.path.read_text(encoding="utf-8")
+        on_disk = _comparable(file.path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return False
+    expected = _comparable(file.text)
     if file.normalize is None:
-        return current == file.text
-    return file.normalize(current) == file.normalize(file.text)
+        return on_disk == expected
+    return file.normalize(on_disk) == file.normalize(expected)
 
 
-def write_files(files: Sequence[GeneratedFile]) -> list[Path]:
-    """Write ``files`` after checking all of them; return the paths written.
+def _is_unchanged(file: GeneratedFile) -> bool:
+    """Tell whether the file on disk has exactly ``file.text``, line ends aside."""
+    try:
+        on_disk = file.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return on_disk.replace("\r\n", "\n") == file.text
 
-    Raises OverwriteRefused before writing anything when one target is a
-    file steward did not write. Each file is written to a temporary name
-    beside it and renamed, so a reader never sees half a file.
+
+def write_files(
+    files: Sequence[GeneratedFile], overwrite_edited: bool = False
+) -> WriteResult:
+    """Write ``files`` after checking all of them; return what was written.
+
+    Raises OverwriteRefused before writing anything when one target may not
+    be replaced (see :func:`check_writable`). A file whose text on disk is
+    already ``file.text`` is not written again, so its mtime stays. Each
+    other file is written to a temporary name beside it and renamed, so a
+    reader never sees half a file.
     """
     for file in files:
-        check_writable(file)
-    written = []
+        check_writable(file, overwrite_edited)
+    result = WriteResult()
     for file in files:
+        if file.marked and _is_unchanged(file):
+            result.unchanged.append(file.path)
+            continue
         file.path.parent.mkdir(parents=True, exist_ok=True)
         partial = file.path.with_name(f".{file.path.name}.steward-partial")
         partial.write_text(file.text, encoding="utf-8", newline="\n")
         os.replace(partial, file.path)
-        written.append(file.path)
-    return written
+        result.written.append(file.path)
+    return result
