@@ -20,7 +20,7 @@ from pygls.workspace import TextDocument
 from steward_lsp.engine.analysis import EnvironmentAnalysis
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.fixes import FIXERS, Fix, FixRequest, TextEdit, fix_for
-from steward_lsp.engine.schema import Span
+from steward_lsp.engine.fixes.fix_all import combine_fixes
 from steward_lsp.server.code_actions import ActionRequest, document_provider, provider
 from steward_lsp.server.convert import split_lines, to_range
 from steward_lsp.server.folders import uri_path
@@ -71,42 +71,46 @@ def fix_all(
 ) -> list[types.CodeAction]:
     """Return one source action that applies every safe fix of the document.
 
-    A fix whose edits touch those of a fix already taken is left out, so
-    the edits never overlap; the next "fix all" applies it.
+    The engine computes the fixes one after another on the text the earlier
+    ones produced (see :mod:`steward_lsp.engine.fixes.fix_all`), so fixes
+    that insert at the same point are all applied. A fix whose finding lies
+    in text an earlier fix replaced is left out for the next "fix all".
     """
-    findings = _current_findings(server, document)
-    applied_spans: list[Span] = []
-    edits: list[TextEdit] = []
-    for located in findings:
-        fix = _fix(located, document)
-        if fix is None or not fix.safe:
-            continue
-        spans = [edit.span for edit in fix.edits]
-        if any(_touch(span, other) for span in spans for other in applied_spans):
-            logger.debug("fix all left out %s: it touches another fix", fix.title)
-            continue
-        applied_spans.extend(spans)
-        edits.extend(fix.edits)
-
-    if not edits:
+    requests = [
+        FixRequest(located.finding, document.source, located.analysis)
+        for located in _current_findings(server, document)
+    ]
+    result = combine_fixes(
+        document.source, requests, lambda request: _compute(request, document.uri)
+    )
+    for finding in result.left_out:
+        logger.debug(
+            "fix all left out %s at line %d of %s",
+            finding.code,
+            finding.location.span.start_line + 1,
+            document.uri,
+        )
+    if not result.edits:
         return []
     return [
         types.CodeAction(
             title="Fix all safe steward findings",
             kind=FIX_ALL_KIND,
-            edit=_workspace_edit(server, document, edits),
+            edit=_workspace_edit(server, document, result.edits),
         )
     ]
 
 
 def _fix(located: _Located, document: TextDocument) -> Fix | None:
     request = FixRequest(located.finding, document.source, located.analysis)
+    return _compute(request, document.uri)
+
+
+def _compute(request: FixRequest, uri: str) -> Fix | None:
     try:
         return fix_for(request)
     except Exception:  # noqa: BLE001 - a failed fix must not fail the request
-        logger.exception(
-            "computing the %s fix failed in %s", located.finding.code, document.uri
-        )
+        logger.exception("computing the %s fix failed in %s", request.finding.code, uri)
         return None
 
 
@@ -171,14 +175,3 @@ def _supports_document_changes(server: StewardLanguageServer) -> bool:
     workspace = server.client_capabilities.workspace
     edit = workspace.workspace_edit if workspace else None
     return bool(edit and edit.document_changes)
-
-
-def _touch(first: Span, second: Span) -> bool:
-    """Return whether two spans overlap or start at the same place."""
-    first_start = (first.start_line, first.start_col)
-    second_start = (second.start_line, second.start_col)
-    if first_start == second_start:
-        return True
-    first_end = (first.end_line, first.end_col)
-    second_end = (second.end_line, second.end_col)
-    return first_start < second_end and second_start < first_end

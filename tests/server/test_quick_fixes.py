@@ -287,3 +287,140 @@ async def test_written_downgrade_runs_on_sqlite(
     assert "anchors" not in _tables(root / "notary.sqlite3")
     assert '    op.drop_table("anchors")\n' in edited
     assert diagnostic.code == "STW301"
+
+
+TWO_MISSING_INVERSES = '''"""add document memo
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("documents", sa.Column("memo", sa.Text(), nullable=True))
+    op.create_index("ix_documents_title", "documents", ["title"])
+    op.create_index("ix_documents_legacy_code", "documents", ["legacy_code"])
+
+
+def downgrade() -> None:
+    op.drop_column("documents", "memo")
+'''
+
+
+async def test_fix_all_inverses_at_one_point(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    path = root / "migrations/versions/0003_document_memo.py"
+    path.write_text(TWO_MISSING_INVERSES, encoding="utf-8")
+    await initialize(client, spec, root)
+    open_document(client, path)
+    await wait_for_diagnostics(
+        client, path, lambda ds: _count(ds, "STW302") == 2, "two STW302"
+    )
+
+    actions = await _code_actions(client, path, [], FIX_ALL)
+    assert len(actions) == 1
+    edited = apply_edit(TWO_MISSING_INVERSES, _text_edits(actions[0], path))
+    path.write_text(edited, encoding="utf-8")
+    change_document(client, path, 2, edited)
+
+    # downgrade() undoes upgrade() backwards, although both inverses were
+    # inserted before the same drop_column.
+    assert edited.endswith(
+        "def downgrade() -> None:\n"
+        '    op.drop_index("ix_documents_legacy_code", table_name="documents")\n'
+        '    op.drop_index("ix_documents_title", table_name="documents")\n'
+        '    op.drop_column("documents", "memo")\n'
+    )
+    await wait_for_diagnostics(
+        client, path, lambda ds: _count(ds, "STW302") == 0, "both STW302 fixed"
+    )
+    upgrade = _alembic(root, "upgrade", "head")
+    assert upgrade.returncode == 0, upgrade.stderr
+    downgrade = _alembic(root, "downgrade", "0002")
+    assert downgrade.returncode == 0, downgrade.stderr
+    with sqlite3.connect(root / "notary.sqlite3") as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        assert not {name for (name,) in rows} & {
+            "ix_documents_title",
+            "ix_documents_legacy_code",
+        }
+
+
+SAME_POINT_MODELS = (
+    """
+
+class Receipt(Base):
+    __tablename__ = "receipts"
+    __table_args__ = (Index("ix_receipts_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+    anchor_id: Mapped[int] = mapped_column(ForeignKey("anchors.id"))
+
+
+class Proof(Base):
+    __tablename__ = "proofs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    anchor_id: Mapped[int] = mapped_column(ForeignKey("anchors.id"))
+"""
+    + (
+        # Two columns on one line: two fixes on one line.
+        "    ledger_id: Mapped[str] = mapped_column(String(66)); "
+        "tx_hash: Mapped[str] = mapped_column(String(66))\n"
+    )
+)
+
+
+async def test_fix_all_model_fixes_at_one_point(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    path = root / "app/models.py"
+    text = path.read_text(encoding="utf-8").replace(
+        "import ForeignKey, String", "import ForeignKey, Index, String"
+    )
+    text += SAME_POINT_MODELS
+    path.write_text(text, encoding="utf-8")
+    await initialize(client, spec, root)
+    open_document(client, path)
+    before = await wait_for_diagnostics(
+        client, path, lambda ds: _count(ds, "STW201") >= 4, "STW201 on new models"
+    )
+    one_line = line_of(text, "ledger_id: Mapped")
+    assert {d.code for d in before if d.range.start.line == one_line} == {"STW201"}
+    assert _count(before, "STW202") == 2
+
+    actions = await _code_actions(client, path, [], FIX_ALL)
+    assert len(actions) == 1
+    edited = apply_edit(text, _text_edits(actions[0], path))
+    change_document(client, path, 2, edited)
+
+    ast.parse(edited)
+    assert edited.count('Index("ix_receipts_anchor_id", "anchor_id")') == 1
+    assert edited.count('Index("ix_receipts_tx_hash", "tx_hash")') == 1
+    assert (
+        "ledger_id: Mapped[str] = mapped_column(String(66), index=True); "
+        "tx_hash: Mapped[str] = mapped_column(String(66), index=True)"
+    ) in edited
+    assert (
+        'anchor_id: Mapped[int] = mapped_column(ForeignKey("anchors.id"), index=True)'
+        in edited
+    )
+    found = await wait_for_diagnostics(
+        client,
+        path,
+        lambda ds: _count(ds, "STW201") == 0,
+        "every STW201 fixed",
+    )
+    assert _count(found, "STW202") == 0

@@ -35,6 +35,9 @@ def index_column(request: FixRequest) -> Fix | None:
     owner = model_class(source, node) if node is not None else None
     table_args = _table_args(owner) if owner is not None else None
     if table_args is not None and owner is not None and _declares_indexes(owner):
+        if _index_name(table, columns) in _listed_index_names(table_args):
+            # An earlier fix of the same columns ("fix all") added it already.
+            return None
         edit = _table_index(source, table_args, table, columns)
         if edit is not None:
             title = f"Add Index({', '.join(columns)}) to __table_args__"
@@ -97,7 +100,7 @@ def _table_index(
         if isinstance(item, ast.Call) and call_name(item) == "Index"
     )
     function = ast.get_source_segment(source.text, model_index.func) or "Index"
-    name = "_".join(["ix", table.rpartition(".")[2], *columns])
+    name = _index_name(table, columns)
     arguments = ", ".join(source.string(text) for text in [name, *columns])
     item = f"{function}({arguments})"
     last = table_args.elts[-1]
@@ -108,3 +111,20 @@ def _table_index(
         return insert_items(source, table_args, [item])
     except ValueError:
         return None
+
+
+def _index_name(table: str, columns: list[str]) -> str:
+    return "_".join(["ix", table.rpartition(".")[2], *columns])
+
+
+def _listed_index_names(table_args: ast.Tuple) -> set[str]:
+    """Return the literal names of the Index() items of ``__table_args__``."""
+    return {
+        item.args[0].value
+        for item in table_args.elts
+        if isinstance(item, ast.Call)
+        and call_name(item) == "Index"
+        and item.args
+        and isinstance(item.args[0], ast.Constant)
+        and isinstance(item.args[0].value, str)
+    }
