@@ -28,6 +28,7 @@ const GENERATOR_COMMANDS: GeneratorCommand[] = [
 /** The part of a generator command's result the client uses. */
 interface GeneratorResult {
     written?: string[];
+    unchanged?: string[];
     error?: string;
 }
 
@@ -73,8 +74,9 @@ async function runGenerator(server: ServerController, command: GeneratorCommand)
         ...options,
         ...(uri ? { uri: uri.toString() } : {}),
     })) as GeneratorResult | undefined;
-    // The server shows its own message on success and on error.
-    const first = result?.written?.[0];
+    // The server shows its own message on success and on error. A rerun
+    // that changes nothing still opens the file it would have written.
+    const first = result?.written?.[0] ?? result?.unchanged?.[0];
     if (first) {
         await vscode.window.showTextDocument(vscode.Uri.parse(first), { preview: false });
     }
