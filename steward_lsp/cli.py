@@ -290,7 +290,7 @@ def check_target(target: CheckTarget) -> CheckOutcome:
 
         findings, deep_problems = deep.check_workspace(
             result,
-            target.root,
+            workspace.root,
             workspace.read_text,
             force=target.deep,
             timeout=target.deep_timeout,
@@ -299,7 +299,7 @@ def check_target(target: CheckTarget) -> CheckOutcome:
     if target.live:
         from steward_lsp.engine.live import check_workspace
 
-        live = check_workspace(result, target.root, os.environ, workspace.read_text)
+        live = check_workspace(result, workspace.root, os.environ, workspace.read_text)
         findings.extend(live.findings)
         problems.extend(live.problems)
     if not result.environments and not problems:

@@ -109,11 +109,12 @@ def run_generator(generator: Generator, args: argparse.Namespace) -> int:
     names = {option.name for option in (*COMMON_OPTIONS, *generator.options)}
     options = {name: getattr(args, name) for name in names}
 
-    result = Workspace(root).analyze()
+    workspace = Workspace(root)
+    result = workspace.analyze()
     for problem in result.problems:
         print(f"steward: warning: {problem}", file=sys.stderr)
     try:
-        generated = generator.run(GenerateRequest(root, result, options))
+        generated = generator.run(GenerateRequest(workspace.root, result, options))
     except GenerateError as exc:
         print(f"steward: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -139,6 +139,9 @@ class EnvironmentAnalysis:
     replay_result: replay.ReplayResult
     findings: list[Finding] = field(default_factory=list)
     queries: ProjectQueries = field(default_factory=ProjectQueries)
+    model_problem: str | None = None
+    """The reason the models cannot be compared (they declare no table), which
+    holds back drift for the environment."""
 
 
 @dataclass
@@ -166,11 +169,13 @@ class Workspace:
     """A folder with one or more Alembic environments.
 
     Open editor buffers override the files on disk (:meth:`set_document`).
-    ``client_settings`` are applied over ``[tool.steward]``.
+    ``client_settings`` are applied over ``[tool.steward]``. A ``root`` inside
+    an Alembic script folder (Flask-Migrate's ``migrations/``) is replaced by
+    the project folder above it (:func:`discovery.enclosing_project`).
     """
 
     def __init__(self, root: Path, client_settings: dict[str, object] | None = None):
-        self.root = root.resolve()
+        self.root = discovery.enclosing_project(root)
         self.client_settings = dict(client_settings or {})
         self._overlays: dict[Path, str] = {}
         self._disk = DiskCache()
@@ -291,6 +296,7 @@ class Workspace:
         elapsed = time.perf_counter() - started
         logger.debug("analysed %d files in %.3fs", len(analysed), elapsed)
         problems = list(self._problems)
+        problems.extend(a.model_problem for a in analyses if a.model_problem)
         return AnalysisResult(findings, analyses, problems, analysed, elapsed)
 
     def _load_settings(self) -> Settings:
@@ -354,6 +360,9 @@ class Workspace:
         )
         findings.extend(replayed.findings)
         queries = self._queries.scan(env, self.root, self.read_text, sources)
+        model_problem = _tableless_models_problem(
+            env, model_result.schema, replayed.head_schema, unparsed
+        )
 
         context = RuleContext(
             environment=env,
@@ -365,6 +374,7 @@ class Workspace:
             replay_result=replayed,
             unparsed_model_files=tuple(unparsed),
             queries=queries,
+            models_unusable=model_problem is not None,
         )
         findings.extend(run_rules(context))
         findings = apply_ignores(findings, sources, env.settings, self.root)
@@ -378,6 +388,7 @@ class Workspace:
             replay_result=replayed,
             findings=findings,
             queries=queries,
+            model_problem=model_problem,
         )
         return analysis, set(sources)
 
@@ -451,6 +462,36 @@ class Workspace:
                 )
             )
             return None
+
+
+def _tableless_models_problem(
+    env: Environment,
+    model_schema: SchemaState,
+    head_schema: SchemaState,
+    unparsed: list[Path],
+) -> str | None:
+    """Return a problem when the models found declare no table but the chain does.
+
+    Comparing then would report every table of the chain as dropped from the
+    models, and author-migration would drop them all. The usual cause is a
+    model module that discovery reached without the tables, such as an
+    application package whose models are imported at run time.
+    """
+    if not env.model_files or unparsed or model_schema.tables:
+        return None
+    if not head_schema.tables:
+        return None
+    where = env.env_py or env.config_file or env.script_location
+    read = ", ".join(str(path) for path in env.model_files[:3])
+    more = f" and {len(env.model_files) - 3} more" if len(env.model_files) > 3 else ""
+    return (
+        f"{where}: the model modules steward found for environment "
+        f"{env.name!r} ({read}{more}) declare no table, but the migrations "
+        f"build {len(head_schema.tables)} tables, so drift (STW101-STW109) is "
+        "not checked; make target_metadata in env.py import the modules that "
+        "declare the models, or list them in [tool.steward] models in "
+        "pyproject.toml"
+    )
 
 
 # Words without which a module declares no table: a file reached only through

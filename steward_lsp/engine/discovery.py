@@ -79,6 +79,57 @@ def discover_environments(
     return environments, problems
 
 
+# Files that mark the top folder of a Python project.
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def enclosing_project(root: Path) -> Path:
+    """Return the project folder to analyse for a workspace opened at ``root``.
+
+    Flask-Migrate keeps alembic.ini in ``migrations/``, so an editor or a
+    terminal often starts in that folder, or in ``migrations/versions``. The
+    models then lie above ``root``, out of reach of model discovery. When
+    ``root`` is, or is inside, an Alembic script folder (env.py with
+    script.py.mako or versions/) whose parent is a project (it contains
+    pyproject.toml, setup.py, setup.cfg or a Python package), that parent is
+    returned. Any other ``root`` is returned unchanged.
+    """
+    root = root.resolve()
+    for folder in [root, *root.parents]:
+        if _is_script_folder(folder):
+            project = folder.parent
+            if project != folder and _is_project_folder(project, folder):
+                logger.info(
+                    "%s is inside the Alembic script folder %s; analysing the "
+                    "project %s so that its models are found",
+                    root,
+                    folder,
+                    project,
+                )
+                return project
+            return root
+    return root
+
+
+def _is_script_folder(folder: Path) -> bool:
+    if not (folder / "env.py").is_file():
+        return False
+    return (folder / "script.py.mako").is_file() or (folder / "versions").is_dir()
+
+
+def _is_project_folder(folder: Path, script_folder: Path) -> bool:
+    if any((folder / marker).is_file() for marker in _PROJECT_MARKERS):
+        return True
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return False
+    return any(
+        child != script_folder and (child / "__init__.py").is_file()
+        for child in children
+    )
+
+
 def _configs_in_folder(
     folder: Path, files: list[str], problems: list[str]
 ) -> list[AlembicConfig]:

@@ -81,10 +81,10 @@ async def run_command(
             return _error(server, generator, text)
         return _error(server, generator, "open a workspace folder first")
     output = options.get("output_dir")
-    if isinstance(output, str) and not _inside(folder.root, output):
+    if isinstance(output, str) and not _inside(folder.workspace.root, output):
         # The user types a folder outside the project on the command line;
         # an editor request gets no such trust.
-        text = f"output_dir {output!r} is outside the workspace {folder.root}"
+        text = f"output_dir {output!r} is outside the workspace {folder.workspace.root}"
         return _error(server, generator, f"{text}; choose a folder inside it")
 
     progress = await begin_progress(server, f"steward: {generator.title}")
@@ -92,7 +92,7 @@ async def run_command(
         result = await server.scheduler.latest_result(folder)
         if result is None:
             return _error(server, generator, f"the analysis of {folder.root} failed")
-        request = GenerateRequest(folder.root, result, options)
+        request = GenerateRequest(folder.workspace.root, result, options)
         try:
             generated = await server.scheduler.run_on_worker(
                 lambda: generator.run(request)

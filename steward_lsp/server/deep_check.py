@@ -113,7 +113,7 @@ class DeepChecks:
 
         def run() -> live.LiveCheck:
             return live.check_workspace(
-                result, folder.root, os.environ, _read_from_disk
+                result, folder.workspace.root, os.environ, _read_from_disk
             )
 
         outcome = await asyncio.wrap_future(self._worker.submit(run))
@@ -135,7 +135,7 @@ async def _submit(
     def run() -> deep.DeepResult:
         outcome = deep.run_deep(analysis)
         outcome.findings = apply_ignores_reading(
-            outcome.findings, settings, folder.root, _read_from_disk
+            outcome.findings, settings, folder.workspace.root, _read_from_disk
         )
         return outcome
 

@@ -91,8 +91,14 @@ class FolderState:
     """
 
     def contains(self, path: Path) -> bool:
-        """Tell whether ``path`` lies under this folder's root."""
-        return path == self.root or self.root in path.parents
+        """Tell whether ``path`` lies under this folder's root.
+
+        The analysed project may lie above the editor's root (a root inside
+        Flask-Migrate's ``migrations/``), so its model files count too.
+        """
+        analysed = self.workspace.root
+        roots = (self.root, analysed)
+        return any(path == root or root in path.parents for root in roots)
 
 
 class FolderSet:

@@ -162,6 +162,8 @@ def check_authorable(analysis: EnvironmentAnalysis) -> None:
             "environment (env.py sets no target_metadata it can follow); set "
             "target_metadata, or list the modules in [tool.steward] models"
         )
+    if analysis.model_problem is not None:
+        raise GenerateError(analysis.model_problem)
     blocking = [
         f for f in analysis.findings if f.code in (*_BROKEN_GRAPH_CODES, "STW001")
     ]

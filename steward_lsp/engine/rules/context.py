@@ -28,6 +28,9 @@ class RuleContext:
     unparsed_model_files: tuple[Path, ...] = ()
     """Model and revision files that never parsed; drift rules report nothing."""
     queries: ProjectQueries = field(default_factory=ProjectQueries)
+    models_unusable: bool = False
+    """The models found declare no table while the chain does; drift rules
+    report nothing."""
 
     @property
     def dialect(self) -> str | None:

@@ -25,11 +25,12 @@ def check_drift(context: RuleContext) -> list[Finding]:
 
     An environment without model files (env.py sets ``target_metadata =
     None``) has nothing to compare, and Alembic refuses to autogenerate for
-    it, so no drift is reported. Neither is it while a model file has no
-    parse at all (a syntax error on the first read), because the tables that
-    file declares are unknown.
+    it, so no drift is reported. Neither is it when the models found declare
+    no table while the chain builds some (a configuration problem), or while
+    a model file has no parse at all (a syntax error on the first read),
+    because the tables that file declares are unknown.
     """
-    if not context.environment.model_files:
+    if not context.environment.model_files or context.models_unusable:
         return []
     if context.unparsed_model_files:
         # A model file that never parsed may declare any table, so every
