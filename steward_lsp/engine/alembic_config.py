@@ -84,8 +84,16 @@ def read_ini_sections(ini_file: Path) -> tuple[configparser.ConfigParser | None,
             f"{ini_file}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset "
             f"{exc.start}), and steward reads ini files as UTF-8; save it as UTF-8"
         )
+    except configparser.MissingSectionHeaderError as exc:
+        return None, (
+            f"{ini_file}:{exc.lineno}: the file has no section header before its "
+            f"first setting {exc.line.strip()!r}; add [alembic] above it, as "
+            "`alembic init` writes it"
+        )
     except (configparser.Error, OSError) as exc:
-        return None, f"{ini_file}: cannot be read as an Alembic ini file: {exc}"
+        # configparser messages span lines; one problem is printed per line.
+        reason = " ".join(str(exc).split())
+        return None, f"{ini_file}: cannot be read as an Alembic ini file: {reason}"
     return parser, ""
 
 

@@ -58,23 +58,33 @@ def discover_environments(
     problems: list[str] = []
     configs: list[AlembicConfig] = []
     bare_folders: list[AlembicConfig] = []
+    # Folders whose alembic.ini is broken or names a missing script folder.
+    failed_ini_folders: set[Path] = set()
     for folder, files in walk_folders(root, folders):
-        configs.extend(_configs_in_folder(folder, files, problems))
+        configs.extend(_configs_in_folder(folder, files, problems, failed_ini_folders))
         bare_folders.extend(_bare_script_folder(folder, files))
-    # Last, so that a configuration naming the same folder is used instead.
-    configs.extend(bare_folders)
 
     environments: list[Environment] = []
-    script_locations: set[Path] = set()
     cache = ImportCache()
-    for config in configs:
+
+    def add(config: AlembicConfig) -> Environment | None:
         environment = _build_environment(root, config, settings, folders, cache)
         problems.extend(config.problems)
-        if environment is None or environment.script_location in script_locations:
-            continue
-        script_locations.add(environment.script_location)
-        environments.append(environment)
-        problems.extend(environment.problems)
+        known = {env.script_location for env in environments}
+        if environment is not None and environment.script_location not in known:
+            environments.append(environment)
+            problems.extend(environment.problems)
+        return environment
+
+    for config in configs:
+        if add(config) is None and config.ini_file is not None:
+            failed_ini_folders.add(config.folder)
+    # Last, so that a configuration naming the same folder is used instead. A
+    # script folder beside a broken alembic.ini is left out: the problem of
+    # that file is the one to fix, and without it the models are not found.
+    for config in bare_folders:
+        if config.folder.parent not in failed_ini_folders:
+            add(config)
     logger.info("found %d Alembic environments under %s", len(environments), root)
     return environments, problems
 
@@ -131,7 +141,7 @@ def _is_project_folder(folder: Path, script_folder: Path) -> bool:
 
 
 def _configs_in_folder(
-    folder: Path, files: list[str], problems: list[str]
+    folder: Path, files: list[str], problems: list[str], failed_folders: set[Path]
 ) -> list[AlembicConfig]:
     toml_file = folder / "pyproject.toml" if "pyproject.toml" in files else None
     toml_table = None
@@ -150,6 +160,7 @@ def _configs_in_folder(
         if parser is None:
             if name == "alembic.ini":
                 problems.append(error)
+                failed_folders.add(folder)
             continue
         for section in alembic_config.environment_sections(parser):
             # `alembic --name SECTION` picks the ini section; the table in
@@ -422,6 +433,16 @@ def _no_models_message(environment: Environment, script: EnvScript | None) -> st
         )
     else:
         reason = "env.py names no target_metadata that steward can follow"
+    if environment.config_file is None:
+        ini_file = environment.script_location.parent / "alembic.ini"
+        return (
+            f"{ini_file}: missing, so steward does not know its "
+            "prepend_sys_path and found no model modules for environment "
+            f"{environment.name!r} ({reason}); create alembic.ini with "
+            f"script_location = {environment.script_location.name} (`alembic "
+            "init` writes one), or list the model modules or files in "
+            "[tool.steward] models in pyproject.toml"
+        )
     return (
         f"{where}: no model modules found for environment {environment.name!r}: "
         f"{reason}; list the model modules or files in [tool.steward] models "

@@ -12,7 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_project import ALEMBIC_INI, ENV_PY, FIRST_REVISION, Runner, write_files
+from cli_project import (
+    ALEMBIC_INI,
+    ENV_PY,
+    FIRST_REVISION,
+    Runner,
+    write_files,
+)
 
 FLASK_MIGRATE = Path(__file__).parents[1] / "server" / "workspaces" / "flask_migrate"
 
@@ -131,9 +137,7 @@ def test_tableless_models_hold_back_drift(
     assert "[tool.steward] models" in problems[0]
 
 
-def test_tableless_models_stop_author(
-    steward: Runner, tableless_project: Path
-) -> None:
+def test_tableless_models_stop_author(steward: Runner, tableless_project: Path) -> None:
     versions = tableless_project / "migrations" / "versions"
     before = set(versions.iterdir())
 
