@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from steward_lsp.engine import discovery, graph, model_parser, replay, revision_parser
-from steward_lsp.engine.config import ConfigError, Settings, load_pyproject_settings
+from steward_lsp.engine.config import (
+    ConfigError,
+    InvalidTomlError,
+    Settings,
+    load_pyproject_settings,
+)
 from steward_lsp.engine.discovery_signature import Signature, discovery_signature
 from steward_lsp.engine.findings import Finding, Severity
 from steward_lsp.engine.migration import RevisionScript
@@ -188,6 +193,7 @@ class Workspace:
         self._signatures: dict[Path, Signature | None] = {}
         self._problems: list[str] = []
         self.settings = Settings()
+        self._valid_settings: Settings | None = None
 
     # -- inputs -----------------------------------------------------------
 
@@ -266,7 +272,13 @@ class Workspace:
         """Return the environments of this workspace, discovering them once."""
         if self._environments is None:
             self._problems = []
-            self.settings = self._load_settings()
+            settings = self._load_settings()
+            if settings is None:
+                # Without the settings (exclude, models) the findings would
+                # be wrong, so nothing is analysed until the file is fixed.
+                self._environments = []
+                return self._environments
+            self.settings = settings
             found, problems = discovery.discover_environments(self.root, self.settings)
             self._environments = found
             self._problems.extend(problems)
@@ -299,12 +311,25 @@ class Workspace:
         problems.extend(a.model_problem for a in analyses if a.model_problem)
         return AnalysisResult(findings, analyses, problems, analysed, elapsed)
 
-    def _load_settings(self) -> Settings:
+    def _load_settings(self) -> Settings | None:
+        """Return the settings of pyproject.toml and the client.
+
+        Returns None when pyproject.toml is not valid TOML and no earlier
+        load succeeded; after one did, its settings are kept.
+        """
         try:
             settings = load_pyproject_settings(self.root / "pyproject.toml")
+        except InvalidTomlError as exc:
+            if self._valid_settings is None:
+                self._problems.append(f"{exc}; nothing is checked until then")
+                return None
+            self._problems.append(f"{exc}; the last valid settings apply")
+            return self._valid_settings
         except ConfigError as exc:
             if exc.partial is not None:
-                self._problems.append(f"{exc}; the other settings apply")
+                self._problems.extend(
+                    f"{message}; the other settings apply" for message in exc.messages
+                )
                 settings = exc.partial
             else:
                 self._problems.append(f"{exc}; using default settings")
@@ -318,10 +343,14 @@ class Workspace:
                 )
             except ConfigError as exc:
                 if exc.partial is not None:
-                    self._problems.append(f"{exc}; the other client settings apply")
+                    self._problems.extend(
+                        f"{message}; the other client settings apply"
+                        for message in exc.messages
+                    )
                     settings = exc.partial
                 else:
                     self._problems.append(f"{exc}; ignoring client settings")
+        self._valid_settings = settings
         return settings
 
     def _analyze_environment(

@@ -8,6 +8,7 @@ so a setting is declared once, here.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +25,37 @@ class ConfigError(ValueError):
 
     ``partial`` contains the settings with every valid key applied, when the
     error is about some keys only, so a caller can drop just those.
+    ``messages`` lists one message per invalid key, to report one per line.
     """
 
-    def __init__(self, message: str, partial: Settings | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        partial: Settings | None = None,
+        messages: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.partial = partial
+        self.messages = messages or [message]
+
+
+class InvalidTomlError(ConfigError):
+    """A pyproject.toml is not valid TOML, so none of its settings are known."""
+
+
+def invalid_toml(pyproject: Path, exc: tomllib.TOMLDecodeError) -> InvalidTomlError:
+    """Return the error for ``exc``, with the file, line and column first."""
+    text = str(exc)
+    # tomllib ends its messages with "(at line L, column C)" (Python 3.11+).
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", text)
+    where = str(pyproject)
+    if match is not None:
+        where = f"{pyproject}:{match.group(1)}:{match.group(2)}"
+        text = text[: match.start()]
+    return InvalidTomlError(
+        f"{where}: invalid TOML: {text}; fix the file, because steward cannot "
+        "read its [tool.steward] settings"
+    )
 
 
 def _doc(text: str) -> dict[str, str]:
@@ -198,7 +225,7 @@ def merge_settings(base: Settings, values: dict[str, Any], source: str) -> Setti
             errors.append(str(exc))
     merged = dataclasses.replace(base, **updates)
     if errors:
-        raise ConfigError("; ".join(errors), partial=merged)
+        raise ConfigError("; ".join(errors), partial=merged, messages=errors)
     return merged
 
 
@@ -244,15 +271,20 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
 def load_pyproject_settings(pyproject: Path) -> Settings:
     """Read ``[tool.steward]`` from ``pyproject``; defaults when absent.
 
-    Raises :class:`ConfigError` when the file is not valid TOML or a value is
-    invalid.
+    Raises :class:`InvalidTomlError` when the file is not valid TOML, and
+    :class:`ConfigError` when a value is invalid.
     """
     if not pyproject.is_file():
         return Settings()
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise invalid_toml(pyproject, exc) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidTomlError(
+            f"{pyproject}: not UTF-8 ({exc.reason} at byte {exc.start}); TOML "
+            "files are UTF-8, so save it as UTF-8"
+        ) from exc
     section = data.get("tool", {}).get("steward", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{pyproject}: [tool.steward] must be a table")

@@ -18,7 +18,12 @@ from pathlib import Path
 
 from steward_lsp.engine import alembic_config
 from steward_lsp.engine.alembic_config import AlembicConfig
-from steward_lsp.engine.config import ConfigError, Settings, merge_settings
+from steward_lsp.engine.config import (
+    ConfigError,
+    Settings,
+    invalid_toml,
+    merge_settings,
+)
 from steward_lsp.engine.env_script import EnvScript, read_env_script
 from steward_lsp.engine.file_walk import FolderFilter, walk_folders
 from steward_lsp.engine.model_files import ImportCache, ModelSearch, find_model_files
@@ -249,7 +254,10 @@ def _environment_settings(
                     return merged, folder if "models" in section else root
             except ConfigError as exc:
                 if exc.partial is not None and section is not None:
-                    config.problems.append(f"{exc}; the other settings apply")
+                    config.problems.extend(
+                        f"{message}; the other settings apply"
+                        for message in exc.messages
+                    )
                     return exc.partial, folder if "models" in section else root
                 config.problems.append(f"{exc}; using the workspace settings")
                 return workspace_settings, root
@@ -273,7 +281,7 @@ def read_steward_table(pyproject: Path) -> dict[str, object] | None:
         if "tool.steward" not in text:
             logger.warning("%s is not valid TOML: %s", pyproject, exc)
             return None
-        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from exc
+        raise invalid_toml(pyproject, exc) from exc
     tool = data.get("tool", {})
     section = tool.get("steward") if isinstance(tool, dict) else None
     if section is None:

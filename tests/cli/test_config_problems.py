@@ -77,3 +77,37 @@ def test_alembic_ini_mistake_gives_one_error(
     assert str(ini_file) in errors[0]
     assert expected in errors[0]
     assert "fix the 1 configuration error above" in completed.stderr
+
+
+def test_invalid_toml_stops_check(steward: Runner, backend_project: Path) -> None:
+    pyproject = backend_project / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.steward]\nexclude = ["backend/tests"]\n[tool.steward\n',
+        encoding="utf-8",
+    )
+
+    completed = steward("check", ".", cwd=backend_project)
+
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    errors = _error_lines(completed.stderr)
+    assert len(errors) == 1, completed.stderr
+    assert f"{pyproject}:3:" in errors[0]
+    assert "invalid TOML" in errors[0]
+    assert "default settings" not in completed.stderr
+
+
+def test_each_setting_error_on_own_line(steward: Runner, backend_project: Path) -> None:
+    (backend_project / "pyproject.toml").write_text(
+        '[tool.steward]\nbogus_key = 1\nallowed_heads = "two"\n', encoding="utf-8"
+    )
+
+    completed = steward("check", ".", cwd=backend_project)
+
+    assert completed.returncode == 2
+    errors = _error_lines(completed.stderr)
+    assert len(errors) == 2, completed.stderr
+    assert "unknown setting 'bogus_key'" in errors[0]
+    assert "allowed_heads" not in errors[0]
+    assert "'allowed_heads' must be an integer" in errors[1]
+    assert "fix the 2 configuration errors above" in completed.stderr

@@ -1008,7 +1008,9 @@ def test_invalid_setting_keeps_the_others(tmp_path: Path) -> None:
 
     assert workspace.settings.ignore == ["STW601"]
     assert workspace.settings.allowed_heads == 1
-    [problem] = [p for p in result.problems if "bogus_key" in p]
-    assert "unknown setting 'bogus_key'" in problem
-    assert "setting 'allowed_heads' must be an integer" in problem
-    assert problem.endswith("the other settings apply")
+    [unknown] = [p for p in result.problems if "bogus_key" in p]
+    [wrong_type] = [p for p in result.problems if "allowed_heads" in p]
+    assert "unknown setting 'bogus_key'" in unknown
+    assert "setting 'allowed_heads' must be an integer" in wrong_type
+    assert unknown.endswith("the other settings apply")
+    assert wrong_type.endswith("the other settings apply")

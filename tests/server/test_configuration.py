@@ -11,6 +11,8 @@ from lsp_session import (
     engine_findings,
     initialize,
     supports_configuration,
+    uri,
+    wait_for,
     wait_for_diagnostics,
     wait_for_indexing,
 )
@@ -86,4 +88,37 @@ async def test_invalid_client_setting_shows_message(
 
     assert len(client.messages) == 1
     assert "allowed_heads" in client.messages[0].message
+    assert "STW301" in codes(client, root / ANCHORS_REVISION)
+
+
+async def test_invalid_toml_keeps_last_settings(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text('[tool.steward]\nignore = ["STW103"]\n', encoding="utf-8")
+    await initialize(client, spec, root)
+    await wait_for_indexing(client)
+    assert "STW103" not in codes(client, root / MODELS)
+    assert "STW301" in codes(client, root / ANCHORS_REVISION)
+
+    pyproject.write_text('[tool.steward\nignore = ["STW103"]\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=uri(pyproject), type=types.FileChangeType.Changed)
+            ]
+        )
+    )
+    await wait_for(
+        client,
+        types.WINDOW_SHOW_MESSAGE,
+        lambda: len(client.messages) > 0,
+        "a showMessage",
+    )
+
+    assert len(client.messages) == 1
+    assert f"{pyproject}:1:" in client.messages[0].message
+    assert "the last valid settings apply" in client.messages[0].message
+    assert "STW103" not in codes(client, root / MODELS)
     assert "STW301" in codes(client, root / ANCHORS_REVISION)
