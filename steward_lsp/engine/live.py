@@ -65,16 +65,77 @@ def check_workspace(
     """
     outcome = LiveCheck()
     compare_schema = len(result.environments) == 1
+    by_url: dict[str, list[EnvironmentAnalysis]] = {}
     for environment in result.environments:
         settings = environment.environment.settings
         url = environ.get(settings.database_url_env, "").strip()
-        if not url:
+        if url:
+            by_url.setdefault(url, []).append(environment)
+    for url, environments in by_url.items():
+        missing = missing_driver(url)
+        if missing is not None:
+            outcome.problems.append(_missing_driver_problem(url, missing, environments))
             continue
-        checked = check_live(environment, url, compare_schema=compare_schema)
-        kept = apply_ignores_reading(checked.findings, settings, root, read_text)
-        outcome.findings.extend(kept)
-        outcome.problems.extend(checked.problems)
+        for environment in environments:
+            settings = environment.environment.settings
+            checked = check_live(environment, url, compare_schema=compare_schema)
+            kept = apply_ignores_reading(checked.findings, settings, root, read_text)
+            outcome.findings.extend(kept)
+            outcome.problems.extend(checked.problems)
     return outcome
+
+
+# The pip requirement that installs each DBAPI module SQLAlchemy imports.
+_DRIVER_PACKAGES = {
+    "psycopg": "psycopg[binary]",
+    "psycopg2": "psycopg2-binary",
+    "pymysql": "pymysql",
+    "MySQLdb": "mysqlclient",
+    "mysql": "mysql-connector-python",
+    "mariadb": "mariadb",
+    "pg8000": "pg8000",
+    "asyncpg": "asyncpg",
+    "aiosqlite": "aiosqlite",
+}
+
+
+def missing_driver(url: str) -> str | None:
+    """Return the DBAPI module the dialect of ``url`` needs and cannot import.
+
+    None when it imports, or when the URL itself is invalid, which the
+    connection attempt then reports.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        make_url(url).get_dialect().import_dbapi()
+    except ModuleNotFoundError as exc:
+        return exc.name or str(exc)
+    except (SQLAlchemyError, ImportError, ValueError):
+        return None
+    return None
+
+
+def driver_package(module: str) -> str:
+    """Return the pip requirement that installs the DBAPI ``module``."""
+    top = module.split(".", 1)[0]
+    return _DRIVER_PACKAGES.get(top, top)
+
+
+def _missing_driver_problem(
+    url: str, module: str, environments: list[EnvironmentAnalysis]
+) -> str:
+    names = ", ".join(repr(e.environment.name) for e in environments)
+    noun = "environment" if len(environments) == 1 else "environments"
+    variables = sorted({e.environment.settings.database_url_env for e in environments})
+    return (
+        f"cannot read the live database {display_url(url)} for {CODE} "
+        f"({noun} {names}): its driver module {module!r} is not installed; "
+        f"install it with `pip install '{driver_package(module)}'` in the "
+        "Python that runs steward, or pass --no-live (or unset "
+        f"{' and '.join(variables)}) to skip the check"
+    )
 
 
 def check_live(
@@ -92,10 +153,12 @@ def check_live(
     except Exception as exc:  # noqa: BLE001 - any driver error is a problem to report
         message = scrub_url(f"{type(exc).__name__}: {exc}", url).splitlines()[0]
         logger.debug("live check of %s failed: %s", shown, message)
+        name = environment.environment.name
+        variable = environment.environment.settings.database_url_env
         outcome.problems.append(
-            f"cannot read the live database {shown} for {CODE} ({message}); check "
-            f"that it is reachable, or unset "
-            f"{environment.environment.settings.database_url_env} to skip the check"
+            f"cannot read the live database {shown} for {CODE} (environment "
+            f"{name!r}): {message}; check that it is reachable, or pass "
+            f"--no-live (or unset {variable}) to skip the check"
         )
     return outcome
 

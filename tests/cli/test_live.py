@@ -128,6 +128,8 @@ def test_live_unreachable_names_variable() -> None:
     assert completed.returncode == 2
     assert "cannot read the live database" in completed.stderr
     assert "unset DATABASE_URL" in completed.stderr
+    assert "--no-live" in completed.stderr
+    assert "environment 'migrations'" in completed.stderr
     assert "hunter2-secret" not in completed.stdout + completed.stderr
     assert "reader" not in completed.stdout + completed.stderr
 
@@ -237,3 +239,51 @@ def test_live_postgresql_index_dropped(postgresql_url: str) -> None:
 
 def test_live_mariadb_index_dropped(mariadb_url: str) -> None:
     _head_indexes_clean_and_drift(mariadb_url)
+
+
+def test_live_missing_driver_named_once() -> None:
+    url = "postgresql+pg8000://reader:hunter2-secret@127.0.0.1:9/none"
+    completed = subprocess.run(
+        [sys.executable, "-m", "steward_lsp", "check", "examples/defects"],
+        cwd=REPO,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 2
+    problems = [
+        line for line in completed.stderr.splitlines() if "live database" in line
+    ]
+    assert len(problems) == 1, completed.stderr
+    assert "driver module 'pg8000' is not installed" in problems[0]
+    assert "pip install 'pg8000'" in problems[0]
+    assert "--no-live" in problems[0]
+    for name in ("'migrations'", "'cycle/migrations'", "'postgres/migrations'"):
+        assert name in problems[0]
+    assert "hunter2-secret" not in completed.stderr
+
+
+def test_live_missing_psycopg_names_package() -> None:
+    # sys.modules["psycopg"] = None makes `import psycopg` raise
+    # ModuleNotFoundError, as it does where psycopg is not installed.
+    program = (
+        "import sys; sys.modules['psycopg'] = None; "
+        "from steward_lsp.cli import main; sys.exit(main(['check', '.']))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=REPO,
+        env={**os.environ, "DATABASE_URL": "postgresql+psycopg://127.0.0.1:9/none"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 2
+    assert "driver module 'psycopg' is not installed" in completed.stderr
+    assert "pip install 'psycopg[binary]'" in completed.stderr
+    assert "No module named" not in completed.stderr
