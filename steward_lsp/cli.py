@@ -283,6 +283,8 @@ def check_target(target: CheckTarget) -> CheckOutcome:
         problem = f"internal error while analysing {target.root}: {exc!r}"
         return CheckOutcome([], [problem])
 
+    for note in result.notes:
+        print(f"steward: note: {note}", file=sys.stderr)
     problems = list(result.problems)
     findings = result.all_findings()
     if target.deep or any(e.environment.settings.deep for e in result.environments):

@@ -144,6 +144,8 @@ class EnvironmentAnalysis:
     replay_result: replay.ReplayResult
     findings: list[Finding] = field(default_factory=list)
     queries: ProjectQueries = field(default_factory=ProjectQueries)
+    dialect_note: str | None = None
+    """The reason dialect-specific rules are off (an unknown dialect), if they are."""
     model_problem: str | None = None
     """The reason the models cannot be compared (they declare no table), which
     holds back drift for the environment."""
@@ -163,6 +165,9 @@ class AnalysisResult:
     problems: list[str]
     analysed_files: set[Path]
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """Information about the configuration, such as an unknown dialect, that
+    turns rules off without being an error."""
 
     def all_findings(self) -> list[Finding]:
         """Return every finding, sorted by file and position."""
@@ -309,7 +314,8 @@ class Workspace:
         logger.debug("analysed %d files in %.3fs", len(analysed), elapsed)
         problems = list(self._problems)
         problems.extend(a.model_problem for a in analyses if a.model_problem)
-        return AnalysisResult(findings, analyses, problems, analysed, elapsed)
+        notes = [a.dialect_note for a in analyses if a.dialect_note]
+        return AnalysisResult(findings, analyses, problems, analysed, elapsed, notes)
 
     def _load_settings(self) -> Settings | None:
         """Return the settings of pyproject.toml and the client.
@@ -418,6 +424,7 @@ class Workspace:
             findings=findings,
             queries=queries,
             model_problem=model_problem,
+            dialect_note=_unknown_dialect_note(env, scripts, sources),
         )
         return analysis, set(sources)
 
@@ -519,6 +526,47 @@ def _tableless_models_problem(
         f"build {len(head_schema.tables)} tables, so drift (STW101-STW109) is "
         "not checked; make target_metadata in env.py import the modules that "
         "declare the models, or list them in [tool.steward] models in "
+        "pyproject.toml"
+    )
+
+
+# Words in revision files that belong to one dialect's SQLAlchemy options.
+_DIALECT_MARKERS = {
+    "postgresql": ("dialects.postgresql", "postgresql.", "postgresql_"),
+    "mysql": ("dialects.mysql", "mysql.", "mysql_"),
+}
+
+
+def _unknown_dialect_note(
+    env: Environment, scripts: list[RevisionScript], sources: dict[Path, str]
+) -> str | None:
+    """Return a note when the dialect of an environment with revisions is unknown.
+
+    The dialect comes from ``[tool.steward] dialect`` or from the URL in
+    alembic.ini; Alembic's placeholder ``driver://...`` and URLs set in
+    env.py give none.
+    """
+    if env.settings.dialect or env.dialect or not scripts:
+        return None
+    where = env.config_file or env.env_py or env.script_location
+    texts = [sources.get(script.path, "") for script in scripts]
+    used = [
+        dialect
+        for dialect, markers in _DIALECT_MARKERS.items()
+        if any(marker in text for text in texts for marker in markers)
+    ]
+    hint = ""
+    if len(used) == 1:
+        hint = f" The revisions use {used[0]} options, so it is likely {used[0]!r}."
+    suggested = used[0] if len(used) == 1 else "postgresql"
+    others = " or ".join(
+        f'"{name}"' for name in ("postgresql", "mysql", "sqlite") if name != suggested
+    )
+    return (
+        f"{where}: the database dialect of environment {env.name!r} is unknown, "
+        "because its sqlalchemy.url is a placeholder or not set, so STW306 "
+        f"(long locks on PostgreSQL, table copies on MySQL) is skipped.{hint} "
+        f'Set dialect = "{suggested}" (or {others}) in [tool.steward] in '
         "pyproject.toml"
     )
 

@@ -107,7 +107,8 @@ class Settings:
         default=None,
         metadata=_doc(
             "Database dialect (sqlite, postgresql, mysql); read from "
-            "alembic.ini when unset."
+            "sqlalchemy.url in alembic.ini when unset. When neither gives it, "
+            "STW306 is skipped and steward shows a note."
         ),
     )
     select: list[str] = field(

@@ -62,6 +62,22 @@ def publish_outcome(
     if changed and not push and refreshes_diagnostics(server):
         send_refresh(server, types.WORKSPACE_DIAGNOSTIC_REFRESH)
     report_problems(server, folder, outcome.problems)
+    if outcome.result is not None:
+        report_notes(server, folder, outcome.result.notes)
+
+
+def report_notes(server: LanguageServer, folder: FolderState, notes: list[str]) -> None:
+    """Log each configuration note and show it once per session of the folder."""
+    for note in notes:
+        if note in folder.shown_notes:
+            continue
+        folder.shown_notes.add(note)
+        logger.info("configuration note for %s: %s", folder.root, note)
+        server.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Info, message=f"steward: {note}"
+            )
+        )
 
 
 def clear_folder(server: LanguageServer, folder: FolderState) -> None:

@@ -73,6 +73,8 @@ class FolderState:
     settings_changed: bool = False
     published: dict[str, PublishedDiagnostics] = field(default_factory=dict)
     shown_problems: set[str] = field(default_factory=set)
+    shown_notes: set[str] = field(default_factory=set)
+    """Configuration notes already shown; each is shown once per session."""
     command_findings: dict[str, list[Finding]] = field(default_factory=dict)
     """Findings of the last run of each generator command, such as the
     revisions verify-migrations saw fail, shown until the command runs again."""

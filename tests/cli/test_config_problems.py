@@ -111,3 +111,83 @@ def test_each_setting_error_on_own_line(steward: Runner, backend_project: Path) 
     assert "allowed_heads" not in errors[0]
     assert "'allowed_heads' must be an integer" in errors[1]
     assert "fix the 2 configuration errors above" in completed.stderr
+
+
+PLACEHOLDER_INI = """\
+[alembic]
+script_location = migrations
+sqlalchemy.url = driver://user:pass@localhost/dbname
+"""
+
+# A partial index on an existing table: STW306 on PostgreSQL, where
+# CREATE INDEX without CONCURRENTLY blocks writes.
+INDEX_REVISION = '''\
+"""index accounts"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index(
+        "ix_accounts_positive", "accounts", ["id"], postgresql_where=sa.text("id > 0")
+    )
+
+
+def downgrade():
+    op.drop_index("ix_accounts_positive", table_name="accounts")
+'''
+
+
+@pytest.fixture
+def placeholder_project(tmp_path: Path) -> Path:
+    """Return a project whose alembic.ini has Alembic's placeholder URL."""
+    root = tmp_path / "project"
+    write_files(
+        root,
+        {
+            "alembic.ini": PLACEHOLDER_INI,
+            "migrations/env.py": ENV_PY,
+            "migrations/versions/0001_create_accounts.py": FIRST_REVISION,
+            "migrations/versions/0002_index_accounts.py": INDEX_REVISION,
+            "app/__init__.py": "",
+            "app/models.py": MODELS_PY,
+        },
+    )
+    return root
+
+
+def test_unknown_dialect_gives_one_note(
+    steward: Runner, placeholder_project: Path
+) -> None:
+    completed = steward("check", ".", cwd=placeholder_project)
+
+    notes = [
+        line
+        for line in completed.stderr.splitlines()
+        if line.startswith("steward: note")
+    ]
+    assert len(notes) == 1, completed.stderr
+    assert "dialect of environment 'migrations' is unknown" in notes[0]
+    assert "STW306" in notes[0]
+    assert "likely 'postgresql'" in notes[0]
+    assert 'dialect = "postgresql"' in notes[0]
+    assert "STW306" not in completed.stdout
+    assert _error_lines(completed.stderr) == []
+
+
+def test_dialect_setting_enables_stw306(
+    steward: Runner, placeholder_project: Path
+) -> None:
+    (placeholder_project / "pyproject.toml").write_text(
+        '[tool.steward]\ndialect = "postgresql"\n', encoding="utf-8"
+    )
+
+    completed = steward("check", ".", cwd=placeholder_project)
+
+    assert "steward: note" not in completed.stderr
+    assert "STW306" in completed.stdout

@@ -6,10 +6,13 @@ from pathlib import Path
 
 from lsp_session import (
     RecordingClient,
+    change_document,
     codes,
     copy_workspace,
     engine_findings,
     initialize,
+    log_contains,
+    open_document,
     supports_configuration,
     uri,
     wait_for,
@@ -122,3 +125,37 @@ async def test_invalid_toml_keeps_last_settings(
     assert "the last valid settings apply" in client.messages[0].message
     assert "STW103" not in codes(client, root / MODELS)
     assert "STW301" in codes(client, root / ANCHORS_REVISION)
+
+
+async def test_unknown_dialect_shown_once(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    ini_file = root / "alembic.ini"
+    ini_file.write_text(
+        ini_file.read_text(encoding="utf-8").replace(
+            "sqlite:///%(here)s/notary.sqlite3", "driver://user:pass@localhost/dbname"
+        ),
+        encoding="utf-8",
+    )
+    models = root / MODELS
+    await initialize(client, spec, root)
+    await wait_for_indexing(client)
+    analysed = f"analysed {root}:"
+
+    open_document(client, models)
+    change_document(client, models, 2, models.read_text(encoding="utf-8") + "\n")
+    await wait_for(
+        client,
+        types.WINDOW_LOG_MESSAGE,
+        lambda: sum(analysed in m.message for m in client.log_messages) >= 3,
+        "three analyses (indexing, open, change)",
+    )
+
+    assert len(client.messages) == 1
+    assert client.messages[0].type == types.MessageType.Info
+    assert (
+        "dialect of environment 'migrations' is unknown" in client.messages[0].message
+    )
+    assert 'dialect = "postgresql"' in client.messages[0].message
+    assert log_contains(client, "configuration note")
