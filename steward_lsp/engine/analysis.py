@@ -144,6 +144,9 @@ class EnvironmentAnalysis:
     replay_result: replay.ReplayResult
     findings: list[Finding] = field(default_factory=list)
     queries: ProjectQueries = field(default_factory=ProjectQueries)
+    revision_dialects: list[str] = field(default_factory=list)
+    """Dialects whose options the revisions use, looked for only when the
+    dialect is unknown."""
     dialect_note: str | None = None
     """The reason dialect-specific rules are off (an unknown dialect), if they are."""
     model_problem: str | None = None
@@ -395,6 +398,7 @@ class Workspace:
         )
         findings.extend(replayed.findings)
         queries = self._queries.scan(env, self.root, self.read_text, sources)
+        revision_dialects = _revision_dialects(env, scripts, sources)
         model_problem = _tableless_models_problem(
             env, model_result.schema, replayed.head_schema, unparsed
         )
@@ -424,7 +428,8 @@ class Workspace:
             findings=findings,
             queries=queries,
             model_problem=model_problem,
-            dialect_note=_unknown_dialect_note(env, scripts, sources),
+            dialect_note=_unknown_dialect_note(env, scripts, revision_dialects),
+            revision_dialects=revision_dialects,
         )
         return analysis, set(sources)
 
@@ -532,29 +537,42 @@ def _tableless_models_problem(
 
 # Words in revision files that belong to one dialect's SQLAlchemy options.
 _DIALECT_MARKERS = {
-    "postgresql": ("dialects.postgresql", "postgresql.", "postgresql_"),
-    "mysql": ("dialects.mysql", "mysql.", "mysql_"),
+    "postgresql": (
+        "import postgresql",
+        "dialects.postgresql",
+        "postgresql.",
+        "postgresql_",
+    ),
+    "mysql": ("import mysql", "dialects.mysql", "mysql.", "mysql_"),
 }
 
 
-def _unknown_dialect_note(
+def _revision_dialects(
     env: Environment, scripts: list[RevisionScript], sources: dict[Path, str]
-) -> str | None:
-    """Return a note when the dialect of an environment with revisions is unknown.
+) -> list[str]:
+    """Return the dialects whose options the revisions use, when none is set.
 
     The dialect comes from ``[tool.steward] dialect`` or from the URL in
     alembic.ini; Alembic's placeholder ``driver://...`` and URLs set in
     env.py give none.
     """
-    if env.settings.dialect or env.dialect or not scripts:
-        return None
-    where = env.config_file or env.env_py or env.script_location
+    if env.settings.dialect or env.dialect:
+        return []
     texts = [sources.get(script.path, "") for script in scripts]
-    used = [
+    return [
         dialect
         for dialect, markers in _DIALECT_MARKERS.items()
         if any(marker in text for text in texts for marker in markers)
     ]
+
+
+def _unknown_dialect_note(
+    env: Environment, scripts: list[RevisionScript], used: list[str]
+) -> str | None:
+    """Return a note when the dialect of an environment with revisions is unknown."""
+    if env.settings.dialect or env.dialect or not scripts:
+        return None
+    where = env.config_file or env.env_py or env.script_location
     hint = ""
     if len(used) == 1:
         hint = f" The revisions use {used[0]} options, so it is likely {used[0]!r}."

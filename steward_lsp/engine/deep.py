@@ -164,7 +164,9 @@ def run_deep(
     started = time.perf_counter()
     result = DeepResult()
     scratch_url = scratch_server_url(scratch_url, settings.scratch_url)
-    note = dialect_note(environment, scratch_url)
+    note = dialect_note(environment, scratch_url) or _revision_dialect_note(
+        analysis, scratch_url
+    )
     if note is not None:
         # A warning, not a problem, because the check still runs: a problem
         # would make steward check exit 2.
@@ -182,6 +184,28 @@ def run_deep(
         result.findings = [_with_dialect_note(f, note) for f in result.findings]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _revision_dialect_note(
+    analysis: EnvironmentAnalysis, scratch_url: str | None
+) -> str | None:
+    """Return the note for revisions of one dialect run on SQLite, no dialect set.
+
+    Revisions that use a dialect's options (``postgresql.JSONB``,
+    ``postgresql_where``, ``mysql_engine``) are written for that dialect.
+    """
+    used = analysis.revision_dialects
+    if scratch_url is not None or not used:
+        return None
+    from steward_lsp.engine.roundtrip_scratch import SCRATCH_URL_VARIABLE
+
+    dialects = " and ".join(used)
+    return (
+        f"the revisions use {dialects} options but this run used sqlite, so a "
+        f"step can fail on sqlite alone; set the scratch_url setting or "
+        f"{SCRATCH_URL_VARIABLE} to a {used[0]} server to test on {used[0]}, "
+        f'and dialect = "{used[0]}" in [tool.steward]'
+    )
 
 
 def _with_dialect_note(finding: Finding, note: str) -> Finding:

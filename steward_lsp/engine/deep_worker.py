@@ -17,6 +17,7 @@ the scratch database, and the ``database_url_env`` variable is set to it.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -58,19 +59,59 @@ class Results:
         self._stream.flush()
 
 
+# Drivers that SQLAlchemy can run under an async engine, with the module each
+# imports and the pip package that provides it.
+_ASYNC_CAPABLE = {
+    "aiosqlite": ("aiosqlite", "aiosqlite"),
+    "asyncpg": ("asyncpg", "asyncpg"),
+    "psycopg": ("psycopg", "psycopg[binary]"),
+    "psycopg_async": ("psycopg", "psycopg[binary]"),
+    "aiomysql": ("aiomysql", "aiomysql"),
+    "asyncmy": ("asyncmy", "asyncmy"),
+}
+
+
+class AsyncDriverMissing(RuntimeError):
+    """The scratch database has no async driver in this interpreter."""
+
+
 def scratch_for(requested: object, scratch: sa.URL, is_async: bool) -> sa.URL:
-    """Return the scratch URL, with the requested driver where the backend matches."""
+    """Return the scratch URL, with the requested driver where the backend matches.
+
+    An async engine gets an async driver of the scratch backend, because
+    the scratch URL (``sqlite:///...``) names a sync one. Raises
+    :class:`AsyncDriverMissing` when that driver is not importable.
+    """
     try:
         wanted = sa.make_url(str(requested)) if requested else None
     except sa.exc.ArgumentError:
         wanted = None
+    url = scratch
     if wanted is not None and wanted.get_backend_name() == scratch.get_backend_name():
-        return scratch.set(drivername=wanted.drivername)
-    if is_async:
-        driver = _ASYNC_DRIVERS.get(scratch.get_backend_name())
-        if driver is not None:
-            return scratch.set(drivername=driver)
-    return scratch
+        url = scratch.set(drivername=wanted.drivername)
+    if not is_async or url.get_driver_name() in _ASYNC_CAPABLE:
+        return url
+    driver = _ASYNC_DRIVERS.get(scratch.get_backend_name())
+    if driver is None:
+        return url
+    url = scratch.set(drivername=driver)
+    _require_driver(url)
+    return url
+
+
+def _require_driver(url: sa.URL) -> None:
+    module, package = _ASYNC_CAPABLE[url.get_driver_name()]
+    try:
+        __import__(module)
+    except ImportError as exc:
+        backend = url.get_backend_name()
+        server = "a PostgreSQL server" if backend == "sqlite" else f"a {backend} server"
+        raise AsyncDriverMissing(
+            f"the project creates an async engine, so the {backend} scratch "
+            f"database needs the async driver {module}, which {sys.executable} "
+            f"cannot import ({exc}); install it there (pip install {package}), "
+            f"or set scratch_url to {server} with an async driver installed"
+        ) from exc
 
 
 def redirect_engines(scratch_url: str) -> None:
@@ -94,6 +135,12 @@ def redirect_engines(scratch_url: str) -> None:
         _replace(module, "create_engine", create_scratch_engine)
         _replace(module, "engine_from_config", scratch_engine_from_config)
 
+    if importlib.util.find_spec("greenlet") is None:
+        # Without greenlet, SQLAlchemy 2.1's asyncio extension raises on the
+        # first import only; a later import succeeds and builds engines that
+        # fail later. So the project's own import must be the first: it then
+        # raises SQLAlchemy's message naming the fix.
+        return
     try:
         import sqlalchemy.ext.asyncio as asyncio_module
     except ImportError:

@@ -365,3 +365,101 @@ def test_deep_exiting_revision_reported(tmp_path: Path) -> None:
     assert "in revision 0003" in findings[0]["message"]
     assert "exited with status 3" in findings[0]["message"]
     assert completed.returncode == 1
+
+
+# An application module that creates its async engine when imported, as
+# FastAPI projects do; env.py imports it through the models.
+ASYNC_ENGINE_AT_IMPORT = """\
+from sqlalchemy.ext.asyncio import create_async_engine
+
+engine = create_async_engine("postgresql+asyncpg://app@localhost/app", pool_size=5)
+"""
+
+# A "python" setting that runs the worker where aiosqlite cannot be imported:
+# None in sys.modules makes `import aiosqlite` raise ImportError.
+WITHOUT_AIOSQLITE = """\
+#!/bin/sh
+exec {python} -c "import runpy, sys; sys.modules['aiosqlite'] = None; \\
+sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')" "$@"
+"""
+
+
+def async_engine_project(tmp_path: Path) -> Path:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+    (project / "app_db.py").write_text(ASYNC_ENGINE_AT_IMPORT, encoding="utf-8")
+    models = project / "models.py"
+    models.write_text(
+        "import app_db  # noqa: F401\n" + models.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    return project
+
+
+def test_deep_async_engine_uses_aiosqlite(tmp_path: Path) -> None:
+    pytest.importorskip("aiosqlite")
+    project = async_engine_project(tmp_path)
+
+    static = check(project)
+    deep = check(project, "--deep")
+
+    codes = [f["code"] for f in json.loads(deep.stdout)]
+    assert "STW112" not in codes, deep.stdout
+    assert deep.returncode == 1, deep.stderr
+    assert drift(deep) == drift(static)
+    messages = [f["message"] for f in json.loads(deep.stdout)]
+    assert any("found by the deep check" in m for m in messages)
+
+
+def test_deep_async_engine_without_aiosqlite(tmp_path: Path) -> None:
+    project = async_engine_project(tmp_path)
+    wrapper = tmp_path / "python-without-aiosqlite"
+    wrapper.write_text(WITHOUT_AIOSQLITE.format(python=sys.executable))
+    wrapper.chmod(0o755)
+    (project / "pyproject.toml").write_text(
+        f'[tool.steward]\npython = "{wrapper}"\n', encoding="utf-8"
+    )
+
+    completed = check(project, "--deep")
+
+    findings = [f for f in json.loads(completed.stdout) if f["code"] == "STW112"]
+    assert len(findings) == 1, completed.stdout + completed.stderr
+    assert findings[0]["path"].endswith("app_db.py")
+    assert "async driver aiosqlite" in findings[0]["message"]
+    assert "pip install aiosqlite" in findings[0]["message"]
+    assert "scratch_url" in findings[0]["message"]
+    assert "pysqlite" not in findings[0]["message"]
+
+
+def test_deep_postgresql_revisions_without_url(tmp_path: Path) -> None:
+    project = copy_fixture("extra_column_at_head", tmp_path)
+    ini_file = project / "alembic.ini"
+    ini_file.write_text(
+        ini_file.read_text(encoding="utf-8").replace(
+            "sqlite:///extra_column_at_head.sqlite",
+            "driver://user:pass@localhost/dbname",
+        ),
+        encoding="utf-8",
+    )
+    revision = project / "migrations" / "versions" / "0002_add_legacy_code.py"
+    revision.write_text(
+        "from sqlalchemy.dialects import postgresql  # noqa: F401\n"
+        + revision.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    (project / "migrations" / "versions" / "0003_raise.py").write_text(
+        RAISING_REVISION, encoding="utf-8"
+    )
+
+    completed = check(project, "--deep")
+
+    warnings = [
+        line
+        for line in completed.stderr.splitlines()
+        if "the revisions use postgresql options" in line
+    ]
+    assert len(warnings) == 1, completed.stderr
+    assert "scratch_url" in warnings[0]
+    assert "STEWARD_SCRATCH_URL" in warnings[0]
+    findings = [f for f in json.loads(completed.stdout) if f["code"] == "STW112"]
+    assert len(findings) == 1, completed.stdout
+    assert "the revisions use postgresql options" in findings[0]["message"]
