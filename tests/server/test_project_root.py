@@ -20,6 +20,19 @@ REVISION = Path("migrations/versions/0001_initial.py")
 MODELS = Path("blog/models.py")
 
 
+def warnings(client: RecordingClient) -> list[str]:
+    """Return the warning messages shown, without the note on the dialect.
+
+    The fixture's alembic.ini has no URL, as Flask-Migrate writes it, so
+    the server also shows an information message that the dialect is unknown.
+    """
+    return [
+        message.message
+        for message in client.messages
+        if message.type == types.MessageType.Warning
+    ]
+
+
 async def test_root_at_migrations_finds_models(
     client: RecordingClient, spec: str, tmp_path: Path
 ) -> None:
@@ -34,7 +47,7 @@ async def test_root_at_migrations_finds_models(
 
     assert not {str(d.code) for d in found} & {"STW102", "STW107"}
     assert codes(client, project / MODELS) == set()
-    assert client.messages == []
+    assert warnings(client) == []
 
 
 async def test_root_at_migrations_reports_model_drift(
@@ -69,12 +82,12 @@ async def test_tableless_models_show_one_message(
     await wait_for(
         client,
         types.WINDOW_SHOW_MESSAGE,
-        lambda: len(client.messages) > 0,
-        "a showMessage",
+        lambda: len(warnings(client)) > 0,
+        "a warning showMessage",
     )
     await wait_for_indexing(client)
 
-    assert len(client.messages) == 1
-    assert "declare no table" in client.messages[0].message
-    assert "[tool.steward] models" in client.messages[0].message
+    [problem] = warnings(client)
+    assert "declare no table" in problem
+    assert "[tool.steward] models" in problem
     assert not codes(client, project / REVISION) & {"STW102", "STW107"}
