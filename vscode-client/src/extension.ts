@@ -13,7 +13,7 @@ let controller: ServerController | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const log = vscode.window.createOutputChannel('Steward', { log: true });
     const traceChannel = vscode.window.createOutputChannel('Steward Trace', { log: true });
-    controller = new ServerController(log, traceChannel);
+    controller = new ServerController(log, traceChannel, context.extensionPath);
     const server = controller;
     context.subscriptions.push(log, traceChannel, server);
 

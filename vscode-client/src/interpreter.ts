@@ -87,15 +87,28 @@ export async function onDidChangePythonInterpreter(
     return api?.environments.onDidChangeActiveEnvironmentPath(listener);
 }
 
-/** Run `python` with `args`; resolve with its output, reject when it fails. */
-export function runPython(python: string, args: string[], timeoutMs: number): Promise<string> {
+/** What a finished Python process wrote. */
+export interface PythonOutput {
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/**
+ * Run `python` with `args`; resolve with its output, reject when it fails
+ * with an error whose message holds its standard error.
+ */
+export function runPython(
+    python: string,
+    args: string[],
+    timeoutMs: number,
+): Promise<PythonOutput> {
     return new Promise((resolve, reject) => {
         execFile(python, args, { timeout: timeoutMs }, (error, stdout, stderr) => {
             if (error) {
                 reject(new Error(`${python} ${args.join(' ')} failed: ${stderr || error.message}`));
                 return;
             }
-            resolve(stdout);
+            resolve({ stdout, stderr });
         });
     });
 }
@@ -108,7 +121,7 @@ export async function stewardVersion(python: string): Promise<string | undefined
             ['-c', 'import steward_lsp; print(steward_lsp.__version__)'],
             20_000,
         );
-        return output.trim();
+        return output.stdout.trim();
     } catch {
         return undefined;
     }

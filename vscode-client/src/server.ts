@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
     ExecuteCommandRequest,
@@ -14,6 +16,8 @@ import { Interpreter, resolveInterpreter, runPython, stewardVersion } from './in
 const CLIENT_ID = 'steward';
 const CLIENT_NAME = 'Steward';
 const PIP_INSTALL_TIMEOUT_MS = 300_000;
+const INSTALL = 'Install steward-lsp';
+const CHOOSE_INTERPRETER = 'Choose Interpreter';
 
 /** Starts, stops and restarts the steward language server. */
 export class ServerController implements vscode.Disposable {
@@ -28,6 +32,7 @@ export class ServerController implements vscode.Disposable {
     constructor(
         private readonly log: vscode.LogOutputChannel,
         private readonly traceChannel: vscode.LogOutputChannel,
+        private readonly extensionPath: string,
     ) {}
 
     /** Start the server, or restart it when it runs. */
@@ -111,7 +116,8 @@ export class ServerController implements vscode.Disposable {
 
     /**
      * Check that `steward_lsp` imports in the interpreter, and offer to
-     * install it with pip when it does not. Returns whether it imports now.
+     * install the wheel bundled with the extension when it does not. Returns
+     * whether it imports now.
      */
     private async ensureStewardInstalled(interpreter: Interpreter): Promise<boolean> {
         const version = await stewardVersion(interpreter.path);
@@ -121,45 +127,94 @@ export class ServerController implements vscode.Disposable {
         }
 
         this.log.warn(`steward_lsp is not importable in ${interpreter.path}`);
-        const install = 'Install steward-lsp';
+        const wheel = bundledWheel(this.extensionPath);
         const choice = await vscode.window.showWarningMessage(
-            `Steward: the Python package steward-lsp is not installed in ${interpreter.path}.`,
-            install,
-            'Choose Interpreter',
+            `Steward: the Python package steward-lsp is not installed in ${interpreter.path}. ` +
+                (wheel
+                    ? `"${INSTALL}" installs ${path.basename(wheel)}, which comes with the ` +
+                      'extension, with pip; pip fetches its dependencies from PyPI.'
+                    : 'Install it from a clone of the steward-lsp repository ' +
+                      '(pip install /path/to/steward-lsp).'),
+            ...(wheel ? [INSTALL, CHOOSE_INTERPRETER] : [CHOOSE_INTERPRETER]),
         );
-        if (choice === 'Choose Interpreter') {
-            await vscode.commands.executeCommand(
-                'workbench.action.openSettings',
-                'steward.interpreter',
-            );
+        if (choice === CHOOSE_INTERPRETER) {
+            await openInterpreterSetting();
             return false;
         }
-        if (choice !== install) {
+        if (choice !== INSTALL || !wheel) {
             return false;
         }
 
-        return this.pipInstall(interpreter);
+        return this.pipInstall(interpreter, wheel);
     }
 
-    private async pipInstall(interpreter: Interpreter): Promise<boolean> {
-        const args = ['-m', 'pip', 'install', 'steward-lsp'];
+    private async pipInstall(interpreter: Interpreter, wheel: string): Promise<boolean> {
+        const args = ['-m', 'pip', 'install', '--disable-pip-version-check', wheel];
         this.log.info(`Running ${interpreter.path} ${args.join(' ')}`);
         try {
             const output = await vscode.window.withProgress(
                 { location: vscode.ProgressLocation.Notification, title: 'Installing steward-lsp' },
                 () => runPython(interpreter.path, args, PIP_INSTALL_TIMEOUT_MS),
             );
-            this.log.info(output);
+            this.log.info(output.stdout);
+            if (output.stderr) {
+                this.log.warn(output.stderr);
+            }
         } catch (error) {
-            this.log.error(String(error));
+            const message = String(error);
+            this.log.error(message);
+            this.log.show(true);
+            if (message.includes('externally-managed-environment')) {
+                // PEP 668: the distribution's Python refuses pip installs.
+                const choice = await vscode.window.showErrorMessage(
+                    `Steward: ${interpreter.path} is a system Python that refuses pip installs ` +
+                        '(externally-managed-environment). Create a virtual environment ' +
+                        '(python3 -m venv .venv) and set steward.interpreter to its python ' +
+                        '(.venv/bin/python).',
+                    CHOOSE_INTERPRETER,
+                );
+                if (choice === CHOOSE_INTERPRETER) {
+                    await openInterpreterSetting();
+                }
+                return false;
+            }
             void vscode.window.showErrorMessage(
-                'Steward: pip install steward-lsp failed. See the "Steward" output for details.',
+                `Steward: pip could not install ${path.basename(wheel)} into ` +
+                    `${interpreter.path}. See the "Steward" output for details.`,
             );
             return false;
         }
 
-        return (await stewardVersion(interpreter.path)) !== undefined;
+        const installed = await stewardVersion(interpreter.path);
+        if (!installed) {
+            this.log.error(`pip succeeded, but steward_lsp still does not import in ${interpreter.path}`);
+            this.log.show(true);
+            return false;
+        }
+        this.log.info(`steward_lsp ${installed} installed in ${interpreter.path}; starting the server`);
+        return true;
     }
+}
+
+/**
+ * Return the path of the steward-lsp wheel that `npm run package` put into
+ * the extension's bundled/ folder, or undefined when there is none (an
+ * extension run from its source folder without packaging).
+ */
+function bundledWheel(extensionPath: string): string | undefined {
+    const folder = path.join(extensionPath, 'bundled');
+    let names: string[];
+    try {
+        names = fs.readdirSync(folder);
+    } catch {
+        return undefined;
+    }
+    const wheel = names.find((name) => name.startsWith('steward_lsp-') && name.endsWith('.whl'));
+    return wheel && path.join(folder, wheel);
+}
+
+async function openInterpreterSetting(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'steward.interpreter');
 }
 
 function serverOptions(interpreter: Interpreter): ServerOptions {
