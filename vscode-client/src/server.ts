@@ -165,9 +165,9 @@ export class ServerController implements vscode.Disposable {
             this.log.error(message);
             this.log.show(true);
             if (message.includes('externally-managed-environment')) {
-                // PEP 668: the distribution's Python refuses pip installs.
+                // PEP 668: the distribution's Python rejects pip installs.
                 const choice = await vscode.window.showErrorMessage(
-                    `Steward: ${interpreter.path} is a system Python that refuses pip installs ` +
+                    `Steward: ${interpreter.path} is a system Python that rejects pip installs ` +
                         '(externally-managed-environment). Create a virtual environment ' +
                         '(python3 -m venv .venv) and set steward.interpreter to its python ' +
                         '(.venv/bin/python).',
