@@ -25,6 +25,7 @@ from steward_lsp.engine.generate.output import content_digest, mark_line
 HERE = Path(__file__).resolve().parent
 LUA_CLIENT = HERE / "nvim_client.lua"
 WAIT_FOR_DIAGNOSTICS = HERE / "nvim_wait_diagnostics.lua"
+REPORT_ROOTS = HERE / "nvim_client_roots.lua"
 EDITORS_DOC = REPO / "docs" / "editors.md"
 NVIM_TIMEOUT_SECONDS = 120
 
@@ -124,16 +125,17 @@ def documented_setup() -> str:
     return match.group(1)
 
 
-def test_documented_neovim_setup_applies_settings(
-    workspace: Path, server_python: str, tmp_path: Path
-) -> None:
+def run_documented_setup(
+    python: str, report: Path, opened: str, cwd: Path, tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Open ``opened`` in Neovim with the documented setup, then run ``report``.
+
+    Return the finished process and the path of the result file.
+    """
     nvim = require_program("nvim")
-    setup = documented_setup()
-    assert "'python3', '-m', 'steward_lsp', 'serve'" in setup
-    assert "ignore = { 'STW601' }" in setup
     script = tmp_path / "init.lua"
-    script.write_text(setup.replace("'python3'", repr(server_python)), "utf-8")
-    result = tmp_path / "codes.json"
+    script.write_text(documented_setup().replace("'python3'", repr(python)), "utf-8")
+    result = tmp_path / "result.json"
 
     # --cmd runs the setup before the file is read, as init.lua would.
     completed = subprocess.run(
@@ -144,15 +146,28 @@ def test_documented_neovim_setup_applies_settings(
             "--cmd",
             f"luafile {script}",
             "-c",
-            f"luafile {WAIT_FOR_DIAGNOSTICS}",
-            MODEL_FILE,
+            f"luafile {report}",
+            opened,
         ],
-        cwd=workspace,
+        cwd=cwd,
         env={**os.environ, "STEWARD_RESULT": str(result)},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=NVIM_TIMEOUT_SECONDS,
+    )
+    return completed, result
+
+
+def test_documented_neovim_setup_applies_settings(
+    workspace: Path, server_python: str, tmp_path: Path
+) -> None:
+    setup = documented_setup()
+    assert "'python3', '-m', 'steward_lsp', 'serve'" in setup
+    assert "ignore = { 'STW601' }" in setup
+
+    completed, result = run_documented_setup(
+        server_python, WAIT_FOR_DIAGNOSTICS, MODEL_FILE, workspace, tmp_path
     )
     outcome = json.loads(result.read_text(encoding="utf-8"))
 
@@ -160,3 +175,44 @@ def test_documented_neovim_setup_applies_settings(
     assert outcome["clients"] == 1
     assert outcome["codes"], "no steward diagnostics"
     assert "STW601" not in outcome["codes"]
+
+
+@pytest.mark.parametrize(
+    ("files", "opened", "root"),
+    [
+        pytest.param(
+            ["pyproject.toml", "migrations/alembic.ini", "app/models.py"],
+            "migrations/env.py",
+            ".",
+            id="flask-migrate",
+        ),
+        pytest.param(["setup.py", "db/alembic.ini"], "db/env.py", ".", id="setup-py"),
+        pytest.param(
+            ["alembic.ini", "migrations/env.py"],
+            "app/models.py",
+            ".",
+            id="alembic-ini-only",
+        ),
+        pytest.param(
+            ["pyproject.toml", "service/pyproject.toml", "service/alembic.ini"],
+            "service/models.py",
+            "service",
+            id="nearest-project",
+        ),
+    ],
+)
+def test_documented_neovim_setup_root(
+    tmp_path: Path, server_python: str, files: list[str], opened: str, root: str
+) -> None:
+    project = tmp_path / "project"
+    for name in [*files, opened]:
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).touch()
+
+    completed, result = run_documented_setup(
+        server_python, REPORT_ROOTS, opened, project, tmp_path
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    roots = json.loads(result.read_text(encoding="utf-8"))["roots"]
+    assert roots == [str((project / root).resolve())]
