@@ -13,6 +13,13 @@
 //   STEWARD_SCREENSHOTS folder for one PNG per step
 //   STEWARD_RESULT      path of the JSON result file
 //   CHROMIUM            browser executable (default /usr/bin/chromium)
+//   STEWARD_SCENARIO    "install-offer" for the install offer's steps below,
+//                       unset for the editor flow above
+//
+// The install-offer scenario opens a workspace whose steward.interpreter has
+// no steward_lsp, clicks "Install steward-lsp" in the extension's warning and
+// waits for steward's diagnostics in the model file, which appear only once
+// the bundled wheel is installed and the server has started.
 // Every step is written to the result file and the Python test asserts on it,
 // so this script exits non-zero only when a step could not run at all.
 'use strict';
@@ -23,6 +30,9 @@ const { chromium } = require('playwright-core');
 
 const STEP_TIMEOUT_MS = 60_000;
 const LIGHT_BULB_ATTEMPTS = 3;
+// pip installs the wheel before the server starts.
+const INSTALL_TIMEOUT_MS = 180_000;
+const INSTALL_BUTTON = 'Install steward-lsp';
 const POLL_MS = 100;
 const GENERATOR_TITLE = 'Steward: Write Data Model Diagram and Integrity Notes';
 const GENERATED_FILE = 'docs/data-model.mmd';
@@ -161,7 +171,11 @@ async function run() {
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     page.on('pageerror', (error) => result.consoleErrors.push(error.message));
     try {
-        await runSteps(page, file);
+        if (process.env.STEWARD_SCENARIO === 'install-offer') {
+            await runInstallOffer(page, file);
+        } else {
+            await runSteps(page, file);
+        }
     } catch (error) {
         await step(page, '99-failure').catch(() => undefined);
         throw error;
@@ -251,6 +265,23 @@ async function waitForLightBulb(page) {
         }
     }
     await page.waitForSelector(selector);
+}
+
+/** Accept the install offer and wait until the started server reports findings. */
+async function runInstallOffer(page, file) {
+    await page.goto(process.env.STEWARD_URL);
+    await page.waitForSelector('.monaco-workbench');
+    const toast = page.locator('.notification-toast', { hasText: 'steward-lsp is not installed' });
+    await toast.waitFor();
+    const buttons = await toast.locator('.monaco-button').allInnerTexts();
+    await step(page, '01-install-offer', { message: await toast.innerText(), buttons });
+
+    await toast.locator('.monaco-button', { hasText: INSTALL_BUTTON }).click();
+    await openFile(page, file);
+    await page.waitForSelector('.squiggly-error, .squiggly-warning, .squiggly-info', {
+        timeout: INSTALL_TIMEOUT_MS,
+    });
+    await step(page, '02-diagnostics-after-install');
 }
 
 /** Run the model-state generator from the palette; wait for its file in an editor. */

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ REPO = Path(__file__).resolve().parents[2]
 # The bundled defect example: every static rule fires in it at least once.
 EXAMPLE_WORKSPACE = REPO / "examples" / "defects"
 MODEL_FILE = os.environ.get("STEWARD_EDITOR_FILE", "notary_defects/models.py")
+# The folder of the steward-lsp wheel inside the packaged extension.
+BUNDLED = "extension/bundled/"
 
 
 def require(description: str, found: object) -> None:
@@ -51,6 +54,25 @@ def server_interpreter() -> str:
     configured = os.environ.get("STEWARD_PYTHON")
     # abspath, not resolve: a venv's python is a symlink that must stay one.
     return os.path.abspath(configured) if configured else sys.executable
+
+
+def vsix_path() -> Path:
+    """Return the packaged extension: ``$STEWARD_VSIX`` or build/steward-lsp.vsix."""
+    vsix = Path(os.environ.get("STEWARD_VSIX", REPO / "build" / "steward-lsp.vsix"))
+    require(f"the packaged extension {vsix}", vsix.is_file())
+    return vsix
+
+
+def bundled_wheel(vsix: Path) -> tuple[str, bytes]:
+    """Return the file name and content of the one wheel in ``vsix``."""
+    with zipfile.ZipFile(vsix) as archive:
+        wheels = [
+            name
+            for name in archive.namelist()
+            if name.startswith(BUNDLED) and name.endswith(".whl")
+        ]
+        assert len(wheels) == 1, wheels
+        return wheels[0].removeprefix(BUNDLED), archive.read(wheels[0])
 
 
 def copy_example(folder: Path) -> Path:

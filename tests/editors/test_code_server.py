@@ -8,6 +8,10 @@ Write Data Model Diagram and Integrity Notes" from the command palette, and
 saves the model file after an edit so that ``editor.codeActionsOnSave`` adds
 ``index=True`` to a column that STW201 or STW202 reports. Each test checks
 one part of that run. One screenshot per step lands in ``build/screenshots/``.
+
+A second run opens a workspace whose ``steward.interpreter`` is a fresh venv
+without steward_lsp and accepts the extension's offer to install the wheel
+that the .vsix carries.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,18 +33,22 @@ from editor_support import (
     MODEL_FILE,
     REPO,
     EditorRun,
+    bundled_wheel,
     copy_example,
     model_lines,
     require,
     require_program,
     server_interpreter,
+    vsix_path,
 )
 
+import steward_lsp
 from steward_lsp.engine.generate.output import content_digest, mark_line
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "code_server_driver.js"
 SCREENSHOTS = REPO / "build" / "screenshots"
+INSTALL_SCREENSHOTS = SCREENSHOTS / "install-offer"
 CODE_SERVER_VERSION = "4.100.3"
 DEFAULT_CODE_SERVER = (
     Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
@@ -50,6 +59,10 @@ DEFAULT_CODE_SERVER = (
     / "code-server"
 )
 START_TIMEOUT_SECONDS = 60
+PIP_TIMEOUT_SECONDS = 300
+IMPORT_CHECK = (
+    "import steward_lsp; print(steward_lsp.__version__, steward_lsp.__file__)"
+)
 DRIVER_TIMEOUT_SECONDS = 300
 LISTENING = re.compile(r"HTTP server listening on (http://127\.0\.0\.1:\d+)/")
 
@@ -145,8 +158,7 @@ def wait_until_listening(process: subprocess.Popen[str], log: Path) -> str:
 def code_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeServer]:
     """Start code-server on a fresh profile with the packaged extension."""
     program = code_server_program()
-    vsix = Path(os.environ.get("STEWARD_VSIX", REPO / "build" / "steward-lsp.vsix"))
-    require(f"the packaged extension {vsix}", vsix.is_file())
+    vsix = vsix_path()
     folder = tmp_path_factory.mktemp("code-server")
     profile = folder / "profile"
     make_profile(profile, server_interpreter())
@@ -164,6 +176,9 @@ def code_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeServer
             "--disable-update-check",
             "--disable-workspace-trust",
         ],
+        # The extension checks that steward_lsp imports in this folder. The
+        # repository root would let any interpreter import it from there.
+        cwd=folder,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -182,22 +197,30 @@ def code_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeServer
             process.wait()
 
 
-def run_driver(server: CodeServer, workspace: Path, result: Path) -> dict[str, Any]:
+def run_driver(
+    server: CodeServer,
+    workspace: Path,
+    result: Path,
+    scenario: str | None = None,
+    screenshots: Path = SCREENSHOTS,
+) -> dict[str, Any]:
     """Run the Playwright driver against ``server``; return its result."""
     node = require_program("node")
     chromium = require_program("chromium", "CHROMIUM")
     playwright = HERE / "node_modules" / "playwright-core"
     require("playwright-core (npm ci in tests/editors)", playwright.is_dir())
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    shutil.rmtree(screenshots, ignore_errors=True)
     env = {
         **os.environ,
         "STEWARD_URL": f"{server.url}/?folder={workspace}",
         "STEWARD_WORKSPACE": str(workspace),
         "STEWARD_FILE": MODEL_FILE,
-        "STEWARD_SCREENSHOTS": str(SCREENSHOTS),
+        "STEWARD_SCREENSHOTS": str(screenshots),
         "STEWARD_RESULT": str(result),
         "CHROMIUM": chromium,
     }
+    if scenario:
+        env["STEWARD_SCENARIO"] = scenario
     completed = subprocess.run(
         [node, str(DRIVER)],
         env=env,
@@ -225,6 +248,62 @@ def driver_run(
     original = model_lines(workspace)
     outcome = run_driver(code_server, workspace, folder / "driver.json")
     return EditorRun(workspace, original, outcome)
+
+
+def venv_without_steward(folder: Path, wheel: Path) -> str:
+    """Create a venv in ``folder`` with the dependencies of ``wheel`` only.
+
+    Return its python. The wheel is installed to fetch the dependencies and
+    uninstalled again, so the install offer's pip needs no package index.
+    """
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    python = str(folder / "bin" / "python")
+    for command in (["install", str(wheel)], ["uninstall", "--yes", "steward-lsp"]):
+        completed = subprocess.run(
+            [python, "-m", "pip", "--disable-pip-version-check", *command],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=PIP_TIMEOUT_SECONDS,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+    return python
+
+
+@pytest.fixture(scope="module")
+def install_offer_run(
+    code_server: CodeServer, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[EditorRun, str]:
+    """Accept the install offer in a workspace whose interpreter lacks steward_lsp.
+
+    Return the run and the workspace's interpreter.
+    """
+    folder = tmp_path_factory.mktemp("install-offer")
+    name, content = bundled_wheel(vsix_path())
+    wheel = folder / name
+    wheel.write_bytes(content)
+    python = venv_without_steward(folder / "venv", wheel)
+    workspace = copy_example(folder)
+    # A folder setting takes precedence over the profile's steward.interpreter.
+    (workspace / ".vscode").mkdir()
+    (workspace / ".vscode" / "settings.json").write_text(
+        json.dumps({"steward.interpreter": python}), encoding="utf-8"
+    )
+    # Not run in the repository root, because ``python -c`` imports
+    # steward_lsp from the current folder first.
+    before = subprocess.run(
+        [python, "-c", IMPORT_CHECK], cwd=folder, capture_output=True
+    )
+    assert before.returncode != 0, "steward_lsp imports before the install offer"
+
+    outcome = run_driver(
+        code_server,
+        workspace,
+        folder / "driver.json",
+        scenario="install-offer",
+        screenshots=INSTALL_SCREENSHOTS,
+    )
+    return EditorRun(workspace, model_lines(workspace), outcome), python
 
 
 def test_code_server_quick_fix_clears_problem(driver_run: EditorRun) -> None:
@@ -288,3 +367,27 @@ def test_code_server_screenshot_per_step(driver_run: EditorRun) -> None:
     assert driver_run.outcome["exit_code"] == 0
     for step in driver_run.outcome["steps"]:
         assert Path(step["screenshot"]).is_file(), step["name"]
+
+
+def test_code_server_install_offer_installs_wheel(
+    install_offer_run: tuple[EditorRun, str],
+) -> None:
+    run, python = install_offer_run
+    steps = run.steps
+    detail = run.detail()
+
+    assert "01-install-offer" in steps, detail
+    assert "Install steward-lsp" in steps["01-install-offer"]["buttons"], detail
+    assert "steward_lsp-" in steps["01-install-offer"]["message"], detail
+    assert "02-diagnostics-after-install" in steps, detail
+    assert run.outcome.get("error") is None, detail
+    installed = subprocess.run(
+        [python, "-c", IMPORT_CHECK],
+        cwd=run.workspace,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    version, location = installed.stdout.split()
+    assert version == steward_lsp.__version__
+    assert Path(location).is_relative_to(Path(python).parent.parent)

@@ -19,7 +19,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from editor_support import REPO, require
+from editor_support import REPO, bundled_wheel, vsix_path
 from packaging.requirements import Requirement
 
 import steward_lsp
@@ -29,29 +29,15 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-BUNDLED = "extension/bundled/"
 PACKAGE = REPO / "steward_lsp"
 REBUILD = "the .vsix is older than the source; run npm run package in vscode-client"
 PIP_TIMEOUT_SECONDS = 120
 
 
-def vsix_path() -> Path:
-    vsix = Path(os.environ.get("STEWARD_VSIX", REPO / "build" / "steward-lsp.vsix"))
-    require(f"the packaged extension {vsix}", vsix.is_file())
-    return vsix
-
-
 @pytest.fixture(scope="module")
-def bundled_wheel() -> tuple[str, bytes]:
+def packaged_wheel() -> tuple[str, bytes]:
     """Return the name and content of the one wheel in the .vsix."""
-    with zipfile.ZipFile(vsix_path()) as vsix:
-        wheels = [
-            name
-            for name in vsix.namelist()
-            if name.startswith(BUNDLED) and name.endswith(".whl")
-        ]
-        assert len(wheels) == 1, wheels
-        return wheels[0].removeprefix(BUNDLED), vsix.read(wheels[0])
+    return bundled_wheel(vsix_path())
 
 
 def wheel_metadata(wheel: zipfile.ZipFile) -> Message:
@@ -65,8 +51,8 @@ def project_table() -> dict[str, object]:
     return project
 
 
-def test_wheel_version_is_package_version(bundled_wheel: tuple[str, bytes]) -> None:
-    name, content = bundled_wheel
+def test_wheel_version_is_package_version(packaged_wheel: tuple[str, bytes]) -> None:
+    name, content = packaged_wheel
     project = project_table()
 
     with zipfile.ZipFile(io.BytesIO(content)) as wheel:
@@ -79,9 +65,9 @@ def test_wheel_version_is_package_version(bundled_wheel: tuple[str, bytes]) -> N
 
 
 def test_wheel_declares_project_dependencies(
-    bundled_wheel: tuple[str, bytes],
+    packaged_wheel: tuple[str, bytes],
 ) -> None:
-    _, content = bundled_wheel
+    _, content = packaged_wheel
     declared = project_table()["dependencies"]
     assert isinstance(declared, list)
 
@@ -94,9 +80,9 @@ def test_wheel_declares_project_dependencies(
 
 
 def test_wheel_contains_every_package_file(
-    bundled_wheel: tuple[str, bytes],
+    packaged_wheel: tuple[str, bytes],
 ) -> None:
-    _, content = bundled_wheel
+    _, content = packaged_wheel
     on_disk = {
         path.relative_to(REPO).as_posix()
         for path in PACKAGE.rglob("*")
@@ -124,9 +110,9 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_wheel_installs_without_index(
-    bundled_wheel: tuple[str, bytes], tmp_path: Path
+    packaged_wheel: tuple[str, bytes], tmp_path: Path
 ) -> None:
-    name, content = bundled_wheel
+    name, content = packaged_wheel
     wheel = tmp_path / name
     wheel.write_bytes(content)
     venv = tmp_path / "venv"

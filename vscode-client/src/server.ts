@@ -131,8 +131,8 @@ export class ServerController implements vscode.Disposable {
         const choice = await vscode.window.showWarningMessage(
             `Steward: the Python package steward-lsp is not installed in ${interpreter.path}. ` +
                 (wheel
-                    ? `"${INSTALL}" installs ${path.basename(wheel)}, which comes with the ` +
-                      'extension, with pip; pip fetches its dependencies from PyPI.'
+                    ? `"${INSTALL}" runs pip to install ${path.basename(wheel)}, which comes ` +
+                      'with the extension. pip fetches its dependencies from PyPI.'
                     : 'Install it from a clone of the steward-lsp repository ' +
                       '(pip install /path/to/steward-lsp).'),
             ...(wheel ? [INSTALL, CHOOSE_INTERPRETER] : [CHOOSE_INTERPRETER]),
