@@ -176,9 +176,6 @@ def code_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeServer
             "--disable-update-check",
             "--disable-workspace-trust",
         ],
-        # The extension checks that steward_lsp imports in this folder. The
-        # repository root would let any interpreter import it from there.
-        cwd=folder,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

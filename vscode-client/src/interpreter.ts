@@ -87,23 +87,25 @@ export async function onDidChangePythonInterpreter(
     return api?.environments.onDidChangeActiveEnvironmentPath(listener);
 }
 
-/** What a finished Python process wrote. */
+/** Standard output and standard error of a finished Python process. */
 export interface PythonOutput {
     readonly stdout: string;
     readonly stderr: string;
 }
 
 /**
- * Run `python` with `args`; resolve with its output, reject when it fails
- * with an error whose message holds its standard error.
+ * Run `python` with `args` in the folder `cwd`, or in the extension host's
+ * folder when `cwd` is undefined. Resolve with its output. When it fails,
+ * reject with an error whose message contains its standard error.
  */
 export function runPython(
     python: string,
     args: string[],
     timeoutMs: number,
+    cwd?: string,
 ): Promise<PythonOutput> {
     return new Promise((resolve, reject) => {
-        execFile(python, args, { timeout: timeoutMs }, (error, stdout, stderr) => {
+        execFile(python, args, { timeout: timeoutMs, cwd }, (error, stdout, stderr) => {
             if (error) {
                 reject(new Error(`${python} ${args.join(' ')} failed: ${stderr || error.message}`));
                 return;
@@ -113,13 +115,20 @@ export function runPython(
     });
 }
 
-/** Return the steward_lsp version importable by `python`, or undefined. */
-export async function stewardVersion(python: string): Promise<string | undefined> {
+/**
+ * Return the steward_lsp version that `python` imports in the folder `cwd`,
+ * or undefined. `python -c` imports from the current folder first.
+ */
+export async function stewardVersion(
+    python: string,
+    cwd?: string,
+): Promise<string | undefined> {
     try {
         const output = await runPython(
             python,
             ['-c', 'import steward_lsp; print(steward_lsp.__version__)'],
             20_000,
+            cwd,
         );
         return output.stdout.trim();
     } catch {

@@ -120,7 +120,7 @@ export class ServerController implements vscode.Disposable {
      * whether it imports now.
      */
     private async ensureStewardInstalled(interpreter: Interpreter): Promise<boolean> {
-        const version = await stewardVersion(interpreter.path);
+        const version = await stewardVersion(interpreter.path, serverFolder());
         if (version) {
             this.log.info(`steward_lsp ${version} found in ${interpreter.path}`);
             return true;
@@ -154,7 +154,7 @@ export class ServerController implements vscode.Disposable {
         try {
             const output = await vscode.window.withProgress(
                 { location: vscode.ProgressLocation.Notification, title: 'Installing steward-lsp' },
-                () => runPython(interpreter.path, args, PIP_INSTALL_TIMEOUT_MS),
+                () => runPython(interpreter.path, args, PIP_INSTALL_TIMEOUT_MS, serverFolder()),
             );
             this.log.info(output.stdout);
             if (output.stderr) {
@@ -185,7 +185,7 @@ export class ServerController implements vscode.Disposable {
             return false;
         }
 
-        const installed = await stewardVersion(interpreter.path);
+        const installed = await stewardVersion(interpreter.path, serverFolder());
         if (!installed) {
             this.log.error(`pip succeeded, but steward_lsp still does not import in ${interpreter.path}`);
             this.log.show(true);
@@ -217,8 +217,16 @@ async function openInterpreterSetting(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.openSettings', 'steward.interpreter');
 }
 
+/**
+ * Return the folder the server runs in: the first workspace folder. The
+ * import check runs there too, so it sees the modules the server will see.
+ */
+function serverFolder(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
 function serverOptions(interpreter: Interpreter): ServerOptions {
-    const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const cwd = serverFolder();
     // NOTE: with the stdio transport the client appends --stdio to the
     // arguments; `steward serve` accepts and ignores it.
     return {
