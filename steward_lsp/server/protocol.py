@@ -11,6 +11,7 @@ the request.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Generator
 from typing import Any
 from urllib.parse import unquote
@@ -35,10 +36,16 @@ class StewardProtocol(LanguageServerProtocol):
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
+            method = str(data.get("method", "(no method)"))
+            response = _response_error(method, error)
             if _is_request(data):
-                self._send_response(
-                    data["id"], error=_response_error(data["method"], error)
-                )
+                self._send_response(data["id"], error=response)
+                logger.warning("rejected request %s: %s", data["id"], response.message)
+            else:
+                logger.warning("ignored a notification: %s", response.message)
+            # pygls logs the same failure twice more, with tracebacks; the
+            # filter on its loggers drops those records for this error.
+            error.steward_reported = True  # type: ignore[attr-defined]
             raise
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -73,6 +80,48 @@ def _is_request(data: dict[str, Any]) -> bool:
 def _response_error(method: str, error: JsonRpcException) -> types.ResponseError:
     message = f"{error.message} in {method}"
     if isinstance(error, JsonRpcInvalidParams) and error.__cause__ is not None:
-        details = transform_error(error.__cause__)
+        details = [_json_names(detail) for detail in transform_error(error.__cause__)]
         message = f"invalid params of {method}: {'; '.join(details)}"
     return types.ResponseError(code=error.code, message=message)
+
+
+_PATH = re.compile(r"\$(?:\.\w+|\[\d+\])+")
+
+
+def _json_names(detail: str) -> str:
+    """Write the field path of a cattrs error with the protocol's camelCase names.
+
+    cattrs names the Python attributes (``$.params.text_document``), while the
+    client sent ``textDocument``.
+    """
+
+    def camel(match: re.Match[str]) -> str:
+        return re.sub(r"_([a-z])", lambda letter: letter[1].upper(), match[0])
+
+    return _PATH.sub(camel, detail)
+
+
+class ReportedErrorFilter(logging.Filter):
+    """Drop pygls's records of a message error :class:`StewardProtocol` logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Unable to deserialize message"):
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        return not reported_by_protocol(error)
+
+
+def reported_by_protocol(error: BaseException | None) -> bool:
+    """Tell whether ``error``, or one in its exception group, was logged already."""
+    if error is None:
+        return False
+    if getattr(error, "steward_reported", False):
+        return True
+    nested = getattr(error, "exceptions", ())
+    return any(reported_by_protocol(inner) for inner in nested)
+
+
+def quiet_reported_errors() -> None:
+    """Install :class:`ReportedErrorFilter` on the pygls loggers that log them."""
+    for name in ("pygls.protocol.json_rpc", "pygls.io_", "pygls.server"):
+        logging.getLogger(name).addFilter(ReportedErrorFilter())

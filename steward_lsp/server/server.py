@@ -24,7 +24,11 @@ from steward_lsp.server import (
 from steward_lsp.server.deep_check import DeepChecks
 from steward_lsp.server.folders import FolderSet
 from steward_lsp.server.logging_bridge import configure_stderr_logging
-from steward_lsp.server.protocol import StewardProtocol
+from steward_lsp.server.protocol import (
+    StewardProtocol,
+    quiet_reported_errors,
+    reported_by_protocol,
+)
 from steward_lsp.server.scheduler import AnalysisScheduler
 
 logger = logging.getLogger(__name__)
@@ -94,7 +98,13 @@ class StewardLanguageServer(LanguageServer):
         return run
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log errors pygls catches, instead of showing them in the editor."""
+        """Log errors pygls catches, instead of showing them in the editor.
+
+        A malformed message that the protocol already logged is not logged
+        again.
+        """
+        if reported_by_protocol(error):
+            return
         logger.error(
             "language server protocol error (%s): %s",
             getattr(source, "__name__", source),
@@ -116,6 +126,7 @@ def _log_duration(method: str, started: float) -> None:
 def create_server() -> StewardLanguageServer:
     """Return a server with every feature registered."""
     server = StewardLanguageServer()
+    quiet_reported_errors()
     lifecycle.register(server)
     documents.register(server)
     pull_diagnostics.register(server)

@@ -77,7 +77,7 @@ async def test_malformed_hover_gets_invalid_params(tmp_path: Path) -> None:
         *SERVER.server_command,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     connection = RawConnection(process)
     try:
@@ -110,10 +110,31 @@ async def test_malformed_hover_gets_invalid_params(tmp_path: Path) -> None:
         assert "$.params.position.character" in error["message"]
         assert "$.params.position.line" in error["message"]
 
-        connection.send({"id": 3, "method": "shutdown"})
-        assert "result" in await connection.response(3)
+        connection.send(
+            {
+                "id": 3,
+                "method": "textDocument/hover",
+                "params": {"position": {"line": 0, "character": 0}},
+            }
+        )
+        missing = (await connection.response(3)).get("error") or {}
+        # The path names the protocol's field, not lsprotocol's attribute.
+        assert "$.params.textDocument" in missing.get("message", ""), missing
+
+        connection.send({"id": 4, "method": "shutdown"})
+        assert "result" in await connection.response(4)
         connection.send({"method": "exit"})
         assert await asyncio.wait_for(process.wait(), TIMEOUT_SECONDS) == 0
+        assert process.stderr is not None
+        stderr = (await process.stderr.read()).decode("utf-8", "replace")
+        logged = [
+            message["params"]["message"]
+            for message in connection.received
+            if message.get("method") == "window/logMessage"
+        ]
+        # One warning per rejected request, and none of pygls's tracebacks.
+        assert sum("rejected request" in line for line in logged) == 2, logged
+        assert "Traceback" not in stderr, stderr
     finally:
         if process.returncode is None:
             process.kill()
