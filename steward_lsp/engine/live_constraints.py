@@ -116,12 +116,59 @@ def constraint_differences(
         if isinstance(diff, list) or diff[0] not in _KINDS:
             continue
         records.append(serialize_diff(diff))
-    return records
+    return _pair_renames(records)
+
+
+def _pair_renames(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join a missing and an extra object of one kind on the same columns.
+
+    Such a pair is one object under two names, for example an unnamed unique
+    constraint the database named ``ledgers_name_key`` against the
+    ``uq_ledgers_name`` a naming convention gives it at head. Dropping the
+    extra one, as two separate findings would suggest, would lose the
+    constraint, so the pair becomes one ``rename`` record.
+    """
+
+    def shape(record: dict[str, Any]) -> tuple[object, ...]:
+        return (
+            _KINDS[record["diff"]],
+            record["table"],
+            tuple(record.get("columns") or ()),
+            record.get("unique"),
+            record.get("referred"),
+        )
+
+    missing = [r for r in records if r["diff"].startswith("add_")]
+    extra = [r for r in records if r["diff"].startswith("remove_")]
+    paired: list[dict[str, Any]] = []
+    for record in missing:
+        twins = [other for other in extra if shape(other) == shape(record)]
+        if len(twins) != 1:
+            paired.append(record)
+            continue
+        extra.remove(twins[0])
+        paired.append(
+            {
+                **record,
+                "diff": "rename",
+                "kind": _KINDS[record["diff"]],
+                "live_name": twins[0].get("name"),
+            }
+        )
+    return [*paired, *extra]
 
 
 def describe(record: dict[str, Any], shown: str) -> str:
     """Return the message of one index or constraint difference."""
     kind = record["diff"]
+    if kind == "rename":
+        columns = ", ".join(record.get("columns") or [])
+        return (
+            f"{record['kind']} on {record['table']} ({columns}) is named "
+            f"{record.get('live_name') or '(no name)'} in the live database "
+            f"{shown} but {record.get('name')} at head; rename it in the "
+            "database, or name it so in a revision, rather than drop it"
+        )
     what = _KINDS[kind]
     name = record.get("name")
     label = f"{what} {name}" if name else f"unnamed {what}"

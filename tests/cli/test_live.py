@@ -287,3 +287,24 @@ def test_live_missing_psycopg_names_package() -> None:
     assert "driver module 'psycopg' is not installed" in completed.stderr
     assert "pip install 'psycopg[binary]'" in completed.stderr
     assert "No module named" not in completed.stderr
+
+
+def test_live_sqlite_index_renamed_by_hand(sqlite_url: str) -> None:
+    command.upgrade(alembic_config(sqlite_url), "head")
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_notarizations_tx_hash")
+        connection.exec_driver_sql(
+            "CREATE INDEX ix_tx_hash_by_hand ON notarizations (tx_hash)"
+        )
+    engine.dispose()
+
+    completed = steward_check(sqlite_url, "--select", "STW111")
+
+    assert completed.returncode == 1, completed.stderr
+    lines = [line for line in completed.stdout.splitlines() if "STW111" in line]
+    # One object under two names is one finding, which does not say to drop it.
+    assert len(lines) == 1, completed.stdout
+    assert "is named ix_tx_hash_by_hand in the live database" in lines[0]
+    assert "but ix_notarizations_tx_hash at head" in lines[0]
+    assert "rather than drop it" in lines[0]
