@@ -128,10 +128,26 @@ class _TableChanges:
     def _modify(
         self, operations: list[ops.MigrateOperation]
     ) -> list[ops.MigrateOperation]:
+        """Return ``operations`` as the table's blocks, column renames in their own.
+
+        In one SQLite ``batch_alter_table``, Alembic 1.20 rebuilds the indexes
+        of a column renamed in the same block by the column's other name and
+        fails with KeyError, whether the block drops or creates them. So the
+        operations before the first rename, the renames, and the operations
+        after the last one run in three blocks.
+        """
         if not operations:
             return []
+        renames = [i for i, op in enumerate(operations) if _is_column_rename(op)]
+        if not renames:
+            groups = [operations]
+        else:
+            first, last = renames[0], renames[-1] + 1
+            groups = [operations[:first], operations[first:last], operations[last:]]
         return [
-            ops.ModifyTableOps(self.model.name, operations, schema=self.model.schema)
+            ops.ModifyTableOps(self.model.name, group, schema=self.model.schema)
+            for group in groups
+            if group
         ]
 
     def _skip(self, what: str, exc: UnbuildableType) -> None:
@@ -654,3 +670,9 @@ def _checked_enum(column: ColumnDef) -> bool:
         and spec.kwarg("create_constraint") is True
         and bool(spec.args)
     )
+
+
+def _is_column_rename(operation: ops.MigrateOperation) -> bool:
+    if isinstance(operation, CommentedOp):
+        operation = operation.operation
+    return isinstance(operation, RenameColumnOp)
