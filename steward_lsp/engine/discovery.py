@@ -12,6 +12,7 @@ Alembic is normally run from.
 
 from __future__ import annotations
 
+import ast
 import logging
 import sys
 from pathlib import Path
@@ -24,7 +25,11 @@ from steward_lsp.engine.config import (
     invalid_toml,
     merge_settings,
 )
-from steward_lsp.engine.env_script import EnvScript, read_env_script
+from steward_lsp.engine.env_script import (
+    EnvScript,
+    migrate_renders_as_batch,
+    read_env_script,
+)
 from steward_lsp.engine.file_walk import FolderFilter, walk_folders
 from steward_lsp.engine.model_files import ImportCache, ModelSearch, find_model_files
 from steward_lsp.engine.project import Environment
@@ -386,6 +391,8 @@ def _attach_models(
     files, problems = find_model_files(search)
     environment.model_files = files
     environment.problems.extend(problems)
+    if script is not None and script.flask_migrate:
+        _read_flask_batch(environment, files)
     if files:
         return
     if script is not None and script.metadata_is_none:
@@ -398,6 +405,24 @@ def _attach_models(
         )
         return
     environment.problems.append(_no_models_message(environment, script))
+
+
+def _read_flask_batch(environment: Environment, files: list[Path]) -> None:
+    """Turn on batch mode when the Flask app sets up Migrate with it.
+
+    The model modules import the package that makes ``db``, which is where a
+    Flask app usually calls ``Migrate``.
+    """
+    if environment.compare.render_as_batch:
+        return
+    for path in files:
+        try:
+            tree = ast.parse(decode_source(path), filename=str(path))
+        except (SourceError, SyntaxError):
+            continue
+        if migrate_renders_as_batch(tree):
+            environment.compare.render_as_batch = True
+            return
 
 
 def _read_env_py(environment: Environment) -> EnvScript | None:

@@ -285,3 +285,27 @@ def _boolean(node: ast.expr, tree: ast.Module) -> bool | None:
     if isinstance(node, ast.Lambda):
         return True
     return None
+
+
+def migrate_renders_as_batch(tree: ast.Module) -> bool:
+    """Tell whether a module sets up Flask-Migrate with ``render_as_batch=True``.
+
+    Flask-Migrate's env.py passes the keyword arguments of
+    ``Migrate(app, db, ...)`` or ``migrate.init_app(app, db, ...)`` on to
+    ``context.configure`` through ``configure_args``, which env.py itself
+    does not show. Only a literal True counts.
+    """
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = dotted_name(node.func) or ""
+        if name.rsplit(".", 1)[-1] not in ("Migrate", "init_app"):
+            continue
+        for keyword in node.keywords:
+            if (
+                keyword.arg == "render_as_batch"
+                and isinstance(keyword.value, ast.Constant)
+                and keyword.value.value is True
+            ):
+                return True
+    return False

@@ -234,9 +234,20 @@ def _render_backfilled_column(
 ) -> list[str]:
     lines = render_op(autogen_context, op.add)
     lines.extend(f"# {line}" for line in op.todo)
-    lines.extend(render_op(autogen_context, ops.ExecuteSQLOp(op.backfill_sql)))
+    prefix = autogen_context.opts.get("alembic_module_prefix", "op.")
+    lines.append(f"{prefix}execute({_double_quoted(op.backfill_sql)})")
     lines.extend(render_op(autogen_context, op.tighten))
     return lines
+
+
+def _double_quoted(text: str) -> str:
+    """Return ``text`` as a Python string literal in double quotes.
+
+    The user replaces NULL in the backfill with a SQL string literal such
+    as 'eu', which must not end the Python string.
+    """
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 @renderers.dispatch_for(CommentedOp)

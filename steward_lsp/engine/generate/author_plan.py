@@ -28,8 +28,9 @@ from steward_lsp.engine.schema import ColumnDef, ForeignKeyDef, SchemaState, Tab
 class Plan:
     """The operations of the upgrade and what the user should know about them.
 
-    ``added_columns`` lists ``(table, column)`` of the columns added to
-    existing tables, which the seed stub fills.
+    ``added_columns`` lists ``(table, column)`` of the nullable columns
+    without a server default added to existing tables, which the seed stub
+    fills. A NOT NULL column is backfilled inside the revision instead.
     """
 
     operations: list[ops.MigrateOperation] = field(default_factory=list)

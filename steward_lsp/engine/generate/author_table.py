@@ -229,7 +229,10 @@ class _TableChanges:
             self._skip(f"column {table.key}.{column.name}", exc)
             return
 
-        self.planner.plan.added_columns.append((table.key, column.name))
+        if is_nullable(column) and column.server_default is None:
+            # A default fills the existing rows itself, and a NOT NULL
+            # column is backfilled inside the revision.
+            self.planner.plan.added_columns.append((table.key, column.name))
         self.type_creates.extend(
             self.planner.enum_types(
                 [column], implicit=False, kept=self.planner.head_enums

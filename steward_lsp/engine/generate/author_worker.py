@@ -126,11 +126,14 @@ class SafetyRewrite:
         groups: dict[str, list[ops.MigrateOperation]],
     ) -> None:
         if isinstance(operation, ops.AddColumnOp):
-            self.added_columns.append(
-                (_key(table.schema, table.table_name), operation.column.name)
-            )
-            groups["types"].extend(self._enum_creates(operation.column))
             column = operation.column
+            if column.nullable and column.server_default is None:
+                # A default fills the existing rows itself, and a NOT NULL
+                # column is backfilled inside the revision.
+                self.added_columns.append(
+                    (_key(table.schema, table.table_name), column.name)
+                )
+            groups["types"].extend(self._enum_creates(column))
             if column.nullable or column.server_default is not None:
                 groups["before"].append(operation)
             else:
