@@ -124,7 +124,14 @@ def generate(request: GenerateRequest) -> GenerateResult:
             "steward does not run; run them on the new revision"
         )
     if request.option("seed", False):
-        result.files.extend(_seed_files(analysis, authored))
+        seeds = _seed_files(analysis, authored)
+        result.files.extend(seeds)
+        if not seeds:
+            result.notes.append(
+                "--seed: no seed file, because the revision adds no nullable "
+                "column without a server default; a NOT NULL column is "
+                "backfilled by the UPDATE the revision marks with TODO"
+            )
     if request.option("no_round_trip", False):
         return result
     _round_trip(request, analysis, authored, result)

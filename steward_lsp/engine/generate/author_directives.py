@@ -58,6 +58,19 @@ class BackfilledColumnOp(ops.MigrateOperation):
         return self.add.reverse()
 
 
+def enum_type_note(column_key: str) -> str:
+    """Return the note for a native ENUM column added for another dialect.
+
+    ``create_table`` creates the type of its enum columns, and ``add_column``
+    does not, so on PostgreSQL the revision fails with "type does not exist".
+    """
+    return (
+        f"column {column_key} is a native sa.Enum: on PostgreSQL add_column "
+        "does not create its type, so if this revision must run there too, add "
+        "sa.Enum(..., name=...).create(op.get_bind(), checkfirst=True) before it"
+    )
+
+
 def backfilled_column(
     table: str,
     schema: str | None,

@@ -26,6 +26,7 @@ from steward_lsp.engine.generate.author_directives import (
     RenameColumnOp,
     ValidateConstraintOp,
     backfilled_column,
+    enum_type_note,
     postgresql_cast,
 )
 from steward_lsp.engine.generate.author_drift import TableDrift
@@ -34,6 +35,7 @@ from steward_lsp.engine.generate.author_plan import (
     create_foreign_key,
     dialect_named,
     enum_members_op,
+    enum_name,
     foreign_key_op,
     index_op,
     is_nullable,
@@ -238,6 +240,8 @@ class _TableChanges:
                 [column], implicit=False, kept=self.planner.head_enums
             )
         )
+        if self.dialect != "postgresql" and enum_name(column) is not None:
+            self.planner.note(enum_type_note(f"{table.key}.{column.name}"))
         if is_nullable(column) or column.server_default is not None:
             self.before.append(ops.AddColumnOp(table.name, built, schema=table.schema))
             return

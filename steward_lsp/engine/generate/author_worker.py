@@ -133,7 +133,7 @@ class SafetyRewrite:
                 self.added_columns.append(
                     (_key(table.schema, table.table_name), column.name)
                 )
-            groups["types"].extend(self._enum_creates(column))
+            groups["types"].extend(self._enum_creates(table, column))
             if column.nullable or column.server_default is not None:
                 groups["before"].append(operation)
             else:
@@ -238,7 +238,9 @@ class SafetyRewrite:
             directives.ValidateConstraintOp(quoted, name)
         )
 
-    def _enum_creates(self, column: sa.Column[Any]) -> list[ops.MigrateOperation]:
+    def _enum_creates(
+        self, table: ops.ModifyTableOps, column: sa.Column[Any]
+    ) -> list[ops.MigrateOperation]:
         """Return the create of a new PostgreSQL ENUM type that ``column`` uses.
 
         ``add_column`` creates no type, unlike ``create_table``.
@@ -246,7 +248,11 @@ class SafetyRewrite:
         enum = column.type
         native = getattr(enum, "native_enum", False)
         name = getattr(enum, "name", None)
-        if not (self.postgresql and isinstance(enum, sa.Enum) and native and name):
+        if not (isinstance(enum, sa.Enum) and native and name):
+            return []
+        if not self.postgresql:
+            key = _key(table.schema, table.table_name)
+            self.notes.append(directives.enum_type_note(f"{key}.{column.name}"))
             return []
         if name in self.existing_enums:
             return []
