@@ -363,7 +363,8 @@ def _compare_columns(
     for name in sorted(reflected.keys() - table.columns.keys()):
         message = (
             f"column {table.name}.{name} exists in the live database {shown} but "
-            "no revision adds it: it was added by hand"
+            "no revision adds it: it was added by hand; add it to a revision "
+            "or drop it"
         )
         outcome.findings.append(
             _schema_finding(environment, table, None, message, shown)

@@ -189,8 +189,8 @@ def dialect_note(environment: Environment, scratch_url: str | None) -> str | Non
         return None
     if project == "sqlite":
         advice = (
-            f"unset the scratch_url setting and {SCRATCH_URL_VARIABLE} to test "
-            "on SQLite"
+            f"leave out --scratch-url, the scratch_url setting and "
+            f"{SCRATCH_URL_VARIABLE}, whichever chose the server, to test on SQLite"
         )
     else:
         advice = (

@@ -32,7 +32,7 @@ def decode_source(path: Path) -> str:
         return raw.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         raise SourceError(
-            f"{path}: not valid UTF-8 or declared encoding ({exc}); "
+            f"{path.name}: not valid UTF-8 or declared encoding ({exc}); "
             "save the file as UTF-8 or add a coding line"
         ) from exc
 
