@@ -196,14 +196,18 @@ def test_seed_stub_lists_added_columns(tmp_path: Path) -> None:
         "display: Mapped[str] = mapped_column(String(100))",
         "nickname: Mapped[str | None] = mapped_column(String(40))",
         "region: Mapped[str] = mapped_column(String(8))",
+        "referrer: Mapped[str | None] = mapped_column(String(40))",
     )
 
     result, _ = _run(tmp_path, models, seed=True)
 
     seed = result.files[1]
     assert seed.path.parent.name == "seeds"
-    assert seed.marked is True
-    assert "_fill(connection, 'accounts', 'region', None)" in seed.text
+    # The stub is the user's to edit, so it carries no mark to overwrite by.
+    assert seed.marked is False
+    assert "_fill(connection, 'accounts', 'referrer', None)" in seed.text
+    # A NOT NULL column is backfilled inside the revision, not by the stub.
+    assert "'region'" not in seed.text
 
 
 def test_message_required(tmp_path: Path) -> None:
