@@ -41,7 +41,7 @@ class DeepChecks:
         self._server = server
         self._worker = Worker("steward-deep")
         self._running: set[FolderState] = set()
-        self._again: set[FolderState] = set()
+        self._again: dict[FolderState, bool] = {}
 
     def stop(self) -> None:
         """Stop the worker; a run in progress is abandoned with the process."""
@@ -56,16 +56,18 @@ class DeepChecks:
         await self._run_serially(folder, deep_check=True)
 
     async def _run_serially(self, folder: FolderState, *, deep_check: bool) -> None:
+        # A request during a run is remembered, with whether it wants the
+        # deep check, and served by one more run when this one ends.
         if folder in self._running:
-            self._again.add(folder)
+            self._again[folder] = self._again.get(folder, False) or deep_check
             return
         self._running.add(folder)
         try:
             while True:
-                self._again.discard(folder)
                 await self._run(folder, deep_check=deep_check)
                 if folder not in self._again:
                     break
+                deep_check = self._again.pop(folder)
         finally:
             self._running.discard(folder)
 
