@@ -57,7 +57,10 @@ def test_verify_writes_report(steward: Runner, clean_project: Path) -> None:
     result = steward("verify-migrations", cwd=clean_project)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["wrote docs/migrations/0001-test-report.md"]
+    assert result.stdout.splitlines() == [
+        "wrote docs/migrations/0001-test-report.md",
+        "wrote docs/migrations/verify-report.md",
+    ]
     assert "1 revision(s): 1 passed, 0 failed" in result.stderr
     text = report_text(clean_project, "0001")
     assert MARK in text.splitlines()[0]
@@ -100,6 +103,37 @@ def test_verify_failure_exits_1(steward: Runner, clean_project: Path) -> None:
     [finding] = [line for line in result.stdout.splitlines() if "STW308" in line]
     assert finding.startswith("migrations/versions/0002_plan.py:5:1: STW308 ")
     assert "the upgrade of revision 0002 failed" in finding
+
+
+def test_verify_summary_lists_revisions(steward: Runner, clean_project: Path) -> None:
+    write_files(clean_project, {"migrations/versions/0002_plan.py": NOT_NULL_REVISION})
+
+    steward("verify-migrations", cwd=clean_project)
+
+    text = (clean_project / REPORTS / "verify-report.md").read_text(encoding="utf-8")
+    assert MARK in text.splitlines()[0]
+    outcome = "**Result: failed.** 2 revision(s): 1 passed, 1 failed (0002: upgrade"
+    assert outcome in text
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) == 2
+    assert rows[0].startswith("| `0001` | passed | ")
+    assert "| create accounts | [0001-test-report.md](0001-test-report.md) |" in rows[0]
+    # The upgrade failed, so the revision has no downgrade time.
+    assert rows[1].startswith("| `0002` | failed | - | add account plan | ")
+
+
+def test_verify_one_revision_keeps_summary(
+    steward: Runner, clean_project: Path
+) -> None:
+    steward("verify-migrations", cwd=clean_project)
+    summary = clean_project / REPORTS / "verify-report.md"
+    before = summary.read_text(encoding="utf-8")
+
+    result = steward("verify-migrations", "--revision", "0001", cwd=clean_project)
+
+    assert result.returncode == 0, result.stderr
+    assert "verify-report.md" not in result.stdout
+    assert summary.read_text(encoding="utf-8") == before
 
 
 def test_verify_no_seed_passes(steward: Runner, clean_project: Path) -> None:

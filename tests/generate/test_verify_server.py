@@ -90,7 +90,8 @@ async def test_command_writes_report(client: LanguageClient, tmp_path: Path) -> 
     )
 
     report = root / "docs" / "migrations" / "0001-test-report.md"
-    assert result["written"] == [from_fs_path(str(report))]
+    summary = root / "docs" / "migrations" / "verify-report.md"
+    assert result["written"] == [from_fs_path(str(report)), from_fs_path(str(summary))]
     assert result["summary"] == "1 revision(s): 1 passed, 0 failed"
     assert result["failed"] is False
     assert "**Result: passed.**" in report.read_text(encoding="utf-8")

@@ -2,9 +2,11 @@
 
 Runs :func:`steward_lsp.engine.roundtrip.run_round_trip` on one
 environment and writes ``migrations/<revision>-test-report.md`` under the
-output folder for each revision tested. The command fails when a step
-failed, a downgrade took longer than the ``rollback_slo`` setting, or the
-run stopped before every revision was tested.
+output folder for each revision tested. A run over the whole chain also
+writes ``migrations/verify-report.md``, a row per revision with its result
+and rollback time and a link to the revision's report. The command fails
+when a step failed, a downgrade took longer than the ``rollback_slo``
+setting, or the run stopped before every revision was tested.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 COMMAND = "verify-migrations"
 REPORT_SUFFIX = "-test-report.md"
+SUMMARY_NAME = "verify-report.md"
 DEFAULT_TIMEOUT_SECONDS = 300.0
 _REASON_CHARS = 100
 
@@ -98,6 +101,10 @@ def generate(request: GenerateRequest) -> GenerateResult:
     for rev in tested:
         body = _revision_report(analysis, report, rev, general)
         path = folder / f"{rev}{REPORT_SUFFIX}"
+        files.append(with_mark(path, COMMAND, body, normalize=report_outcome))
+    if revision is None:
+        body = _summary_report(analysis, report, tested, general)
+        path = folder / SUMMARY_NAME
         files.append(with_mark(path, COMMAND, body, normalize=report_outcome))
     return GenerateResult(
         files=files,
@@ -207,6 +214,46 @@ def _revision_report(
     if script is not None and script.message:
         title += f": {script.message}"
     return render_report(part, title)
+
+
+def _summary_report(
+    analysis: EnvironmentAnalysis,
+    report: RoundTripReport,
+    tested: list[str],
+    general: list[str],
+) -> str:
+    """Render the chain's overview: each revision's result and rollback time."""
+    outcome = "passed" if report.passed else "failed"
+    environment = analysis.environment.name
+    lines = [
+        f"# Round trip of every revision of {environment}",
+        "",
+        f"Each revision from base to the heads, in the order Alembic runs them, "
+        f"went up, down and up again on {report.database}. Rollback SLO: "
+        f"{report.slo_seconds:g} s. Each revision's report has its steps and "
+        "errors.",
+        "",
+        f"**Result: {outcome}.** {summarize(report)}.",
+        "",
+        "| revision | result | downgrade seconds | message | report |",
+        "| --- | --- | ---: | --- | --- |",
+    ]
+    for rev in tested:
+        steps = [step for step in report.steps if step.revision == rev]
+        result = "passed" if all(step.ok for step in steps) else "failed"
+        downgrade = [step.seconds for step in steps if step.step == "downgrade"]
+        seconds = f"{downgrade[0]:.3f}" if downgrade else "-"
+        script = analysis.revision_graph.scripts.get(rev)
+        message = (script.message if script is not None else None) or ""
+        message = " ".join(message.split()).replace("|", "\\|")
+        link = f"[{rev}{REPORT_SUFFIX}]({rev}{REPORT_SUFFIX})"
+        lines.append(f"| `{rev}` | {result} | {seconds} | {message} | {link} |")
+    lines.append("")
+    if general:
+        lines += ["## Notes", ""]
+        lines += [f"- {note}" for note in general]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _general_notes(report: RoundTripReport, tested: list[str]) -> list[str]:
