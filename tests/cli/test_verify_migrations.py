@@ -292,3 +292,12 @@ def assert_no_scratch_left(server_url: str, report: str) -> None:
         )
     engine.dispose()
     assert name not in names
+
+
+def test_repository_reports_are_current(steward: Runner) -> None:
+    """The bundled chain's round-trip reports in docs/ match a fresh run."""
+    repository = Path(__file__).resolve().parents[2]
+
+    checked = steward("verify-migrations", "--check", ".", cwd=repository)
+
+    assert checked.returncode == 0, checked.stderr
