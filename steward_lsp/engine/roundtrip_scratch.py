@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from steward_lsp.engine.live import driver_package, missing_driver
 from steward_lsp.engine.urls import display_url, scrub_url
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,15 @@ def _server_url(scratch_url: str) -> sa.URL:
         raise ScratchError(
             f"scratch_url must name a PostgreSQL or MySQL/MariaDB server, got "
             f"{url.get_backend_name()!r}; leave it unset for a temporary SQLite file"
+        )
+    missing = missing_driver(url.render_as_string(hide_password=False))
+    if missing is not None:
+        raise ScratchError(
+            f"cannot create a scratch database on {display_url(url)}: its driver "
+            f"module {missing!r} is not installed; install it with "
+            f"`pip install '{driver_package(missing)}'` in the Python that runs "
+            "steward, or leave scratch_url and STEWARD_SCRATCH_URL unset for a "
+            "temporary SQLite file"
         )
     if url.get_backend_name() == "postgresql" and not url.database:
         # PostgreSQL needs a database to connect to; its maintenance database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ def scrub_url(text: str, url: str | sa.URL) -> str:
     """Remove the user name, password and full text of ``url`` from ``text``.
 
     Drivers and SQLAlchemy put the URL, or its parts, in their error messages.
+    The password is replaced wherever it occurs. The user name is replaced
+    only as a whole word, so that user ``ed`` leaves "connection failed"
+    readable.
     """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -41,7 +45,9 @@ def scrub_url(text: str, url: str | sa.URL) -> str:
         parsed = make_url(url)
     except ArgumentError:
         return text
-    for secret in (parsed.password, parsed.username):
-        if secret:
-            text = text.replace(str(secret), "***")
+    if parsed.password:
+        text = text.replace(str(parsed.password), "***")
+    if parsed.username:
+        word = rf"(?<!\w){re.escape(parsed.username)}(?!\w)"
+        text = re.sub(word, "***", text)
     return text

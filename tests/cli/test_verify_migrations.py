@@ -301,3 +301,16 @@ def test_repository_reports_are_current(steward: Runner) -> None:
     checked = steward("verify-migrations", "--check", ".", cwd=repository)
 
     assert checked.returncode == 0, checked.stderr
+
+
+def test_verify_missing_driver_exits_2(steward: Runner, clean_project: Path) -> None:
+    url = "postgresql+pg8000://reader:hunter2-secret@127.0.0.1:9/"
+
+    result = steward("verify-migrations", "--scratch-url", url, cwd=clean_project)
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "driver module 'pg8000' is not installed" in result.stderr
+    assert "pip install 'pg8000'" in result.stderr
+    assert "hunter2-secret" not in result.stderr
+    assert not (clean_project / REPORTS).exists()
