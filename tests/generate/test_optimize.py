@@ -105,6 +105,12 @@ def test_optimize_golden_defects(tmp_path: Path) -> None:
     check_golden("optimize-db", "defects", written_texts(out))
 
 
+def test_repository_optimization_current() -> None:
+    checked = optimize_db("--check", ".", cwd=REPOSITORY)
+
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_optimize_check_after_write(project: Path) -> None:
     first = optimize_db(".", cwd=project)
     unchanged = optimize_db(".", "--check", cwd=project)
