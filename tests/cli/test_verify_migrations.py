@@ -151,6 +151,25 @@ def test_verify_no_seed_passes(steward: Runner, clean_project: Path) -> None:
     assert "timed on tables that hold no seeded rows" in text
 
 
+def test_verify_cycle_exits_2(steward: Runner, clean_project: Path) -> None:
+    cyclic = FIRST_REVISION.replace("down_revision = None", 'down_revision = "0002"')
+    second = NOT_NULL_REVISION.replace("nullable=False", "nullable=True")
+    write_files(
+        clean_project,
+        {
+            "migrations/versions/0001_create_accounts.py": cyclic,
+            "migrations/versions/0002_plan.py": second,
+        },
+    )
+
+    result = steward("verify-migrations", cwd=clean_project)
+
+    assert result.returncode == 2, result.stderr
+    assert "Alembic cannot load a revision chain" in result.stderr
+    assert "STW404" in result.stderr
+    assert not (clean_project / REPORTS).exists()
+
+
 def test_verify_unknown_revision_exits_2(steward: Runner, clean_project: Path) -> None:
     result = steward("verify-migrations", "--revision", "beef", cwd=clean_project)
 

@@ -185,13 +185,16 @@ def select_environment(
 
 
 def refuse_unreadable(
-    analysis: EnvironmentAnalysis, codes: tuple[str, ...] = ("STW001",)
+    analysis: EnvironmentAnalysis,
+    codes: tuple[str, ...] = ("STW001",),
+    reason: str = "so the files written describe the whole project",
 ) -> None:
     """Raise GenerateError when a file of the environment could not be read.
 
     A model file that does not parse would make the documents describe a
     schema without its tables, and replace good ones with that. ``codes``
-    adds graph codes for the commands that need a loadable chain.
+    adds graph codes for the commands that need a loadable chain, and
+    ``reason`` says in the message why the command needs the fix.
     """
     blocking = [f for f in analysis.findings if f.code in codes]
     if not blocking:
@@ -201,8 +204,7 @@ def refuse_unreadable(
         for f in blocking[:3]
     )
     raise GenerateError(
-        f"{analysis.environment.name}: fix these first, so the files written "
-        f"describe the whole project: {listed}"
+        f"{analysis.environment.name}: fix these first, {reason}: {listed}"
     )
 
 

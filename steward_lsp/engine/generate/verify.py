@@ -22,6 +22,7 @@ from steward_lsp.engine.generate import (
     GenerateResult,
     Option,
     output_dir,
+    refuse_unreadable,
     select_environment,
 )
 from steward_lsp.engine.generate.output import with_mark
@@ -78,6 +79,11 @@ def generate(request: GenerateRequest) -> GenerateResult:
     from steward_lsp.engine.roundtrip import RoundTripError, run_round_trip
 
     analysis = select_environment(request.analysis, request.option("env"))
+    refuse_unreadable(
+        analysis,
+        ("STW402", "STW403", "STW404"),
+        "because Alembic cannot load a revision chain with these",
+    )
     settings = analysis.environment.settings
     revision = request.option("revision")
     try:
