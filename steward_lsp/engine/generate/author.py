@@ -402,7 +402,7 @@ def _round_trip(
         return
     folder = output_dir(request, analysis) / "migrations"
     path = folder / f"{authored.revision_id}-test-report.md"
-    title = f"Round trip of revision {authored.revision_id} ({authored.message})"
+    title = f"Round trip of revision {authored.revision_id}: {authored.message}"
     result.files.append(
         with_mark(path, COMMAND, roundtrip.render_report(report, title))
     )
