@@ -48,8 +48,8 @@ from steward_lsp.engine.generate.author_schema import (
     postgresql_constraint_name,
     server_default,
 )
+from steward_lsp.engine.rules.drift_renames import pair_renames
 from steward_lsp.engine.rules.naming import convention_name
-from steward_lsp.engine.rules.type_compare import compare_types
 from steward_lsp.engine.schema import ColumnDef, TableDef
 
 
@@ -163,30 +163,24 @@ class _TableChanges:
     def renames(
         self, added: list[str], dropped: list[str]
     ) -> tuple[list[str], list[str]]:
-        """Turn unambiguous same-type drop and add pairs into renames.
+        """Turn the dropped and added columns that pair up into renames.
 
-        Returns the added and dropped columns that remain.
+        The pairing is the drift rules' (:func:`pair_renames`), so the
+        revision renames what ``steward check`` reports as renamed. Returns
+        the added and dropped columns that remain.
         """
-        pairs: dict[str, str] = {}
-        for new in added:
-            matches = [old for old in dropped if self._same_type(new, old)]
-            if len(matches) != 1:
-                continue
-            rivals = [n for n in added if self._same_type(n, matches[0])]
-            if len(rivals) == 1:
-                pairs[new] = matches[0]
-        for new, old in pairs.items():
-            self.rename_column(old, new)
+        pairs = pair_renames(
+            [self.model.columns[name] for name in added],
+            [self.head.columns[name] for name in dropped],
+            self.dialect,
+        )
+        for old, new in pairs:
+            self.rename_column(old.name, new.name)
+        paired = {column.name for pair in pairs for column in pair}
         return (
-            [name for name in added if name not in pairs],
-            [name for name in dropped if name not in pairs.values()],
+            [name for name in added if name not in paired],
+            [name for name in dropped if name not in paired],
         )
-
-    def _same_type(self, new: str, old: str) -> bool:
-        comparison = compare_types(
-            self.model.columns[new].type, self.head.columns[old].type, self.dialect
-        )
-        return comparison is not None and not comparison.differs
 
     def rename_column(self, old: str, new: str) -> None:
         """Rename head's column ``old`` to the model's ``new``, with its changes."""

@@ -11,7 +11,7 @@ from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.rules.context import RuleContext
 from steward_lsp.engine.rules.drift_renames import (
     column_rename_finding,
-    probable_column_rename,
+    probable_column_renames,
 )
 from steward_lsp.engine.rules.enum_members import enum_change
 from steward_lsp.engine.rules.scope import RevisionIndex
@@ -28,14 +28,14 @@ def compare_columns(
 ) -> list[Finding]:
     """Compare the columns of a table present in the model and at head.
 
-    A probable rename is one STW103 finding on the new column in place of
-    STW103 and STW104.
+    Each probable rename is one STW103 finding on the new column in place
+    of STW103 and STW104.
     """
     findings: list[Finding] = []
-    rename = probable_column_rename(model, head, context.dialect)
-    renamed = {c.name for c in rename} if rename else set()
-    if rename is not None:
-        findings.extend(column_rename_finding(model, *rename, revisions))
+    renamed: set[str] = set()
+    for old, new in probable_column_renames(model, head, context.dialect):
+        renamed.update((old.name, new.name))
+        findings.extend(column_rename_finding(model, old, new, revisions))
     for name, column in model.columns.items():
         head_column = head.columns.get(name)
         if name in renamed:

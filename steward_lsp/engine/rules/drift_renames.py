@@ -36,26 +36,45 @@ Shape = IndexShape | UniqueShape
 Matcher = Callable[[Shape, Shape], bool]
 
 
-def probable_column_rename(
+def probable_column_renames(
     model: TableDef, head: TableDef, dialect: str | None
-) -> tuple[ColumnDef, ColumnDef] | None:
-    """Return the (head, model) columns of a probable rename, or None.
+) -> list[tuple[ColumnDef, ColumnDef]]:
+    """Return the (head, model) column pairs of probable renames.
 
-    Both columns must have one type, as Alembic's ``compare_type`` compares it,
-    and the same primary-key flag. With more than one column missing on
-    either side the pairing would be a guess, so None is returned.
+    See :func:`pair_renames` for when a dropped and an added column pair up.
     """
     added = [c for name, c in model.columns.items() if name not in head.columns]
     removed = [c for name, c in head.columns.items() if name not in model.columns]
-    if len(added) != 1 or len(removed) != 1:
-        return None
-    new, old = added[0], removed[0]
+    return pair_renames(added, removed, dialect)
+
+
+def pair_renames(
+    added: list[ColumnDef], removed: list[ColumnDef], dialect: str | None
+) -> list[tuple[ColumnDef, ColumnDef]]:
+    """Pair columns missing at head with columns missing from the model.
+
+    An added column and a removed one pair up when each is the only column
+    on its side that matches the other: one type as Alembic's
+    ``compare_type`` compares it, and the same primary-key flag. Where two
+    columns on one side match, the pairing would be a guess, so neither
+    pairs. Returns (removed, added) pairs.
+    """
+    pairs = []
+    for new in added:
+        matches = [old for old in removed if _same_column_type(new, old, dialect)]
+        if len(matches) != 1:
+            continue
+        rivals = [n for n in added if _same_column_type(n, matches[0], dialect)]
+        if len(rivals) == 1:
+            pairs.append((matches[0], new))
+    return pairs
+
+
+def _same_column_type(new: ColumnDef, old: ColumnDef, dialect: str | None) -> bool:
     if new.primary_key != old.primary_key:
-        return None
+        return False
     comparison = compare_types(new.type, old.type, dialect)
-    if comparison is None or comparison.differs:
-        return None
-    return old, new
+    return comparison is not None and not comparison.differs
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,40 @@ def test_one_column_each_side_is_rename():
     assert "probably a rename" in finding.message
 
 
+def test_rename_beside_added_other_type():
+    model = receipts(
+        column("note", typ("String", 200), 7),
+        column("copies", typ("Integer"), 8),
+    )
+    head = receipts(column("memo", typ("String", 200), 12, HEAD), path=HEAD)
+
+    findings = run(model, head)
+
+    assert summary(findings) == [
+        ("STW103", "copies", None),
+        ("STW103", "note", "memo"),
+    ]
+
+
+def test_two_renames_in_one_table():
+    model = receipts(
+        column("note", typ("String", 200), 7),
+        column("copies", typ("Integer"), 8),
+    )
+    head = receipts(
+        column("memo", typ("String", 200), 12, HEAD),
+        column("count", typ("Integer"), 13, HEAD),
+        path=HEAD,
+    )
+
+    findings = run(model, head)
+
+    assert summary(findings) == [
+        ("STW103", "copies", "count"),
+        ("STW103", "note", "memo"),
+    ]
+
+
 @pytest.mark.parametrize(
     "model_columns, head_columns",
     [
