@@ -33,6 +33,11 @@ def configure_stderr_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    # The command line installed its own stderr handler; with both, each
+    # record would be printed twice.
+    for installed in list(root.handlers):
+        if isinstance(installed, logging.StreamHandler):
+            root.removeHandler(installed)
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
 

@@ -10,6 +10,7 @@ the request.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Generator
@@ -102,13 +103,25 @@ def _json_names(detail: str) -> str:
 
 
 class ReportedErrorFilter(logging.Filter):
-    """Drop pygls's records of a message error :class:`StewardProtocol` logged."""
+    """Drop pygls's records of a message error :class:`StewardProtocol` logged.
+
+    The tracebacks of errors that are the client's, not the server's (an
+    error response pygls sent, such as an unknown command, or a message
+    that is not JSON), are shortened to one line.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.getMessage().startswith("Unable to deserialize message"):
             return False
         error = record.exc_info[1] if record.exc_info else None
-        return not reported_by_protocol(error)
+        if reported_by_protocol(error):
+            return False
+        if isinstance(error, (JsonRpcException, json.JSONDecodeError)):
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def reported_by_protocol(error: BaseException | None) -> bool:

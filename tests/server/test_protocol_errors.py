@@ -141,6 +141,57 @@ async def test_malformed_hover_gets_invalid_params(tmp_path: Path) -> None:
             await process.wait()
 
 
+async def test_client_errors_logged_once(tmp_path: Path) -> None:
+    root = copy_workspace("notary", tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        *SERVER.server_command,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    connection = RawConnection(process)
+    try:
+        connection.send(
+            {
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": uri(root), "capabilities": {}},
+            }
+        )
+        assert "result" in await connection.response(1)
+        connection.send({"method": "initialized", "params": {}})
+
+        connection.send(
+            {
+                "id": 2,
+                "method": "workspace/executeCommand",
+                "params": {"command": "steward.noSuchCommand", "arguments": []},
+            }
+        )
+        unknown = (await connection.response(2)).get("error") or {}
+        assert unknown.get("code") == -32602, unknown
+        assert process.stdin is not None
+        truncated = b'{"jsonrpc": "2.0", "id": 3, "method": "textDocument/ho'
+        process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(truncated))
+        process.stdin.write(truncated)
+
+        connection.send({"id": 4, "method": "shutdown"})
+        assert "result" in await connection.response(4)
+        connection.send({"method": "exit"})
+        assert await asyncio.wait_for(process.wait(), TIMEOUT_SECONDS) == 0
+        assert process.stderr is not None
+        lines = (await process.stderr.read()).decode("utf-8", "replace").splitlines()
+        assert not [line for line in lines if "Traceback" in line], lines
+        command_lines = [line for line in lines if "steward.noSuchCommand" in line]
+        assert len(command_lines) == 1, lines
+        json_lines = [line for line in lines if "JSONDecodeError" in line]
+        assert len(json_lines) == 1, lines
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 async def test_change_of_unopened_document_warns(
     client: RecordingClient, spec: str, tmp_path: Path
 ) -> None:
