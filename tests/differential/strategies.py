@@ -318,7 +318,11 @@ def _applicable(schema: SchemaSpec, table: TableSpec, dialect: str) -> list[str]
     if _flaggable(table):
         kinds.append("add_flag")
     kinds.append("add_table")
-    if not schema.referring_columns(table.name) - _self_references(table):
+    # Models left with no table beside a chain that builds tables are, for
+    # steward, models it failed to find: it reports a configuration problem
+    # instead of drift, so the only table is never dropped.
+    droppable = not schema.referring_columns(table.name) - _self_references(table)
+    if droppable and len(schema.tables) > 1:
         kinds.append("drop_table")
     return kinds
 
