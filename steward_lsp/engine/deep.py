@@ -57,6 +57,8 @@ logger = logging.getLogger(__name__)
 FAILED_CODE = "STW112"
 DRIFT_CODES = frozenset(f"STW10{digit}" for digit in range(1, 10))
 DEFAULT_TIMEOUT_SECONDS = 120.0
+# Graph findings that make Alembic reject the revision chain.
+_BROKEN_GRAPH_CODES = frozenset({"STW402", "STW403", "STW404"})
 
 # The steward code of each kind of difference compare_metadata reports.
 ALEMBIC_CODES = {
@@ -163,6 +165,18 @@ def run_deep(
     settings = environment.settings
     started = time.perf_counter()
     result = DeepResult()
+    broken = [f.code for f in analysis.findings if f.code in _BROKEN_GRAPH_CODES]
+    if broken:
+        # Alembic would stop on the graph with an error that names no file
+        # (a KeyError for an unknown parent), where the static findings
+        # already say what to fix.
+        logger.warning(
+            "deep check of %s skipped: Alembic cannot load a revision graph "
+            "with %s; fix those findings first",
+            environment.name,
+            ", ".join(sorted(set(broken))),
+        )
+        return result
     scratch_url = scratch_server_url(scratch_url, settings.scratch_url)
     note = dialect_note(environment, scratch_url) or _revision_dialect_note(
         analysis, scratch_url

@@ -202,6 +202,25 @@ def test_deep_postgresql_env_on_sqlite(tmp_path: Path) -> None:
     assert mismatch in failure["message"]
 
 
+def test_deep_skips_unloadable_graph(tmp_path: Path) -> None:
+    project = copy_fixture("boolean_type_drift", tmp_path)
+    [first] = sorted((project / "migrations" / "versions").glob("*.py"))
+    text = first.read_text(encoding="utf-8")
+    first.write_text(
+        text.replace("down_revision = None", 'down_revision = "0badc0ffee00"'),
+        encoding="utf-8",
+    )
+
+    completed = check(project, "--deep")
+
+    assert completed.returncode == 1, completed.stderr
+    codes = {f["code"] for f in json.loads(completed.stdout)}
+    assert "STW402" in codes
+    assert "STW112" not in codes
+    assert "deep check of migrations skipped" in completed.stderr
+    assert "KeyError" not in completed.stdout + completed.stderr
+
+
 def test_deep_scratch_url_variable(tmp_path: Path, postgresql_url: str) -> None:
     project = tmp_path / "defects"
     shutil.copytree(REPO / "examples" / "defects" / "postgres", project)
