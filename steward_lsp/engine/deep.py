@@ -10,8 +10,10 @@ drift finding on the model or revision line the static engine indexed.
 
 Where the two engines disagree, the deep result replaces the static drift
 findings (STW101 to STW109) and the disagreement is logged, so it can become
-a fixture. A revision or module that raises, and a run that times out, is an
-STW112 finding on the file at fault.
+a fixture. The exceptions are the kinds of difference that compare_metadata
+gets wrong, where the static answer stays (:mod:`deep_known` and
+:mod:`deep_renames`). A revision or module that raises, and a run that
+times out, is an STW112 finding on the file at fault.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from steward_lsp.engine import deep_worker
+from steward_lsp.engine.deep_known import (
+    alembic_cannot_see,
+    charset_only_change,
+    wrong_alembic_report,
+)
 from steward_lsp.engine.deep_renames import fold_renames
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.roundtrip import (
@@ -511,16 +518,40 @@ def merge(
 ) -> list[Finding]:
     """Return ``static`` with its drift findings replaced by the deep ones.
 
-    A deep run that did not complete (a revision raised, it timed out) adds
+    The static findings stay for the kinds of difference compare_metadata
+    gets wrong (see :mod:`steward_lsp.engine.deep_known`): a rename, drift
+    it does not compare, and a difference it reports that is not there. A
+    deep run that did not complete (a revision raised, it timed out) adds
     its STW112 finding and keeps the static drift findings.
     """
     if not deep.completed:
         return [*static, *deep.findings]
     deep_findings = fold_renames(static, deep.findings)
-    kept = [f for f in static if f.code not in DRIFT_CODES]
+    deep_keys = {_key(f) for f in deep_findings}
+    kept_drift = [
+        f
+        for f in static
+        if f.code in DRIFT_CODES
+        and (
+            alembic_cannot_see(f)
+            or (charset_only_change(f) and _key(f) not in deep_keys)
+        )
+    ]
+    for finding in kept_drift:
+        logger.info(
+            "deep check of %s: kept static %s at %s:%d, a difference that "
+            "compare_metadata does not report",
+            environment_name,
+            finding.code,
+            finding.location.path,
+            finding.location.span.start_line + 1,
+        )
+    deep_findings = _without_wrong_reports(deep_findings, environment_name)
+    kept = [f for f in static if f.code not in DRIFT_CODES] + kept_drift
     static_drift = {_key(f) for f in static if f.code in DRIFT_CODES}
     deep_drift = {_key(f) for f in deep_findings if f.code in DRIFT_CODES}
-    for code, path, line in sorted(static_drift - deep_drift):
+    unconfirmed = static_drift - deep_drift - {_key(f) for f in kept_drift}
+    for code, path, line in sorted(unconfirmed):
         logger.warning(
             "deep check of %s: static %s at %s:%d not confirmed on the database",
             environment_name,
@@ -537,6 +568,30 @@ def merge(
             line + 1,
         )
     return [*kept, *deep_findings]
+
+
+def _without_wrong_reports(
+    findings: list[Finding], environment_name: str
+) -> list[Finding]:
+    """Drop the deep findings that are differences Alembic reports wrongly."""
+    right: list[Finding] = []
+    for finding in findings:
+        reason = (
+            wrong_alembic_report(finding.data) if finding.data.get("deep") else None
+        )
+        if reason is None:
+            right.append(finding)
+            continue
+        logger.info(
+            "deep check of %s: dropped Alembic's %s at %s:%d (%s) because %s",
+            environment_name,
+            finding.code,
+            finding.location.path,
+            finding.location.span.start_line + 1,
+            finding.data.get("diff"),
+            reason,
+        )
+    return right
 
 
 def _key(finding: Finding) -> tuple[str, str, int]:

@@ -222,8 +222,30 @@ def _names(columns: Any) -> list[str]:
     return [str(getattr(column, "name", column)) for column in columns]
 
 
-def serialize_diff(diff: Any) -> dict[str, Any]:
-    """Return one entry of ``compare_metadata``'s output as JSON-ready fields."""
+def _default_text(default: Any, dialect: Any) -> str | None:
+    """Return a server default as SQL text, as Alembic compares it.
+
+    The reflected side is a ``DefaultClause`` around a text clause. The
+    model's side may wrap a string, a text clause or a function, and a
+    clause is compiled for the scratch database's dialect.
+    """
+    if default is None:
+        return None
+    arg = getattr(default, "arg", default)
+    if isinstance(arg, str):
+        return arg
+    try:
+        compiled = arg.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    except (AttributeError, sa.exc.SQLAlchemyError):
+        return str(arg)
+    return str(compiled)
+
+
+def serialize_diff(diff: Any, dialect: Any = None) -> dict[str, Any]:
+    """Return one entry of ``compare_metadata``'s output as JSON-ready fields.
+
+    ``dialect`` compiles the model's server default of a ``modify_default``.
+    """
     kind = diff[0]
     if kind in ("add_table", "remove_table"):
         table = diff[1]
@@ -238,13 +260,20 @@ def serialize_diff(diff: Any) -> dict[str, Any]:
         }
     if kind.startswith("modify_"):
         _, schema, table_name, column_name = diff[:4]
+        database: str | None
+        model: str | None
+        if kind == "modify_default":
+            database = _default_text(diff[5], dialect)
+            model = _default_text(diff[6], dialect)
+        else:
+            database, model = str(diff[5]), str(diff[6])
         return {
             "diff": kind,
             "schema": schema,
             "table": table_name,
             "column": column_name,
-            "database": str(diff[5]),
-            "model": str(diff[6]),
+            "database": database,
+            "model": model,
         }
     if kind in ("add_index", "remove_index"):
         index = diff[1]
@@ -277,6 +306,27 @@ def serialize_diff(diff: Any) -> dict[str, Any]:
             "constraint": type(constraint).__name__,
         }
     return {"diff": kind, "text": repr(diff[1:])[:_MAX_ERROR_CHARS]}
+
+
+def _primary_key(record: dict[str, Any], metadata: Any, inspector: Any) -> list[str]:
+    """Return the primary-key columns of the table a constraint difference is on.
+
+    Alembic's difference carries a copy of the constraint on a table without
+    its other constraints, so the key comes from the model's table for an
+    added constraint and from the database for a removed one.
+    """
+    table, schema = record["table"], record["schema"]
+    if record["diff"] == "add_constraint":
+        key = f"{schema}.{table}" if schema else table
+        for each in metadata if isinstance(metadata, (list, tuple)) else [metadata]:
+            if key in each.tables:
+                return _names(each.tables[key].primary_key.columns)
+        return []
+    try:
+        found = inspector.get_pk_constraint(table, schema=schema)
+    except sa.exc.SQLAlchemyError:
+        return []
+    return list(found.get("constrained_columns") or [])
 
 
 def _flatten(diffs: list[Any]) -> list[Any]:
@@ -365,15 +415,20 @@ def run(spec: dict[str, Any], results: Results) -> int:
     config = upgrade_to_heads(spec, results)
     if config is None:
         return 1
-    found: list[Any] = []
+    records: list[dict[str, Any]] = []
 
     def compare(context: MigrationContext, metadata: Any) -> None:
-        found.extend(compare_metadata(context, metadata))
+        inspector = sa.inspect(context.bind)
+        for diff in _flatten(compare_metadata(context, metadata)):
+            record = serialize_diff(diff, context.dialect)
+            if record["diff"] in ("add_constraint", "remove_constraint"):
+                record["primary_key"] = _primary_key(record, metadata, inspector)
+            records.append({"dialect": context.dialect.name, **record})
 
     if not run_with_models(spec, config, results, compare):
         return 1
-    for diff in _flatten(found):
-        results.write("diff", **serialize_diff(diff))
+    for record in records:
+        results.write("diff", **record)
     results.write("done")
     return 0
 

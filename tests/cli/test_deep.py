@@ -136,6 +136,186 @@ def test_deep_keeps_rename_findings(name: str, phrase: str, tmp_path: Path) -> N
         assert "confirmed by the deep check" in message
 
 
+def declare_dialect(project: Path, dialect: str) -> None:
+    """Write ``dialect`` into the project's [tool.steward] settings."""
+    settings = f'[tool.steward]\ndialect = "{dialect}"\n'
+    (project / "pyproject.toml").write_text(settings, encoding="utf-8")
+
+
+def postgresql_project(name: str, tmp_path: Path) -> Path:
+    """Copy fixture ``name`` with its revisions declared to be for PostgreSQL."""
+    project = copy_fixture(name, tmp_path)
+    declare_dialect(project, "postgresql")
+    return project
+
+
+def server_url(database_url: str) -> str:
+    """Return the URL of the server of ``database_url``, for STEWARD_SCRATCH_URL."""
+    return database_url.rsplit("/", 1)[0] + "/"
+
+
+def check_on_mariadb(
+    project: Path, mariadb_url: str
+) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    """Run steward check on a MySQL project, then with --deep on MariaDB."""
+    declare_dialect(project, "mysql")
+    static = check(project)
+    deep = check(
+        project, "--deep", env={"STEWARD_SCRATCH_URL": server_url(mariadb_url)}
+    )
+    assert "STW112" not in deep.stdout
+    assert "this run used sqlite" not in deep.stderr
+    return static, deep
+
+
+# Drift that compare_metadata does not compare: members of a CHECK-backed
+# enum and an index predicate on SQLite, and also the native enum type on
+# PostgreSQL. Each entry is the static findings' (line, phrase).
+ALEMBIC_BLIND = {
+    "diff_enum_members": {
+        "sqlite": [(18, "the model removes 'post'")],
+        "postgresql": [
+            (14, "the model adds 'revoked'"),
+            (18, "the model removes 'post'"),
+        ],
+    },
+    "diff_partial_index_predicate": {
+        "sqlite": [(12, "model says WHERE state = 'waiting'")],
+        "postgresql": [(12, "model says WHERE state = 'waiting'")],
+    },
+}
+
+
+def assert_keeps_blind_findings(
+    name: str,
+    dialect: str,
+    static: subprocess.CompletedProcess[str],
+    deep: subprocess.CompletedProcess[str],
+) -> None:
+    assert deep.returncode == 1, deep.stderr
+    assert "STW112" not in deep.stdout
+    assert drift(deep) == drift(static)
+    blind = [
+        (f["line"], f["message"])
+        for f in json.loads(deep.stdout)
+        if "autogenerate does not compare" in f["message"]
+    ]
+    expected = ALEMBIC_BLIND[name][dialect]
+    assert [line for line, _ in blind] == [line for line, _ in expected]
+    for (_, message), (_, phrase) in zip(blind, expected, strict=True):
+        assert phrase in message
+    assert "not confirmed on the database" not in deep.stderr
+
+
+@pytest.mark.parametrize("name", sorted(ALEMBIC_BLIND))
+def test_deep_keeps_findings_alembic_misses(name: str, tmp_path: Path) -> None:
+    project = copy_fixture(name, tmp_path)
+
+    static = check(project)
+    deep = check(project, "--deep")
+
+    assert_keeps_blind_findings(name, "sqlite", static, deep)
+
+
+@pytest.mark.parametrize("name", sorted(ALEMBIC_BLIND))
+def test_deep_keeps_findings_alembic_misses_postgresql(
+    name: str, tmp_path: Path, postgresql_url: str
+) -> None:
+    project = postgresql_project(name, tmp_path)
+    scratch = {"STEWARD_SCRATCH_URL": server_url(postgresql_url) + "postgres"}
+
+    static = check(project)
+    deep = check(project, "--deep", env=scratch)
+
+    assert "this run used sqlite" not in deep.stderr
+    assert_keeps_blind_findings(name, "postgresql", static, deep)
+
+
+def test_deep_unique_primary_key_no_drift(tmp_path: Path) -> None:
+    project = copy_fixture("diff_unique_primary_key", tmp_path)
+
+    static = check(project)
+    deep = check(project, "--deep")
+
+    assert "STW112" not in deep.stdout
+    assert drift(static) == []
+    assert drift(deep) == []
+    assert "missed by the static engine" not in deep.stderr
+
+
+def test_deep_unique_primary_key_postgresql(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    project = postgresql_project("diff_unique_primary_key", tmp_path)
+    scratch = {"STEWARD_SCRATCH_URL": server_url(postgresql_url) + "postgres"}
+
+    deep = check(project, "--deep", env=scratch)
+
+    assert "STW112" not in deep.stdout
+    assert "this run used sqlite" not in deep.stderr
+    assert drift(deep) == []
+
+
+# Columns whose default MariaDB stores under another spelling than the model
+# renders (0.00 for 0, 1 for true, current_timestamp() for now()), and one
+# string default, '0.00' against the revision's '0', that does differ.
+SPELLED_DEFAULT_COLUMNS = """\
+    fee: Mapped[Decimal] = mapped_column(Numeric(6, 2), server_default=text("0"))
+    sealed: Mapped[bool] = mapped_column(server_default=true())
+    label: Mapped[str] = mapped_column(String(10), server_default="0.00")
+"""
+SPELLED_DEFAULT_REVISION = """\
+        sa.Column(
+            "fee", sa.Numeric(6, 2), server_default=sa.text("0"), nullable=False
+        ),
+        sa.Column("sealed", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("label", sa.String(10), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+"""
+LABEL_LINE = 23
+
+
+def test_deep_default_spellings_mariadb(tmp_path: Path, mariadb_url: str) -> None:
+    project = copy_fixture("diff_equivalent_server_defaults", tmp_path)
+    models = project / "models.py"
+    text = models.read_text(encoding="utf-8").replace(
+        "from sqlalchemy import func, text",
+        "from decimal import Decimal\n\n"
+        "from sqlalchemy import Numeric, String, func, text, true",
+    )
+    models.write_text(text + SPELLED_DEFAULT_COLUMNS, encoding="utf-8")
+    [revision] = (project / "migrations" / "versions").glob("*.py")
+    revision.write_text(
+        revision.read_text(encoding="utf-8").replace(
+            '        sa.PrimaryKeyConstraint("id"),\n', SPELLED_DEFAULT_REVISION
+        ),
+        encoding="utf-8",
+    )
+
+    static, deep = check_on_mariadb(project, mariadb_url)
+
+    assert drift(static) == [("STW109", "models.py", LABEL_LINE)]
+    assert drift(deep) == drift(static)
+    [label] = [f for f in json.loads(deep.stdout) if f["code"] == "STW109"]
+    assert "'0' at head, 0.00 in the model" in label["message"]
+    assert "missed by the static engine" not in deep.stderr
+
+
+def test_deep_charset_change_mariadb(tmp_path: Path, mariadb_url: str) -> None:
+    project = tmp_path / "mariadb_dialect_types"
+    shutil.copytree(REPO / "tests" / "oracle" / "type_projects" / project.name, project)
+
+    static, deep = check_on_mariadb(project, mariadb_url)
+
+    # legacy_title and tag change only a character set or collation that
+    # MariaDB does not show at head, and summary is a type change both report.
+    assert drift(deep) == drift(static)
+    lines = {f["line"]: f["message"] for f in json.loads(deep.stdout)}
+    assert "CHARACTER SET latin1" in lines[23]
+    assert "COLLATE utf8mb4_bin" in lines[26]
+    assert "found by the deep check" in lines[31]
+
+
 def test_deep_raising_revision_reported(tmp_path: Path) -> None:
     project = copy_fixture("extra_column_at_head", tmp_path)
     revision = project / "migrations" / "versions" / "0003_raise.py"
