@@ -22,6 +22,7 @@ from steward_lsp.engine.generate.author_schema import (
     indexes_of,
 )
 from steward_lsp.engine.schema import ColumnDef, ForeignKeyDef, SchemaState, TableDef
+from steward_lsp.engine.sqla.dialects import load_dialect
 
 
 @dataclass
@@ -209,8 +210,7 @@ def is_nullable(column: ColumnDef) -> bool:
 
 def dialect_named(name: str | None) -> sa.engine.Dialect:
     """Return SQLAlchemy's dialect ``name`` (SQLite when unknown)."""
-    dialect_class = sa.dialects.registry.load(name or "sqlite")
-    return dialect_class()  # type: ignore[no-any-return]
+    return load_dialect(name or "sqlite")
 
 
 def enum_name(column: ColumnDef) -> str | None:

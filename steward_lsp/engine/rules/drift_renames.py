@@ -20,14 +20,13 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from steward_lsp.engine.findings import Finding
 from steward_lsp.engine.rules.naming import convention_name
 from steward_lsp.engine.rules.scope import RevisionIndex, columns_text, finding_at
 from steward_lsp.engine.rules.table_shape import IndexShape, UniqueShape
 from steward_lsp.engine.rules.type_compare import compare_types
 from steward_lsp.engine.schema import ColumnDef, TableDef
+from steward_lsp.engine.sqla.dialects import load_dialect
 
 # Dialects whose unique constraints are unique indexes.
 _UNIQUE_IS_INDEX = {"mysql", "mariadb"}
@@ -256,7 +255,7 @@ def rename_sql(
         return None
     # MariaDB quotes as MySQL does.
     name = "mysql" if dialect in _UNIQUE_IS_INDEX else dialect
-    preparer = sa.dialects.registry.load(name)().identifier_preparer
+    preparer = load_dialect(name).identifier_preparer
     quoted_old, quoted_new = preparer.quote(old), preparer.quote(new)
     quoted_table = preparer.quote(table)
     if schema:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
 from steward_lsp.engine.schema import TypeSpec
+from steward_lsp.engine.sqla.dialects import load_dialect
 
 logger = logging.getLogger(__name__)
 
@@ -112,13 +113,12 @@ def _resolve_class(name: str) -> type[TypeEngine[Any]] | None:
 @functools.lru_cache(maxsize=8)
 def _dialect_impl(dialect_name: str) -> tuple[Dialect, DefaultImpl] | None:
     try:
-        dialect_class = sa.dialects.registry.load(dialect_name)
+        dialect = load_dialect(dialect_name)
     except sa.exc.NoSuchModuleError:
         logger.info(
             "unknown dialect %r; comparing types as %s", dialect_name, DEFAULT_DIALECT
         )
         return None
-    dialect = dialect_class()
     impl_class = DefaultImpl.get_by_dialect(dialect)
     return dialect, impl_class(dialect, None, True, None, None, {})
 
