@@ -448,6 +448,42 @@ def test_resolve_relationship_through_association() -> None:
     assert found == {("tenant_tags", "tenant_id", False)}
 
 
+def reported(schema: SchemaState, source: str) -> set[tuple[int, str, str, str]]:
+    """Return (1-based line, table, columns, kind) of each lookup STW203 reports."""
+    queries = ProjectQueries()
+    queries.add(scan(source))
+    return {
+        (
+            need.location.span.start_line + 1,
+            need.table.key,
+            ",".join(need.columns),
+            need.kind.value,
+        )
+        for need in index_needs(queries, schema)
+        if not need.covered and not need.by_other_filter
+    }
+
+
+def test_resolve_underscore_attribute_names() -> None:
+    visits = table("visits", "Visit", "id", "user_id", "hidden", "created")
+    visits.columns["user_id"].index = True
+    schema = SchemaState({"visits": visits})
+
+    found = reported(
+        schema,
+        """\
+        class Visit(Base):
+            _user_id: Mapped[int] = mapped_column("user_id", index=True)
+            _hidden: Mapped[int] = mapped_column(name="hidden")
+
+        a = select(Visit).where(Visit._user_id == user).order_by(Visit.created)
+        b = select(Visit).where(Visit._hidden == flag)
+        """,
+    )
+
+    assert found == {(6, "visits", "hidden", "filter")}
+
+
 # -- STW203 through the analysis and the CLI ------------------------------
 
 ALEMBIC_INI = """\

@@ -188,12 +188,11 @@ class _Scanner:
                     _string_or_name(_keyword(value, "secondary")),
                 )
             )
-        elif function in _COLUMN_FUNCTIONS and value.args:
-            first = value.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                if first.value != target.id:
-                    names = self.scan.column_names.setdefault(class_name, {})
-                    names[target.id] = first.value
+        elif function in _COLUMN_FUNCTIONS:
+            column = _column_name(value)
+            if column is not None and column != target.id:
+                names = self.scan.column_names.setdefault(class_name, {})
+                names[target.id] = column
 
     # -- calls ------------------------------------------------------------
 
@@ -437,8 +436,10 @@ def _column_ref(node: ast.expr) -> tuple[str, str] | None:
 
     A Core column, ``table.c.name``, gives (``table.c``, name); resolution
     maps the variable to its table through the ``Table(...)`` assignment.
+    An attribute may start with one underscore (``Model._user_id``), but a
+    dunder name such as ``Model.__table__`` is not a column.
     """
-    if not isinstance(node, ast.Attribute) or node.attr.startswith("_"):
+    if not isinstance(node, ast.Attribute) or node.attr.startswith("__"):
         return None
     owner = node.value
     if isinstance(owner, ast.Name):
@@ -449,6 +450,14 @@ def _column_ref(node: ast.expr) -> tuple[str, str] | None:
         and isinstance(owner.value, ast.Name)
     ):
         return f"{owner.value.id}.c", node.attr
+    return None
+
+
+def _column_name(node: ast.Call) -> str | None:
+    """Return the name a ``Column`` or ``mapped_column`` call gives its column."""
+    first = node.args[0] if node.args else _keyword(node, "name")
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
     return None
 
 
