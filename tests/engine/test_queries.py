@@ -484,6 +484,33 @@ def test_resolve_underscore_attribute_names() -> None:
     assert found == {(6, "visits", "hidden", "filter")}
 
 
+def test_resolve_same_table_comparison_not_join() -> None:
+    credits = table("credits", "Credit", "id", "owner_id", "amount", "used", "at")
+    credits.columns["owner_id"].index = True
+    payments = table("payments", "Payment", "id", "credit_id", "at")
+    schema = SchemaState({"credits": credits, "payments": payments})
+
+    found = reported(
+        schema,
+        """\
+        a = select(Credit).where(Credit.owner_id == owner, Credit.amount > Credit.used)
+        b = select(Credit).where(Credit.amount > Credit.used)
+        c = select(Credit).where(
+            select(Payment.id).where(Payment.at > Credit.at).exists()
+        )
+        older = aliased(Credit)
+        d = select(Credit).join(older, older.amount == Credit.used)
+        e = select(Payment).join(Credit, Payment.credit_id == Credit.id)
+        """,
+    )
+
+    assert found == {
+        (7, "credits", "amount", "join"),
+        (7, "credits", "used", "join"),
+        (8, "payments", "credit_id", "join"),
+    }
+
+
 # -- STW203 through the analysis and the CLI ------------------------------
 
 ALEMBIC_INI = """\

@@ -169,7 +169,14 @@ class _Resolver:
             return None
         table, column = found
         kind = use.kind
-        if kind is UseKind.JOIN and not self._is_model_column(use.partner):
+        if self._is_model_column(use.partner):
+            if kind is not UseKind.JOIN:
+                # A range comparison of columns of two tables (``Payment.at >
+                # Credit.at`` in a correlated subquery) is not a join. The
+                # scan cannot tell which side is the outer row, so neither
+                # side is reported.
+                return None
+        elif kind is UseKind.JOIN:
             kind = UseKind.FILTER
         if kind is not UseKind.JOIN and _is_boolean(table.columns[column]):
             # A boolean splits the rows in two at best, so an index on it

@@ -310,7 +310,7 @@ class _Scanner:
                 self._predicate(value, kind)
         elif isinstance(node, ast.Compare):
             if any(isinstance(op, _INDEXABLE_COMPARISONS) for op in node.ops):
-                self._comparison([node.left, *node.comparators], kind)
+                self._comparison(node, kind)
         elif isinstance(node, ast.Call):
             self._predicate_call(node, kind)
         else:
@@ -330,18 +330,38 @@ class _Scanner:
                 entity = self.entity_name(ref[0])
                 self._use(kind, entity, ref[1], node.func.value)
 
-    def _comparison(self, operands: list[ast.expr], kind: UseKind) -> None:
-        refs = [(operand, _column_ref(operand)) for operand in operands]
-        columns = [(node, ref) for node, ref in refs if ref is not None]
-        for node, ref in columns:
+    def _comparison(self, node: ast.Compare, kind: UseKind) -> None:
+        """Record the columns of a comparison, as a join when it is one.
+
+        A join is an equality between columns of two entities. Another
+        comparison of two columns is recorded as a filter with its partner,
+        which resolution drops when the partner is a model column.
+        """
+        refs = [
+            (operand, _column_ref(operand))
+            for operand in [node.left, *node.comparators]
+        ]
+        columns = [(operand, ref) for operand, ref in refs if ref is not None]
+        owners = {ref[0] for _, ref in columns}
+        if len(owners) < len(columns):
+            # The comparison is between two columns of the same row
+            # (``Credit.amount > Credit.used``), which no index on either
+            # serves. An alias of the class (``aliased(Credit)``) has its own
+            # name, so a self-join is still recorded.
+            return
+        equality = all(isinstance(op, ast.Eq) for op in node.ops)
+        for operand, ref in columns:
             partners = [
                 (self.entity_name(other[0]), other[1])
                 for _, other in columns
                 if other is not ref
             ]
-            use_kind = UseKind.JOIN if partners else kind
             partner = partners[0] if partners else None
-            self._use(use_kind, self.entity_name(ref[0]), ref[1], node, partner)
+            if partner is None:
+                use_kind = kind
+            else:
+                use_kind = UseKind.JOIN if equality else UseKind.FILTER
+            self._use(use_kind, self.entity_name(ref[0]), ref[1], operand, partner)
 
     def _use(
         self,

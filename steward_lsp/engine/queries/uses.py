@@ -31,7 +31,10 @@ class ColumnUse:
     is the target of a relationship. ``attribute`` is the mapped attribute
     name; it is None for a primary-key lookup (``session.get``). ``partner``
     is the (entity, attribute) on the other side of a comparison of two
-    columns, which makes the use a join when both sides are models.
+    columns of different entities. The scan records an equality with a
+    partner as a join, and any other comparison with a partner as a
+    filter. When both sides are models, resolution keeps the join and
+    drops the other comparison.
     ``query`` is the (line, column) where the use's method chain starts, so
     uses of one ``select(...).where(...).order_by(...)`` share it.
     """
