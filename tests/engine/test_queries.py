@@ -511,6 +511,65 @@ def test_resolve_same_table_comparison_not_join() -> None:
     }
 
 
+def owned_cards_schema() -> SchemaState:
+    """Return owners with cards, whose owner_id is indexed, and notes, whose is not."""
+    owners = table("owners", "Owner", "id")
+    cards = table("cards", "Card", "id", "owner_id", "label")
+    notes = table("notes", "Note", "id", "owner_id", "label")
+    for holder in (cards, notes):
+        holder.columns["owner_id"].foreign_keys.append(
+            ForeignKeyDef(("owner_id",), "owners", ("id",))
+        )
+    cards.columns["owner_id"].index = True
+    return SchemaState({"owners": owners, "cards": cards, "notes": notes})
+
+
+def test_resolve_relationship_filter_uses_foreign_key() -> None:
+    found = reported(
+        owned_cards_schema(),
+        """\
+        class Card(Base):
+            owner: Mapped["Owner"] = relationship(back_populates="cards")
+
+        class Note(Base):
+            owner = relationship("Owner")
+
+        a = select(Card).where(Card.owner == owner, Card.label == "x")
+        b = select(Note).where(Note.owner == owner)
+        c = session.query(Card).filter_by(owner=owner).order_by(Card.label)
+        """,
+    )
+
+    assert found == {(8, "notes", "owner_id", "filter")}
+
+
+def test_resolve_relationship_filter_picks_foreign_keys() -> None:
+    accounts = table("accounts", "Account", "id")
+    transfers = table("transfers", "Transfer", "id", "sender_id", "receiver_id")
+    for name in ("sender_id", "receiver_id"):
+        transfers.columns[name].foreign_keys.append(
+            ForeignKeyDef((name,), "accounts", ("id",))
+        )
+    transfers.columns["sender_id"].index = True
+    schema = SchemaState({"accounts": accounts, "transfers": transfers})
+
+    found = reported(
+        schema,
+        """\
+        class Transfer(Base):
+            sender = relationship("Account", foreign_keys=[sender_id])
+            receiver = relationship("Account", foreign_keys="Transfer.receiver_id")
+            either = relationship("Account", primaryjoin=some_join)
+
+        a = select(Transfer).where(Transfer.sender == account)
+        b = select(Transfer).where(Transfer.receiver == account)
+        c = select(Transfer).where(Transfer.either == account)
+        """,
+    )
+
+    assert found == {(7, "transfers", "receiver_id", "filter")}
+
+
 # -- STW203 through the analysis and the CLI ------------------------------
 
 ALEMBIC_INI = """\

@@ -166,7 +166,7 @@ class _Resolver:
             return table, primary_key, use.kind
         found = self.column_of(use.entity, use.attribute)
         if found is None:
-            return None
+            return self._relationship_filter(use.entity, use.attribute, use.kind)
         table, column = found
         kind = use.kind
         if self._is_model_column(use.partner):
@@ -183,6 +183,50 @@ class _Resolver:
             # rarely beats a scan.
             return None
         return table, (column,), kind
+
+    def _relationship_filter(
+        self, entity: str, attribute: str, kind: UseKind
+    ) -> tuple[TableDef, tuple[str, ...], UseKind] | None:
+        """Return the foreign key a comparison of a relationship filters on.
+
+        ``Card.owner == owner`` on a many-to-one relationship compares the
+        foreign-key columns of ``Card`` to the owner's key. The foreign key
+        is the only one from the class's tables to the target, or the one
+        that ``foreign_keys=`` names. Without such a key the use is dropped.
+        """
+        if kind is UseKind.ORDER:
+            return None
+        lineage = self._lineage(entity)
+        decl = next(
+            (
+                found
+                for class_name in lineage
+                if (found := self.queries.relationships.get((class_name, attribute)))
+            ),
+            None,
+        )
+        if decl is None or decl.target is None:
+            return None
+        target = self.table_of(decl.target)
+        if target is None:
+            return None
+        named: set[str] = set()
+        for name in decl.foreign_keys:
+            column = self.column_of(entity, name)
+            if column is not None:
+                named.add(column[1])
+        for class_name in lineage:
+            table = self.classes.get(class_name)
+            if table is None:
+                continue
+            keys = _referring(table, target)
+            if named:
+                keys = [fk for fk in keys if set(fk.columns) == named]
+            if len(keys) == 1:
+                return table, keys[0].columns, UseKind.FILTER
+            if keys:
+                return None
+        return None
 
     def relationship_load(self, load: RelationshipLoad) -> list[IndexNeed]:
         """Return the foreign-key lookups that loading a relationship makes.

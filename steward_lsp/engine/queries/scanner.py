@@ -186,6 +186,7 @@ class _Scanner:
                     target.id,
                     _relationship_target(value, annotation),
                     _string_or_name(_keyword(value, "secondary")),
+                    _attribute_names(_keyword(value, "foreign_keys")),
                 )
             )
         elif function in _COLUMN_FUNCTIONS:
@@ -506,6 +507,22 @@ def _string_or_name(node: ast.expr | None) -> str | None:
     if node is not None:
         return dotted_name(node)
     return None
+
+
+def _attribute_names(node: ast.expr | None) -> tuple[str, ...]:
+    """Return the attribute names that ``foreign_keys=`` lists (``[owner_id]``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return ()
+    if isinstance(node, ast.List | ast.Tuple):
+        return tuple(name for item in node.elts for name in _attribute_names(item))
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Attribute):
+        return (node.attr,)
+    return ()
 
 
 def _relationship_target(node: ast.Call, annotation: ast.expr | None) -> str | None:

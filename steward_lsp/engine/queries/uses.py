@@ -62,12 +62,16 @@ class RelationshipDecl:
 
     ``target`` is the class name of the other side; ``secondary`` the
     association table name when the relationship goes through one.
+    ``foreign_keys`` names the attributes its ``foreign_keys=`` argument
+    lists, which pick the foreign key when the table has several to the
+    target.
     """
 
     class_name: str
     attribute: str
     target: str | None
     secondary: str | None = None
+    foreign_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
