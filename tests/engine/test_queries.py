@@ -570,6 +570,61 @@ def test_resolve_relationship_filter_picks_foreign_keys() -> None:
     assert found == {(7, "transfers", "receiver_id", "filter")}
 
 
+def test_resolve_steps_after_unresolved_start() -> None:
+    cards = table("cards", "Card", "id", "owner_id", "label")
+    cards.columns["owner_id"].index = True
+    schema = SchemaState({"cards": cards})
+
+    found = reported(
+        schema,
+        """\
+        base = select(Card).where(Card.owner_id == owner)
+
+        class Repo:
+            def narrowed(self, owner, label):
+                statement = self.get_base_statement().where(Card.owner_id == owner)
+                if label:
+                    statement = statement.where(Card.label == label)
+                return statement
+
+            def built(self, owner, label):
+                statement = self.get_base_statement()
+                statement = statement.where(Card.owner_id == owner)
+                return statement.where(Card.label == label)
+
+        def by_label(statement, label):
+            return statement.where(Card.label == label)
+
+        def from_module(label):
+            return base.where(Card.label == label)
+        """,
+    )
+
+    assert found == {(16, "cards", "label", "filter")}
+
+
+def test_scan_statement_name_stays_in_function() -> None:
+    found = scan(
+        """\
+        def first(owner):
+            statement = select(Card).where(Card.owner_id == owner)
+            return statement.where(Card.label == "a")
+
+        def second(statement, label):
+            return statement.where(Card.label == label)
+
+        def third(label):
+            statement = make_statement()
+            return statement.where(Card.label == label)
+        """
+    )
+    keys = {use.location.span.start_line + 1: use.query for use in found.uses}
+
+    assert keys[3] == keys[2]
+    assert keys[6] != keys[2]
+    assert keys[10] == (9, 16)
+
+
 # -- STW203 through the analysis and the CLI ------------------------------
 
 ALEMBIC_INI = """\

@@ -11,10 +11,12 @@ class bodies, and ``create_engine`` calls with their pool options.
 from __future__ import annotations
 
 import ast
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from steward_lsp.engine.pyast import LineIndex, dotted_name
+from steward_lsp.engine.queries.bindings import MODULE_SCOPE, BoundQuery, ScopeBindings
 from steward_lsp.engine.queries.uses import (
     ColumnUse,
     EngineCall,
@@ -81,14 +83,8 @@ def scan_source(path: Path, text: str) -> FileScan:
     return scanner.scan
 
 
-@dataclass(frozen=True)
-class _Statement:
-    """A query bound to a name: its line, entity, joined entity and chain key."""
-
-    line: int
-    entity: str
-    joined: str | None
-    chain: tuple[int, int] | None
+# A statement that may bind a name: ``name = value`` or ``name: T = value``.
+_Assignment = ast.Assign | ast.AnnAssign
 
 
 @dataclass
@@ -96,64 +92,80 @@ class _Scanner:
     path: Path
     lines: LineIndex
     scan: FileScan = field(default_factory=FileScan)
-    # Names bound to ``aliased(Model)``, and names bound to a query whose
-    # entity is known, with the line of each binding.
+    # Names bound to ``aliased(Model)``, and the values bound to names in
+    # each scope, with the scope of the node being read.
     aliases: dict[str, str] = field(default_factory=dict)
-    statements: dict[str, list[_Statement]] = field(default_factory=dict)
+    names: ScopeBindings = field(default_factory=ScopeBindings)
+    scope: int = MODULE_SCOPE
     # The call each chained call is the receiver of, and the chain of the
     # call being read.
     outer_calls: dict[int, ast.Call] = field(default_factory=dict)
     chain: tuple[int, int] | None = None
 
     def run(self, tree: ast.Module) -> None:
-        """Read the whole module in one walk, then the nodes it collected."""
-        assignments: list[ast.Assign] = []
+        """Read the whole module in one walk, then the nodes it collected.
+
+        The walk visits the nodes in the order of ``ast.walk`` and notes the
+        scope of each call and assignment.
+        """
+        assignments: list[tuple[_Assignment, int]] = []
         classes: list[ast.ClassDef] = []
-        calls: list[ast.Call] = []
-        for node in ast.walk(tree):
+        calls: list[tuple[ast.Call, int]] = []
+        pending: deque[tuple[ast.AST, int]] = deque([(tree, MODULE_SCOPE)])
+        while pending:
+            node, scope = pending.popleft()
             if isinstance(node, ast.Call):
-                calls.append(node)
+                calls.append((node, scope))
                 if isinstance(node.func, ast.Attribute):
                     self.outer_calls[id(node.func.value)] = node
-            elif isinstance(node, ast.Assign):
-                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    assignments.append(node)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                if _assigned_name(node) is not None:
+                    assignments.append((node, scope))
             elif isinstance(node, ast.ClassDef):
                 classes.append(node)
+            inner = self.names.enter(node, scope)
+            pending.extend((child, inner) for child in ast.iter_child_nodes(node))
         self.bind_names(assignments)
         for class_node in classes:
             self.read_class(class_node)
-        for call in calls:
+        for call, scope in calls:
+            self.scope = scope
             self.read_call(call)
 
     # -- names bound before use -------------------------------------------
 
-    def bind_names(self, assignments: list[ast.Assign]) -> None:
-        """Record aliases, tables and query statements bound to names."""
-        for node in assignments:
-            target = node.targets[0]
-            assert isinstance(target, ast.Name)
+    def bind_names(self, assignments: list[tuple[_Assignment, int]]) -> None:
+        """Record aliases, tables and the values bound to names."""
+        for node, _ in assignments:
+            name = _assigned_name(node)
             value = node.value
-            if not isinstance(value, ast.Call) or not value.args:
+            if name is None or not isinstance(value, ast.Call) or not value.args:
                 continue
             function = _call_name(value)
             first = value.args[0]
             if function == "aliased" and isinstance(first, ast.Name):
-                self.aliases[target.id] = first.id
+                self.aliases[name] = first.id
             elif function == "Table" and isinstance(first, ast.Constant):
                 if isinstance(first.value, str):
-                    self.scan.table_variables[target.id] = first.value
-        for node in sorted(assignments, key=lambda n: n.lineno):
-            target = node.targets[0]
-            assert isinstance(target, ast.Name)
+                    self.scan.table_variables[name] = first.value
+        for node, scope in sorted(assignments, key=lambda item: item[0].lineno):
+            name = _assigned_name(node)
+            if name is None or node.value is None:
+                continue
+            self.scope = scope
             entity = self.query_entity(node.value)
+            joined = None
             if entity is not None:
                 joined = self.query_entity(node.value, joined=True)
-                chain = None
-                if isinstance(node.value, ast.Call):
-                    chain = self._chain_start(node.value)
-                bound = _Statement(node.lineno, entity, joined, chain)
-                self.statements.setdefault(target.id, []).append(bound)
+            # A chain the scan cannot resolve (``self.base().where(...)``)
+            # still gets a key, so the filters of its later steps count
+            # together with its own.
+            chain = None
+            if isinstance(node.value, ast.Call):
+                chain = self._chain_start(node.value)
+            bound = BoundQuery(node.lineno, entity, joined, chain)
+            self.names.bind(scope, name, bound)
+        self.scope = MODULE_SCOPE
 
     def entity_name(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -421,10 +433,9 @@ class _Scanner:
             return None
         return bound.joined if joined else bound.entity
 
-    def _binding(self, node: ast.Name) -> _Statement | None:
-        """Return the last query bound to ``node``'s name before its line."""
-        earlier = [s for s in self.statements.get(node.id, ()) if s.line < node.lineno]
-        return earlier[-1] if earlier else None
+    def _binding(self, node: ast.Name) -> BoundQuery | None:
+        """Return the last value bound to ``node``'s name before its line."""
+        return self.names.lookup(self.scope, node.id, node.lineno)
 
     def _first_entity(self, arguments: list[ast.expr]) -> str | None:
         if not arguments:
@@ -442,6 +453,18 @@ class _Scanner:
         if ref is not None:
             return f"{self.entity_name(ref[0])}.{ref[1]}"
         return None
+
+
+def _assigned_name(node: _Assignment) -> str | None:
+    """Return the one name ``node`` assigns, None for other targets."""
+    target: ast.expr
+    if isinstance(node, ast.AnnAssign):
+        target = node.target
+    elif len(node.targets) == 1:
+        target = node.targets[0]
+    else:
+        return None
+    return target.id if isinstance(target, ast.Name) else None
 
 
 def _call_name(node: ast.Call) -> str | None:
