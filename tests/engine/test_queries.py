@@ -26,6 +26,7 @@ from steward_lsp.engine.schema import (
     SchemaState,
     TableDef,
     TypeSpec,
+    UniqueConstraintDef,
 )
 
 Use = tuple[str, str, str | None, int]
@@ -623,6 +624,30 @@ def test_scan_statement_name_stays_in_function() -> None:
     assert keys[3] == keys[2]
     assert keys[6] != keys[2]
     assert keys[10] == (9, 16)
+
+
+def test_resolve_joined_inheritance_narrowed_by_child() -> None:
+    submissions = table("submissions", "Submission", "id", "kind", "date")
+    solves = table("solves", "Solve", "id", "challenge_id", "user_id")
+    solves.uniques.append(UniqueConstraintDef(("challenge_id", "user_id")))
+    schema = SchemaState({"submissions": submissions, "solves": solves})
+
+    found = reported(
+        schema,
+        """\
+        class Solve(Submission):
+            __tablename__ = "solves"
+
+        a = Solve.query.filter_by(challenge_id=challenge).order_by(Solve.date.asc())
+        b = Solve.query.order_by(Solve.date)
+        c = select(Solve).where(Solve.kind == kind)
+        """,
+    )
+
+    assert found == {
+        (5, "submissions", "date", "order"),
+        (6, "submissions", "kind", "filter"),
+    }
 
 
 # -- STW203 through the analysis and the CLI ------------------------------

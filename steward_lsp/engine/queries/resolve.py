@@ -38,8 +38,9 @@ class IndexNeed:
     ``relationship`` is ``Class.attribute`` when the lookup comes from
     loading a relationship, whose foreign-key columns the join uses.
     ``by_other_filter`` is true when an index serves another filter of the
-    same query on the same table, so the query does not scan the table even
-    though no index serves these columns.
+    same query on the same table, or on a table of the same joined-table
+    inheritance, so the query does not scan the table even though no index
+    serves these columns.
     """
 
     table: TableDef
@@ -82,8 +83,14 @@ def _index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed
         if kind is UseKind.FILTER and use.query is not None:
             key = (use.location.path, use.query, table.key)
             filtered.setdefault(key, set()).update(columns)
+    # A query on a joined-inheritance class reads the tables of the class and
+    # its bases joined on the primary key, so an index that narrows one of
+    # them narrows the rows of all. Narrowing is therefore recorded for the
+    # root table of the hierarchy.
+    # NOTE: a query that joins two classes of one hierarchy (an aliased base,
+    # a sibling class) counts as one, so an index narrowing one narrows both.
     narrowed = {
-        key
+        (key[0], key[1], resolver.root_table(key[2]))
         for key, columns in filtered.items()
         if any(resolver.is_served(key[2], column, columns) for column in columns)
     }
@@ -91,10 +98,12 @@ def _index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed
     for use, (table, columns, kind) in resolved:
         together: set[str] = set()
         query_key: _QueryKey = (use.location.path, use.query, table.key)
-        if kind in (UseKind.FILTER, UseKind.ORDER) and use.query is not None:
+        grouped = kind in (UseKind.FILTER, UseKind.ORDER) and use.query is not None
+        if grouped:
             together = filtered.get(query_key, set())
         need = resolver.need(table, columns, kind, use.location, together)
-        if not need.covered and together and query_key in narrowed:
+        root_key = (use.location.path, use.query, resolver.root_table(table.key))
+        if grouped and not need.covered and root_key in narrowed:
             need = dataclasses.replace(need, by_other_filter=True)
         needs.append(need)
     for load in queries.loads:
@@ -136,6 +145,7 @@ class _Resolver:
         self._covering: dict[str, list[tuple[str, ...]]] = {}
         self._primary_keys: dict[str, tuple[str, ...]] = {}
         self._covered: dict[tuple[object, ...], bool] = {}
+        self._roots: dict[str, str] = {}
         self._uses: dict[
             tuple[object, ...], tuple[TableDef, tuple[str, ...], UseKind] | None
         ] = {}
@@ -335,6 +345,25 @@ class _Resolver:
             if table is not None and column in table.columns:
                 return table, column
         return None
+
+    def root_table(self, table_key: str) -> str:
+        """Return the key of the table at the root of ``table_key``'s inheritance.
+
+        A model's table is joined to the tables of its mapped bases, so the
+        root is the table of its farthest mapped base. A table of no class
+        is its own root.
+        """
+        root = self._roots.get(table_key)
+        if root is None:
+            root = table_key
+            class_name = self.schema.tables[table_key].class_name
+            if class_name is not None:
+                for base in self._lineage(class_name):
+                    table = self.classes.get(base)
+                    if table is not None:
+                        root = table.key
+            self._roots[table_key] = root
+        return root
 
     def _lineage(self, entity: str) -> list[str]:
         """Return the class of ``entity`` and its bases, nearest first."""
