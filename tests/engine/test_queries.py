@@ -26,6 +26,7 @@ from steward_lsp.engine.schema import (
     SchemaState,
     TableDef,
     TypeSpec,
+    UniqueConstraintDef,
 )
 
 Use = tuple[str, str, str | None, int]
@@ -446,6 +447,207 @@ def test_resolve_relationship_through_association() -> None:
     )
 
     assert found == {("tenant_tags", "tenant_id", False)}
+
+
+def reported(schema: SchemaState, source: str) -> set[tuple[int, str, str, str]]:
+    """Return (1-based line, table, columns, kind) of each lookup STW203 reports."""
+    queries = ProjectQueries()
+    queries.add(scan(source))
+    return {
+        (
+            need.location.span.start_line + 1,
+            need.table.key,
+            ",".join(need.columns),
+            need.kind.value,
+        )
+        for need in index_needs(queries, schema)
+        if not need.covered and not need.by_other_filter
+    }
+
+
+def test_resolve_underscore_attribute_names() -> None:
+    visits = table("visits", "Visit", "id", "user_id", "hidden", "created")
+    visits.columns["user_id"].index = True
+    schema = SchemaState({"visits": visits})
+
+    found = reported(
+        schema,
+        """\
+        class Visit(Base):
+            _user_id: Mapped[int] = mapped_column("user_id", index=True)
+            _hidden: Mapped[int] = mapped_column(name="hidden")
+
+        a = select(Visit).where(Visit._user_id == user).order_by(Visit.created)
+        b = select(Visit).where(Visit._hidden == flag)
+        """,
+    )
+
+    assert found == {(6, "visits", "hidden", "filter")}
+
+
+def test_resolve_same_table_comparison_not_join() -> None:
+    credits = table("credits", "Credit", "id", "owner_id", "amount", "used", "at")
+    credits.columns["owner_id"].index = True
+    payments = table("payments", "Payment", "id", "credit_id", "at")
+    schema = SchemaState({"credits": credits, "payments": payments})
+
+    found = reported(
+        schema,
+        """\
+        a = select(Credit).where(Credit.owner_id == owner, Credit.amount > Credit.used)
+        b = select(Credit).where(Credit.amount > Credit.used)
+        c = select(Credit).where(
+            select(Payment.id).where(Payment.at > Credit.at).exists()
+        )
+        older = aliased(Credit)
+        d = select(Credit).join(older, older.amount == Credit.used)
+        e = select(Payment).join(Credit, Payment.credit_id == Credit.id)
+        """,
+    )
+
+    assert found == {
+        (7, "credits", "amount", "join"),
+        (7, "credits", "used", "join"),
+        (8, "payments", "credit_id", "join"),
+    }
+
+
+def owned_cards_schema() -> SchemaState:
+    """Return owners with cards, whose owner_id is indexed, and notes, whose is not."""
+    owners = table("owners", "Owner", "id")
+    cards = table("cards", "Card", "id", "owner_id", "label")
+    notes = table("notes", "Note", "id", "owner_id", "label")
+    for holder in (cards, notes):
+        holder.columns["owner_id"].foreign_keys.append(
+            ForeignKeyDef(("owner_id",), "owners", ("id",))
+        )
+    cards.columns["owner_id"].index = True
+    return SchemaState({"owners": owners, "cards": cards, "notes": notes})
+
+
+def test_resolve_relationship_filter_uses_foreign_key() -> None:
+    found = reported(
+        owned_cards_schema(),
+        """\
+        class Card(Base):
+            owner: Mapped["Owner"] = relationship(back_populates="cards")
+
+        class Note(Base):
+            owner = relationship("Owner")
+
+        a = select(Card).where(Card.owner == owner, Card.label == "x")
+        b = select(Note).where(Note.owner == owner)
+        c = session.query(Card).filter_by(owner=owner).order_by(Card.label)
+        """,
+    )
+
+    assert found == {(8, "notes", "owner_id", "filter")}
+
+
+def test_resolve_relationship_filter_picks_foreign_keys() -> None:
+    accounts = table("accounts", "Account", "id")
+    transfers = table("transfers", "Transfer", "id", "sender_id", "receiver_id")
+    for name in ("sender_id", "receiver_id"):
+        transfers.columns[name].foreign_keys.append(
+            ForeignKeyDef((name,), "accounts", ("id",))
+        )
+    transfers.columns["sender_id"].index = True
+    schema = SchemaState({"accounts": accounts, "transfers": transfers})
+
+    found = reported(
+        schema,
+        """\
+        class Transfer(Base):
+            sender = relationship("Account", foreign_keys=[sender_id])
+            receiver = relationship("Account", foreign_keys="Transfer.receiver_id")
+            either = relationship("Account", primaryjoin=some_join)
+
+        a = select(Transfer).where(Transfer.sender == account)
+        b = select(Transfer).where(Transfer.receiver == account)
+        c = select(Transfer).where(Transfer.either == account)
+        """,
+    )
+
+    assert found == {(7, "transfers", "receiver_id", "filter")}
+
+
+def test_resolve_steps_after_unresolved_start() -> None:
+    cards = table("cards", "Card", "id", "owner_id", "label")
+    cards.columns["owner_id"].index = True
+    schema = SchemaState({"cards": cards})
+
+    found = reported(
+        schema,
+        """\
+        base = select(Card).where(Card.owner_id == owner)
+
+        class Repo:
+            def narrowed(self, owner, label):
+                statement = self.get_base_statement().where(Card.owner_id == owner)
+                if label:
+                    statement = statement.where(Card.label == label)
+                return statement
+
+            def built(self, owner, label):
+                statement = self.get_base_statement()
+                statement = statement.where(Card.owner_id == owner)
+                return statement.where(Card.label == label)
+
+        def by_label(statement, label):
+            return statement.where(Card.label == label)
+
+        def from_module(label):
+            return base.where(Card.label == label)
+        """,
+    )
+
+    assert found == {(16, "cards", "label", "filter")}
+
+
+def test_scan_statement_name_stays_in_function() -> None:
+    found = scan(
+        """\
+        def first(owner):
+            statement = select(Card).where(Card.owner_id == owner)
+            return statement.where(Card.label == "a")
+
+        def second(statement, label):
+            return statement.where(Card.label == label)
+
+        def third(label):
+            statement = make_statement()
+            return statement.where(Card.label == label)
+        """
+    )
+    keys = {use.location.span.start_line + 1: use.query for use in found.uses}
+
+    assert keys[3] == keys[2]
+    assert keys[6] != keys[2]
+    assert keys[10] == (9, 16)
+
+
+def test_resolve_joined_inheritance_narrowed_by_child() -> None:
+    submissions = table("submissions", "Submission", "id", "kind", "date")
+    solves = table("solves", "Solve", "id", "challenge_id", "user_id")
+    solves.uniques.append(UniqueConstraintDef(("challenge_id", "user_id")))
+    schema = SchemaState({"submissions": submissions, "solves": solves})
+
+    found = reported(
+        schema,
+        """\
+        class Solve(Submission):
+            __tablename__ = "solves"
+
+        a = Solve.query.filter_by(challenge_id=challenge).order_by(Solve.date.asc())
+        b = Solve.query.order_by(Solve.date)
+        c = select(Solve).where(Solve.kind == kind)
+        """,
+    )
+
+    assert found == {
+        (5, "submissions", "date", "order"),
+        (6, "submissions", "kind", "filter"),
+    }
 
 
 # -- STW203 through the analysis and the CLI ------------------------------

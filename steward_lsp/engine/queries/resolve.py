@@ -38,8 +38,9 @@ class IndexNeed:
     ``relationship`` is ``Class.attribute`` when the lookup comes from
     loading a relationship, whose foreign-key columns the join uses.
     ``by_other_filter`` is true when an index serves another filter of the
-    same query on the same table, so the query does not scan the table even
-    though no index serves these columns.
+    same query on the same table, or on a table of the same joined-table
+    inheritance, so the query does not scan the table even though no index
+    serves these columns.
     """
 
     table: TableDef
@@ -82,8 +83,14 @@ def _index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed
         if kind is UseKind.FILTER and use.query is not None:
             key = (use.location.path, use.query, table.key)
             filtered.setdefault(key, set()).update(columns)
+    # A query on a joined-inheritance class reads the tables of the class and
+    # its bases joined on the primary key, so an index that narrows one of
+    # them narrows the rows of all. Narrowing is therefore recorded for the
+    # root table of the hierarchy.
+    # NOTE: a query that joins two classes of one hierarchy (an aliased base,
+    # a sibling class) counts as one, so an index narrowing one narrows both.
     narrowed = {
-        key
+        (key[0], key[1], resolver.root_table(key[2]))
         for key, columns in filtered.items()
         if any(resolver.is_served(key[2], column, columns) for column in columns)
     }
@@ -91,10 +98,12 @@ def _index_needs(queries: ProjectQueries, schema: SchemaState) -> list[IndexNeed
     for use, (table, columns, kind) in resolved:
         together: set[str] = set()
         query_key: _QueryKey = (use.location.path, use.query, table.key)
-        if kind in (UseKind.FILTER, UseKind.ORDER) and use.query is not None:
+        grouped = kind in (UseKind.FILTER, UseKind.ORDER) and use.query is not None
+        if grouped:
             together = filtered.get(query_key, set())
         need = resolver.need(table, columns, kind, use.location, together)
-        if not need.covered and together and query_key in narrowed:
+        root_key = (use.location.path, use.query, resolver.root_table(table.key))
+        if grouped and not need.covered and root_key in narrowed:
             need = dataclasses.replace(need, by_other_filter=True)
         needs.append(need)
     for load in queries.loads:
@@ -136,6 +145,7 @@ class _Resolver:
         self._covering: dict[str, list[tuple[str, ...]]] = {}
         self._primary_keys: dict[str, tuple[str, ...]] = {}
         self._covered: dict[tuple[object, ...], bool] = {}
+        self._roots: dict[str, str] = {}
         self._uses: dict[
             tuple[object, ...], tuple[TableDef, tuple[str, ...], UseKind] | None
         ] = {}
@@ -166,16 +176,67 @@ class _Resolver:
             return table, primary_key, use.kind
         found = self.column_of(use.entity, use.attribute)
         if found is None:
-            return None
+            return self._relationship_filter(use.entity, use.attribute, use.kind)
         table, column = found
         kind = use.kind
-        if kind is UseKind.JOIN and not self._is_model_column(use.partner):
+        if self._is_model_column(use.partner):
+            if kind is not UseKind.JOIN:
+                # A range comparison of columns of two tables (``Payment.at >
+                # Credit.at`` in a correlated subquery) is not a join. The
+                # scan cannot tell which side is the outer row, so neither
+                # side is reported.
+                return None
+        elif kind is UseKind.JOIN:
             kind = UseKind.FILTER
         if kind is not UseKind.JOIN and _is_boolean(table.columns[column]):
             # A boolean splits the rows in two at best, so an index on it
             # rarely beats a scan.
             return None
         return table, (column,), kind
+
+    def _relationship_filter(
+        self, entity: str, attribute: str, kind: UseKind
+    ) -> tuple[TableDef, tuple[str, ...], UseKind] | None:
+        """Return the foreign key a comparison of a relationship filters on.
+
+        ``Card.owner == owner`` on a many-to-one relationship compares the
+        foreign-key columns of ``Card`` to the owner's key. The foreign key
+        is the only one from the class's tables to the target, or the one
+        that ``foreign_keys=`` names. Without such a key the use is dropped.
+        """
+        if kind is UseKind.ORDER:
+            return None
+        lineage = self._lineage(entity)
+        decl = next(
+            (
+                found
+                for class_name in lineage
+                if (found := self.queries.relationships.get((class_name, attribute)))
+            ),
+            None,
+        )
+        if decl is None or decl.target is None:
+            return None
+        target = self.table_of(decl.target)
+        if target is None:
+            return None
+        named: set[str] = set()
+        for name in decl.foreign_keys:
+            column = self.column_of(entity, name)
+            if column is not None:
+                named.add(column[1])
+        for class_name in lineage:
+            table = self.classes.get(class_name)
+            if table is None:
+                continue
+            keys = _referring(table, target)
+            if named:
+                keys = [fk for fk in keys if set(fk.columns) == named]
+            if len(keys) == 1:
+                return table, keys[0].columns, UseKind.FILTER
+            if keys:
+                return None
+        return None
 
     def relationship_load(self, load: RelationshipLoad) -> list[IndexNeed]:
         """Return the foreign-key lookups that loading a relationship makes.
@@ -284,6 +345,25 @@ class _Resolver:
             if table is not None and column in table.columns:
                 return table, column
         return None
+
+    def root_table(self, table_key: str) -> str:
+        """Return the key of the table at the root of ``table_key``'s inheritance.
+
+        A model's table is joined to the tables of its mapped bases, so the
+        root is the table of its farthest mapped base. A table of no class
+        is its own root.
+        """
+        root = self._roots.get(table_key)
+        if root is None:
+            root = table_key
+            class_name = self.schema.tables[table_key].class_name
+            if class_name is not None:
+                for base in self._lineage(class_name):
+                    table = self.classes.get(base)
+                    if table is not None:
+                        root = table.key
+            self._roots[table_key] = root
+        return root
 
     def _lineage(self, entity: str) -> list[str]:
         """Return the class of ``entity`` and its bases, nearest first."""

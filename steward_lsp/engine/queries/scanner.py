@@ -11,10 +11,12 @@ class bodies, and ``create_engine`` calls with their pool options.
 from __future__ import annotations
 
 import ast
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from steward_lsp.engine.pyast import LineIndex, dotted_name
+from steward_lsp.engine.queries.bindings import MODULE_SCOPE, BoundQuery, ScopeBindings
 from steward_lsp.engine.queries.uses import (
     ColumnUse,
     EngineCall,
@@ -81,14 +83,8 @@ def scan_source(path: Path, text: str) -> FileScan:
     return scanner.scan
 
 
-@dataclass(frozen=True)
-class _Statement:
-    """A query bound to a name: its line, entity, joined entity and chain key."""
-
-    line: int
-    entity: str
-    joined: str | None
-    chain: tuple[int, int] | None
+# A statement that may bind a name: ``name = value`` or ``name: T = value``.
+_Assignment = ast.Assign | ast.AnnAssign
 
 
 @dataclass
@@ -96,64 +92,80 @@ class _Scanner:
     path: Path
     lines: LineIndex
     scan: FileScan = field(default_factory=FileScan)
-    # Names bound to ``aliased(Model)``, and names bound to a query whose
-    # entity is known, with the line of each binding.
+    # Names bound to ``aliased(Model)``, and the values bound to names in
+    # each scope, with the scope of the node being read.
     aliases: dict[str, str] = field(default_factory=dict)
-    statements: dict[str, list[_Statement]] = field(default_factory=dict)
+    names: ScopeBindings = field(default_factory=ScopeBindings)
+    scope: int = MODULE_SCOPE
     # The call each chained call is the receiver of, and the chain of the
     # call being read.
     outer_calls: dict[int, ast.Call] = field(default_factory=dict)
     chain: tuple[int, int] | None = None
 
     def run(self, tree: ast.Module) -> None:
-        """Read the whole module in one walk, then the nodes it collected."""
-        assignments: list[ast.Assign] = []
+        """Read the whole module in one walk, then the nodes it collected.
+
+        The walk visits the nodes in the order of ``ast.walk`` and notes the
+        scope of each call and assignment.
+        """
+        assignments: list[tuple[_Assignment, int]] = []
         classes: list[ast.ClassDef] = []
-        calls: list[ast.Call] = []
-        for node in ast.walk(tree):
+        calls: list[tuple[ast.Call, int]] = []
+        pending: deque[tuple[ast.AST, int]] = deque([(tree, MODULE_SCOPE)])
+        while pending:
+            node, scope = pending.popleft()
             if isinstance(node, ast.Call):
-                calls.append(node)
+                calls.append((node, scope))
                 if isinstance(node.func, ast.Attribute):
                     self.outer_calls[id(node.func.value)] = node
-            elif isinstance(node, ast.Assign):
-                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    assignments.append(node)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                if _assigned_name(node) is not None:
+                    assignments.append((node, scope))
             elif isinstance(node, ast.ClassDef):
                 classes.append(node)
+            inner = self.names.enter(node, scope)
+            pending.extend((child, inner) for child in ast.iter_child_nodes(node))
         self.bind_names(assignments)
         for class_node in classes:
             self.read_class(class_node)
-        for call in calls:
+        for call, scope in calls:
+            self.scope = scope
             self.read_call(call)
 
     # -- names bound before use -------------------------------------------
 
-    def bind_names(self, assignments: list[ast.Assign]) -> None:
-        """Record aliases, tables and query statements bound to names."""
-        for node in assignments:
-            target = node.targets[0]
-            assert isinstance(target, ast.Name)
+    def bind_names(self, assignments: list[tuple[_Assignment, int]]) -> None:
+        """Record aliases, tables and the values bound to names."""
+        for node, _ in assignments:
+            name = _assigned_name(node)
             value = node.value
-            if not isinstance(value, ast.Call) or not value.args:
+            if name is None or not isinstance(value, ast.Call) or not value.args:
                 continue
             function = _call_name(value)
             first = value.args[0]
             if function == "aliased" and isinstance(first, ast.Name):
-                self.aliases[target.id] = first.id
+                self.aliases[name] = first.id
             elif function == "Table" and isinstance(first, ast.Constant):
                 if isinstance(first.value, str):
-                    self.scan.table_variables[target.id] = first.value
-        for node in sorted(assignments, key=lambda n: n.lineno):
-            target = node.targets[0]
-            assert isinstance(target, ast.Name)
+                    self.scan.table_variables[name] = first.value
+        for node, scope in sorted(assignments, key=lambda item: item[0].lineno):
+            name = _assigned_name(node)
+            if name is None or node.value is None:
+                continue
+            self.scope = scope
             entity = self.query_entity(node.value)
+            joined = None
             if entity is not None:
                 joined = self.query_entity(node.value, joined=True)
-                chain = None
-                if isinstance(node.value, ast.Call):
-                    chain = self._chain_start(node.value)
-                bound = _Statement(node.lineno, entity, joined, chain)
-                self.statements.setdefault(target.id, []).append(bound)
+            # A chain the scan cannot resolve (``self.base().where(...)``)
+            # still gets a key, so the filters of its later steps count
+            # together with its own.
+            chain = None
+            if isinstance(node.value, ast.Call):
+                chain = self._chain_start(node.value)
+            bound = BoundQuery(node.lineno, entity, joined, chain)
+            self.names.bind(scope, name, bound)
+        self.scope = MODULE_SCOPE
 
     def entity_name(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -186,14 +198,14 @@ class _Scanner:
                     target.id,
                     _relationship_target(value, annotation),
                     _string_or_name(_keyword(value, "secondary")),
+                    _attribute_names(_keyword(value, "foreign_keys")),
                 )
             )
-        elif function in _COLUMN_FUNCTIONS and value.args:
-            first = value.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                if first.value != target.id:
-                    names = self.scan.column_names.setdefault(class_name, {})
-                    names[target.id] = first.value
+        elif function in _COLUMN_FUNCTIONS:
+            column = _column_name(value)
+            if column is not None and column != target.id:
+                names = self.scan.column_names.setdefault(class_name, {})
+                names[target.id] = column
 
     # -- calls ------------------------------------------------------------
 
@@ -311,7 +323,7 @@ class _Scanner:
                 self._predicate(value, kind)
         elif isinstance(node, ast.Compare):
             if any(isinstance(op, _INDEXABLE_COMPARISONS) for op in node.ops):
-                self._comparison([node.left, *node.comparators], kind)
+                self._comparison(node, kind)
         elif isinstance(node, ast.Call):
             self._predicate_call(node, kind)
         else:
@@ -331,18 +343,38 @@ class _Scanner:
                 entity = self.entity_name(ref[0])
                 self._use(kind, entity, ref[1], node.func.value)
 
-    def _comparison(self, operands: list[ast.expr], kind: UseKind) -> None:
-        refs = [(operand, _column_ref(operand)) for operand in operands]
-        columns = [(node, ref) for node, ref in refs if ref is not None]
-        for node, ref in columns:
+    def _comparison(self, node: ast.Compare, kind: UseKind) -> None:
+        """Record the columns of a comparison, as a join when it is one.
+
+        A join is an equality between columns of two entities. Another
+        comparison of two columns is recorded as a filter with its partner,
+        which resolution drops when the partner is a model column.
+        """
+        refs = [
+            (operand, _column_ref(operand))
+            for operand in [node.left, *node.comparators]
+        ]
+        columns = [(operand, ref) for operand, ref in refs if ref is not None]
+        owners = {ref[0] for _, ref in columns}
+        if len(owners) < len(columns):
+            # The comparison is between two columns of the same row
+            # (``Credit.amount > Credit.used``), which no index on either
+            # serves. An alias of the class (``aliased(Credit)``) has its own
+            # name, so a self-join is still recorded.
+            return
+        equality = all(isinstance(op, ast.Eq) for op in node.ops)
+        for operand, ref in columns:
             partners = [
                 (self.entity_name(other[0]), other[1])
                 for _, other in columns
                 if other is not ref
             ]
-            use_kind = UseKind.JOIN if partners else kind
             partner = partners[0] if partners else None
-            self._use(use_kind, self.entity_name(ref[0]), ref[1], node, partner)
+            if partner is None:
+                use_kind = kind
+            else:
+                use_kind = UseKind.JOIN if equality else UseKind.FILTER
+            self._use(use_kind, self.entity_name(ref[0]), ref[1], operand, partner)
 
     def _use(
         self,
@@ -401,10 +433,9 @@ class _Scanner:
             return None
         return bound.joined if joined else bound.entity
 
-    def _binding(self, node: ast.Name) -> _Statement | None:
-        """Return the last query bound to ``node``'s name before its line."""
-        earlier = [s for s in self.statements.get(node.id, ()) if s.line < node.lineno]
-        return earlier[-1] if earlier else None
+    def _binding(self, node: ast.Name) -> BoundQuery | None:
+        """Return the last value bound to ``node``'s name before its line."""
+        return self.names.lookup(self.scope, node.id, node.lineno)
 
     def _first_entity(self, arguments: list[ast.expr]) -> str | None:
         if not arguments:
@@ -424,6 +455,18 @@ class _Scanner:
         return None
 
 
+def _assigned_name(node: _Assignment) -> str | None:
+    """Return the one name ``node`` assigns, None for other targets."""
+    target: ast.expr
+    if isinstance(node, ast.AnnAssign):
+        target = node.target
+    elif len(node.targets) == 1:
+        target = node.targets[0]
+    else:
+        return None
+    return target.id if isinstance(target, ast.Name) else None
+
+
 def _call_name(node: ast.Call) -> str | None:
     if isinstance(node.func, ast.Name):
         return node.func.id
@@ -437,8 +480,10 @@ def _column_ref(node: ast.expr) -> tuple[str, str] | None:
 
     A Core column, ``table.c.name``, gives (``table.c``, name); resolution
     maps the variable to its table through the ``Table(...)`` assignment.
+    An attribute may start with one underscore (``Model._user_id``), but a
+    dunder name such as ``Model.__table__`` is not a column.
     """
-    if not isinstance(node, ast.Attribute) or node.attr.startswith("_"):
+    if not isinstance(node, ast.Attribute) or node.attr.startswith("__"):
         return None
     owner = node.value
     if isinstance(owner, ast.Name):
@@ -449,6 +494,14 @@ def _column_ref(node: ast.expr) -> tuple[str, str] | None:
         and isinstance(owner.value, ast.Name)
     ):
         return f"{owner.value.id}.c", node.attr
+    return None
+
+
+def _column_name(node: ast.Call) -> str | None:
+    """Return the name a ``Column`` or ``mapped_column`` call gives its column."""
+    first = node.args[0] if node.args else _keyword(node, "name")
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
     return None
 
 
@@ -477,6 +530,22 @@ def _string_or_name(node: ast.expr | None) -> str | None:
     if node is not None:
         return dotted_name(node)
     return None
+
+
+def _attribute_names(node: ast.expr | None) -> tuple[str, ...]:
+    """Return the attribute names that ``foreign_keys=`` lists (``[owner_id]``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return ()
+    if isinstance(node, ast.List | ast.Tuple):
+        return tuple(name for item in node.elts for name in _attribute_names(item))
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Attribute):
+        return (node.attr,)
+    return ()
 
 
 def _relationship_target(node: ast.Call, annotation: ast.expr | None) -> str | None:

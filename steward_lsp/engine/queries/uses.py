@@ -31,7 +31,10 @@ class ColumnUse:
     is the target of a relationship. ``attribute`` is the mapped attribute
     name; it is None for a primary-key lookup (``session.get``). ``partner``
     is the (entity, attribute) on the other side of a comparison of two
-    columns, which makes the use a join when both sides are models.
+    columns of different entities. The scan records an equality with a
+    partner as a join, and any other comparison with a partner as a
+    filter. When both sides are models, resolution keeps the join and
+    drops the other comparison.
     ``query`` is the (line, column) where the use's method chain starts, so
     uses of one ``select(...).where(...).order_by(...)`` share it.
     """
@@ -59,12 +62,16 @@ class RelationshipDecl:
 
     ``target`` is the class name of the other side; ``secondary`` the
     association table name when the relationship goes through one.
+    ``foreign_keys`` names the attributes its ``foreign_keys=`` argument
+    lists, which pick the foreign key when the table has several to the
+    target.
     """
 
     class_name: str
     attribute: str
     target: str | None
     secondary: str | None = None
+    foreign_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
