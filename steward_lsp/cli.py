@@ -19,7 +19,7 @@ from pathlib import Path
 from steward_lsp import __version__
 from steward_lsp.engine import report
 from steward_lsp.engine.findings import Finding, Severity
-from steward_lsp.engine.rules_catalogue import RULES
+from steward_lsp.engine.rules_catalogue import CODE_SELECTOR_ADVICE, matches_some_rule
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -390,10 +390,9 @@ def parse_codes(value: str, option: str) -> list[str]:
             "or prefixes such as STW3, separated by commas"
         )
     for code in codes:
-        if not any(known.startswith(code) for known in RULES):
+        if not matches_some_rule(code):
             raise UsageError(
-                f"{option}: {code!r} matches no rule code; use codes such as "
-                "STW301 or prefixes such as STW3 (see docs/rules/)"
+                f"{option}: {code!r} matches no rule code; {CODE_SELECTOR_ADVICE}"
             )
     return codes
 

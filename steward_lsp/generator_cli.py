@@ -111,6 +111,10 @@ def run_generator(generator: Generator, args: argparse.Namespace) -> int:
 
     workspace = Workspace(root)
     result = workspace.analyze()
+    if result.settings_error is not None:
+        # As steward check does: without its settings, nothing is analysed.
+        print(f"steward: error: {result.settings_error}", file=sys.stderr)
+        return EXIT_USAGE
     for problem in result.problems:
         print(f"steward: warning: {problem}", file=sys.stderr)
     try:

@@ -171,6 +171,9 @@ class AnalysisResult:
     notes: list[str] = field(default_factory=list)
     """Information about the configuration, such as an unknown dialect, that
     turns rules off without being an error."""
+    settings_error: str | None = None
+    """The problem of a pyproject.toml that is not valid TOML, when no earlier
+    settings are kept and so nothing was analysed. It is in ``problems`` too."""
 
     def all_findings(self) -> list[Finding]:
         """Return every finding, sorted by file and position."""
@@ -200,6 +203,7 @@ class Workspace:
         self._environments: list[Environment] | None = None
         self._signatures: dict[Path, Signature | None] = {}
         self._problems: list[str] = []
+        self._settings_error: str | None = None
         self.settings = Settings()
         self._valid_settings: Settings | None = None
 
@@ -280,6 +284,7 @@ class Workspace:
         """Return the environments of this workspace, discovering them once."""
         if self._environments is None:
             self._problems = []
+            self._settings_error = None
             settings = self._load_settings()
             if settings is None:
                 # Without the settings (exclude, models) the findings would
@@ -318,7 +323,15 @@ class Workspace:
         problems = list(self._problems)
         problems.extend(a.model_problem for a in analyses if a.model_problem)
         notes = [a.dialect_note for a in analyses if a.dialect_note]
-        return AnalysisResult(findings, analyses, problems, analysed, elapsed, notes)
+        return AnalysisResult(
+            findings,
+            analyses,
+            problems,
+            analysed,
+            elapsed,
+            notes,
+            settings_error=self._settings_error,
+        )
 
     def _load_settings(self) -> Settings | None:
         """Return the settings of pyproject.toml and the client.
@@ -330,7 +343,8 @@ class Workspace:
             settings = load_pyproject_settings(self.root / "pyproject.toml")
         except InvalidTomlError as exc:
             if self._valid_settings is None:
-                self._problems.append(f"{exc}; nothing is checked until then")
+                self._settings_error = f"{exc}; nothing is checked until then"
+                self._problems.append(self._settings_error)
                 return None
             self._problems.append(f"{exc}; the last valid settings apply")
             return self._valid_settings

@@ -8,11 +8,16 @@ so a setting is declared once, here.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from steward_lsp.engine.rules_catalogue import CODE_SELECTOR_ADVICE, matches_some_rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,6 +67,10 @@ def _doc(text: str) -> dict[str, str]:
     return {"doc": text}
 
 
+# SQLAlchemy's names of the dialects whose rules steward applies.
+DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite", "mssql", "oracle")
+
+
 @dataclass
 class Settings:
     """steward settings, with defaults that fit the QuantumNotary schema."""
@@ -106,9 +115,10 @@ class Settings:
     dialect: str | None = field(
         default=None,
         metadata=_doc(
-            "Database dialect (sqlite, postgresql, mysql); read from "
-            "sqlalchemy.url in alembic.ini when unset. When neither gives it, "
-            "STW306 is skipped and steward shows a note."
+            "Database dialect, as SQLAlchemy names it: postgresql, mysql, "
+            "mariadb, sqlite, mssql or oracle. Read from sqlalchemy.url in "
+            "alembic.ini when unset. When neither gives it, STW306 is skipped "
+            "and steward shows a note."
         ),
     )
     select: list[str] = field(
@@ -209,8 +219,9 @@ def merge_settings(base: Settings, values: dict[str, Any], source: str) -> Setti
     """Return ``base`` updated with ``values``, validating each key.
 
     Keys may be spelled with dashes or underscores. Raises :class:`ConfigError`
-    naming ``source`` and each key that is unknown or has a value of the
-    wrong type; its ``partial`` contains the result with the other keys applied.
+    naming ``source`` and each key that is unknown or has an invalid value
+    (wrong type, unknown dialect, unknown rule code). Its ``partial``
+    contains the result with the other keys applied.
     """
     known = {f.name: f for f in settings_fields()}
     updates: dict[str, Any] = {}
@@ -254,7 +265,89 @@ def _check_value(fld: dataclasses.Field[Any], value: Any, source: str, key: str)
         raise ConfigError(
             f"{source}: setting {key!r} must be {_type_name(expected)}, got {value!r}"
         )
+    # Every list setting is a list of strings, and every table maps strings
+    # to lists of strings (tests/editors/test_settings_schema.py checks it).
+    if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+        raise ConfigError(
+            f"{source}: setting {key!r} must be a list of strings, got {value!r}"
+        )
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _check_table_entry(name, item, source, key)
+    check = _VALUE_CHECKS.get(fld.name)
+    return value if check is None else check(value, source, key)
+
+
+def _check_table_entry(name: str, item: Any, source: str, key: str) -> None:
+    if isinstance(item, list) and all(isinstance(entry, str) for entry in item):
+        return
+    if isinstance(item, str):
+        raise ConfigError(
+            f"{source}: setting {key!r} maps {name!r} to the string {item!r}, "
+            f"where a list is expected; write {json.dumps([item])}"
+        )
+    raise ConfigError(
+        f"{source}: setting {key!r} maps {name!r} to {item!r}, where a list "
+        "of strings is expected"
+    )
+
+
+def _check_dialect(value: str, source: str, key: str) -> str | None:
+    """Return the dialect name of ``value``, lower-case and without a driver.
+
+    ``postgresql+psycopg`` gives ``postgresql``, and an empty string gives
+    None (unset).
+    """
+    if not value.strip():
+        return None
+    name = value.strip().split("+", 1)[0].lower()
+    if name in DIALECTS:
+        return name
+    # SQLAlchemy (2.1.9 checked) has no "postgres" dialect, so the setting
+    # rejects that name too, and the close match suggests postgresql.
+    close = difflib.get_close_matches(name, DIALECTS, n=1)
+    advice = f'write "{close[0]}"' if close else "write one of them"
+    raise ConfigError(
+        f"{source}: setting {key!r} is {value!r}, which is not a SQLAlchemy "
+        f"dialect that steward supports ({', '.join(DIALECTS)}); {advice}"
+    )
+
+
+def _check_code_list(value: list[str], source: str, key: str) -> list[str]:
+    for selector in value:
+        _check_code(selector, f"{source}: setting {key!r}")
     return value
+
+
+def _check_code_table(
+    value: dict[str, list[str]], source: str, key: str
+) -> dict[str, list[str]]:
+    for pattern, selectors in value.items():
+        for selector in selectors:
+            _check_code(selector, f"{source}: setting {key!r} for {pattern!r}")
+    return value
+
+
+def _check_code(selector: str, where: str) -> None:
+    """Raise ConfigError when ``selector`` is no rule code or prefix of one.
+
+    Blank selectors match nothing and are skipped, as the ignore rules do.
+    """
+    code = selector.strip().upper()
+    if code and not matches_some_rule(code):
+        raise ConfigError(
+            f"{where}: {selector!r} matches no rule code; {CODE_SELECTOR_ADVICE}"
+        )
+
+
+# Checks of a value beyond its type, by field name. Each returns the value to
+# store or raises ConfigError.
+_VALUE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
+    "dialect": _check_dialect,
+    "select": _check_code_list,
+    "ignore": _check_code_list,
+    "per_file_ignores": _check_code_table,
+}
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:

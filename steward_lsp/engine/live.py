@@ -48,6 +48,9 @@ class LiveCheck:
 
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    error: str | None = None
+    """The error that stopped one environment's check (:func:`check_live`),
+    which :func:`check_workspace` turns into a problem."""
 
 
 def check_workspace(
@@ -55,6 +58,8 @@ def check_workspace(
     root: Path,
     environ: Mapping[str, str],
     read_text: Callable[[Path], str],
+    *,
+    in_editor: bool = False,
 ) -> LiveCheck:
     """Run the live check of every environment whose URL variable is set.
 
@@ -62,6 +67,9 @@ def check_workspace(
     reported: their tables share the database, so no one head describes it.
     Findings pass through the same ignore settings and comments as the
     static ones; ``read_text`` supplies the text of files with comments.
+    Environments that share a URL and fail with the same error give one
+    problem. ``in_editor`` makes the problems name what an editor user can
+    change to skip the check, in place of the CLI's --no-live.
     """
     outcome = LiveCheck()
     compare_schema = len(result.environments) == 1
@@ -74,14 +82,22 @@ def check_workspace(
     for url, environments in by_url.items():
         missing = missing_driver(url)
         if missing is not None:
-            outcome.problems.append(_missing_driver_problem(url, missing, environments))
+            outcome.problems.append(
+                _missing_driver_problem(url, missing, environments, in_editor)
+            )
             continue
+        failures: dict[str, list[EnvironmentAnalysis]] = {}
         for environment in environments:
             settings = environment.environment.settings
             checked = check_live(environment, url, compare_schema=compare_schema)
             kept = apply_ignores_reading(checked.findings, settings, root, read_text)
             outcome.findings.extend(kept)
-            outcome.problems.extend(checked.problems)
+            if checked.error is not None:
+                failures.setdefault(checked.error, []).append(environment)
+        for error, failed in failures.items():
+            fix = "check that it is reachable"
+            problem = _live_problem(url, failed, error, fix, in_editor)
+            outcome.problems.append(problem)
     return outcome
 
 
@@ -124,24 +140,55 @@ def driver_package(module: str) -> str:
 
 
 def _missing_driver_problem(
-    url: str, module: str, environments: list[EnvironmentAnalysis]
+    url: str, module: str, environments: list[EnvironmentAnalysis], in_editor: bool
+) -> str:
+    reason = f"its driver module {module!r} is not installed"
+    fix = (
+        f"install it with `pip install '{driver_package(module)}'` in the "
+        "Python that runs steward"
+    )
+    return _live_problem(url, environments, reason, fix, in_editor)
+
+
+def _live_problem(
+    url: str,
+    environments: list[EnvironmentAnalysis],
+    reason: str,
+    fix: str,
+    in_editor: bool,
 ) -> str:
     names = ", ".join(repr(e.environment.name) for e in environments)
     noun = "environment" if len(environments) == 1 else "environments"
-    variables = sorted({e.environment.settings.database_url_env for e in environments})
     return (
         f"cannot read the live database {display_url(url)} for {CODE} "
-        f"({noun} {names}): its driver module {module!r} is not installed; "
-        f"install it with `pip install '{driver_package(module)}'` in the "
-        "Python that runs steward, or pass --no-live (or unset "
-        f"{' and '.join(variables)}) to skip the check"
+        f"({noun} {names}): {reason}; {fix}, "
+        f"{_skip_advice(environments, in_editor)}"
     )
+
+
+def _skip_advice(environments: list[EnvironmentAnalysis], in_editor: bool) -> str:
+    """Return how to skip the live check, for the CLI or for an editor."""
+    variables = sorted({e.environment.settings.database_url_env for e in environments})
+    unset = " and ".join(variables)
+    if in_editor:
+        # The server reads the variable from the environment it was started
+        # with, so unsetting it takes a new editor session.
+        return (
+            f"or start the editor without {unset} set, or point the "
+            "database_url_env setting (steward.databaseUrlEnv in VS Code) at a "
+            "variable that is not set, to skip the check"
+        )
+    return f"or pass --no-live (or unset {unset}) to skip the check"
 
 
 def check_live(
     environment: EnvironmentAnalysis, url: str, *, compare_schema: bool = True
 ) -> LiveCheck:
-    """Compare the database at ``url`` with ``environment``'s chain."""
+    """Compare the database at ``url`` with ``environment``'s chain.
+
+    A database that cannot be read sets ``error`` of the result, without
+    credentials.
+    """
     shown = display_url(url)
     outcome = LiveCheck()
     try:
@@ -153,13 +200,7 @@ def check_live(
     except Exception as exc:  # noqa: BLE001 - any driver error is a problem to report
         message = scrub_url(f"{type(exc).__name__}: {exc}", url).splitlines()[0]
         logger.debug("live check of %s failed: %s", shown, message)
-        name = environment.environment.name
-        variable = environment.environment.settings.database_url_env
-        outcome.problems.append(
-            f"cannot read the live database {shown} for {CODE} (environment "
-            f"{name!r}): {message}; check that it is reachable, or pass "
-            f"--no-live (or unset {variable}) to skip the check"
-        )
+        outcome.error = message
     return outcome
 
 

@@ -169,17 +169,27 @@ def run_round_trip(
     report = _report(run, scratch.display, slo_seconds, timeout, seed)
     copies = {**originals, folder / "scripts": environment.script_location}
     _restore_paths(report, copies, environment.root)
-    note = dialect_note(environment, scratch_url)
+    note = dialect_note(environment, scratch_url, option=SCRATCH_URL_OPTION)
     if note is not None:
         report.notes.append(note)
     return report
 
 
-def dialect_note(environment: Environment, scratch_url: str | None) -> str | None:
+# The command-line option that chooses the scratch server of one run. Only
+# verify-migrations and author-migration, the callers of run_round_trip, have it.
+SCRATCH_URL_OPTION = "--scratch-url"
+
+
+def dialect_note(
+    environment: Environment, scratch_url: str | None, *, option: str | None = None
+) -> str | None:
     """Return the note for a scratch database of another dialect than the project's.
 
     ``scratch_url`` is the server the run used, None for a temporary SQLite
-    file. Returns None when the dialects match or the project's is unknown.
+    file. ``option`` is the command's own option that can choose the server
+    (:data:`SCRATCH_URL_OPTION`), None for a command without one, such as
+    ``steward check --deep``. Returns None when the dialects match or the
+    project's is unknown.
     """
     project = environment.settings.dialect or environment.dialect
     if project is None:
@@ -188,10 +198,10 @@ def dialect_note(environment: Environment, scratch_url: str | None) -> str | Non
     if backend == project:
         return None
     if project == "sqlite":
-        advice = (
-            f"leave out --scratch-url, the scratch_url setting and "
-            f"{SCRATCH_URL_VARIABLE}, whichever chose the server, to test on SQLite"
-        )
+        sources = f"the scratch_url setting and {SCRATCH_URL_VARIABLE}"
+        if option is not None:
+            sources = f"{option}, {sources}"
+        advice = f"leave out {sources}, whichever chose the server, to test on SQLite"
     else:
         advice = (
             f"set the scratch_url setting or {SCRATCH_URL_VARIABLE} to a {project} "

@@ -165,3 +165,17 @@ RULES: dict[str, Rule] = {
     code: Rule(code, family, severity, summary)
     for code, family, severity, summary in _ENTRIES
 }
+
+
+# Advice for a message about a selector that matches no rule code.
+CODE_SELECTOR_ADVICE = (
+    "use codes such as STW301 or prefixes such as STW3 (see docs/rules/)"
+)
+
+
+def matches_some_rule(selector: str) -> bool:
+    """Return whether a rule code equals or starts with ``selector``.
+
+    ``selector`` is compared as written, so callers upper-case it first.
+    """
+    return any(code.startswith(selector) for code in RULES)

@@ -115,7 +115,11 @@ class DeepChecks:
 
         def run() -> live.LiveCheck:
             return live.check_workspace(
-                result, folder.workspace.root, os.environ, _read_from_disk
+                result,
+                folder.workspace.root,
+                os.environ,
+                _read_from_disk,
+                in_editor=True,
             )
 
         outcome = await asyncio.wrap_future(self._worker.submit(run))

@@ -180,14 +180,88 @@ def test_unknown_dialect_gives_one_note(
     assert _error_lines(completed.stderr) == []
 
 
+@pytest.mark.parametrize("value", ["postgresql", "PostgreSQL+psycopg"])
 def test_dialect_setting_enables_stw306(
-    steward: Runner, placeholder_project: Path
+    steward: Runner, placeholder_project: Path, value: str
 ) -> None:
     (placeholder_project / "pyproject.toml").write_text(
-        '[tool.steward]\ndialect = "postgresql"\n', encoding="utf-8"
+        f'[tool.steward]\ndialect = "{value}"\n', encoding="utf-8"
     )
 
     completed = steward("check", ".", cwd=placeholder_project)
 
     assert "steward: note" not in completed.stderr
+    assert _error_lines(completed.stderr) == []
     assert "STW306" in completed.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "advice"),
+    [("postgres", 'write "postgresql"'), ("db2", "write one of them")],
+    ids=["postgres-alias", "unsupported"],
+)
+def test_invalid_dialect_is_an_error(
+    steward: Runner, placeholder_project: Path, value: str, advice: str
+) -> None:
+    pyproject = placeholder_project / "pyproject.toml"
+    pyproject.write_text(
+        f'[tool.steward]\ndialect = "{value}"\nignore = ["STW601"]\n', encoding="utf-8"
+    )
+
+    completed = steward("check", ".", cwd=placeholder_project)
+
+    assert completed.returncode == 2
+    errors = _error_lines(completed.stderr)
+    assert len(errors) == 1, completed.stderr
+    assert str(pyproject) in errors[0]
+    assert f"'dialect' is {value!r}" in errors[0]
+    assert "postgresql, mysql, mariadb, sqlite, mssql, oracle" in errors[0]
+    assert advice in errors[0]
+    assert "the other settings apply" in errors[0]
+    assert "fix the 1 configuration error above" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('ignore = ["STW999"]', "setting 'ignore': 'STW999' matches no rule code"),
+        ('select = ["STW3", "XYZ"]', "setting 'select': 'XYZ' matches no rule code"),
+        (
+            'per_file_ignores = { "x" = ["STW9"] }',
+            "setting 'per_file_ignores' for 'x': 'STW9' matches no rule code",
+        ),
+        (
+            'per_file_ignores = { "x" = "STW303" }',
+            "maps 'x' to the string 'STW303', where a list is expected; "
+            'write ["STW303"]',
+        ),
+        ('ignore = ["STW301", 302]', "'ignore' must be a list of strings"),
+    ],
+    ids=["ignore", "select", "per-file-code", "per-file-string", "not-strings"],
+)
+def test_invalid_rule_codes_are_errors(
+    steward: Runner, backend_project: Path, table: str, expected: str
+) -> None:
+    pyproject = backend_project / "pyproject.toml"
+    pyproject.write_text(f"[tool.steward]\n{table}\n", encoding="utf-8")
+
+    completed = steward("check", ".", cwd=backend_project)
+
+    assert completed.returncode == 2
+    errors = _error_lines(completed.stderr)
+    assert len(errors) == 1, completed.stderr
+    assert str(pyproject) in errors[0]
+    assert expected in errors[0]
+
+
+def test_rule_prefixes_are_accepted(steward: Runner, backend_project: Path) -> None:
+    (backend_project / "pyproject.toml").write_text(
+        '[tool.steward]\nselect = ["stw3", "STW1"]\nignore = ["STW60"]\n'
+        'per_file_ignores = { "migrations/*" = ["STW301", " "] }\n',
+        encoding="utf-8",
+    )
+
+    completed = steward("check", ".", cwd=backend_project)
+
+    assert completed.returncode == 0, completed.stderr
+    assert _error_lines(completed.stderr) == []

@@ -401,6 +401,25 @@ def test_deep_skips_unloadable_graph(tmp_path: Path) -> None:
     assert "KeyError" not in completed.stdout + completed.stderr
 
 
+def test_deep_sqlite_env_on_server(tmp_path: Path, postgresql_url: str) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(WORKSPACES / "extra_column_at_head", project)
+    server = postgresql_url.rsplit("/", 1)[0] + "/postgres"
+
+    completed = check(project, "--deep", env={"STEWARD_SCRATCH_URL": server})
+
+    assert completed.returncode in (0, 1), completed.stderr
+    assert "the project targets sqlite but this run used postgresql" in (
+        completed.stderr
+    )
+    assert (
+        "leave out the scratch_url setting and STEWARD_SCRATCH_URL, whichever "
+        "chose the server" in completed.stderr
+    )
+    # steward check has no --scratch-url option.
+    assert "--scratch-url" not in completed.stderr
+
+
 def test_deep_scratch_url_variable(tmp_path: Path, postgresql_url: str) -> None:
     project = tmp_path / "defects"
     shutil.copytree(REPO / "examples" / "defects" / "postgres", project)

@@ -241,9 +241,10 @@ def test_live_mariadb_index_dropped(mariadb_url: str) -> None:
     _head_indexes_clean_and_drift(mariadb_url)
 
 
-def test_live_missing_driver_named_once() -> None:
-    url = "postgresql+pg8000://reader:hunter2-secret@127.0.0.1:9/none"
-    completed = subprocess.run(
+def check_defect_example(url: str) -> subprocess.CompletedProcess[str]:
+    """Run steward check on the defect example, whose three environments share
+    DATABASE_URL."""
+    return subprocess.run(
         [sys.executable, "-m", "steward_lsp", "check", "examples/defects"],
         cwd=REPO,
         env={**os.environ, "DATABASE_URL": url},
@@ -252,6 +253,11 @@ def test_live_missing_driver_named_once() -> None:
         timeout=120,
         check=False,
     )
+
+
+def test_live_missing_driver_named_once() -> None:
+    url = "postgresql+pg8000://reader:hunter2-secret@127.0.0.1:9/none"
+    completed = check_defect_example(url)
 
     assert completed.returncode == 2
     problems = [
@@ -264,6 +270,21 @@ def test_live_missing_driver_named_once() -> None:
     for name in ("'migrations'", "'cycle/migrations'", "'postgres/migrations'"):
         assert name in problems[0]
     assert "hunter2-secret" not in completed.stderr
+
+
+def test_live_unreachable_named_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'missing' / 'live.sqlite'}"
+    completed = check_defect_example(url)
+
+    assert completed.returncode == 2
+    problems = [
+        line for line in completed.stderr.splitlines() if "live database" in line
+    ]
+    assert len(problems) == 1, completed.stderr
+    assert "unable to open database file" in problems[0]
+    assert "--no-live (or unset DATABASE_URL)" in problems[0]
+    for name in ("'migrations'", "'cycle/migrations'", "'postgres/migrations'"):
+        assert name in problems[0]
 
 
 def test_live_missing_psycopg_names_package() -> None:

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,18 @@ def test_defaults_match_settings() -> None:
 )
 def test_json_type_of_annotation(annotation: object, expected: object) -> None:
     assert settings_schema._json_type(annotation) == expected
+
+
+def test_list_and_table_items_are_strings() -> None:
+    # merge_settings checks list and table items as these annotations say.
+    hints = typing.get_type_hints(Settings)
+
+    for name, annotation in hints.items():
+        origin = typing.get_origin(annotation)
+        if origin is list:
+            assert annotation == list[str], name
+        if origin is dict:
+            assert annotation == dict[str, list[str]], name
 
 
 def test_json_type_rejects_tuple() -> None:

@@ -22,6 +22,7 @@ from steward_lsp.engine.project import Environment
 from steward_lsp.engine.roundtrip import (
     RoundTripError,
     RoundTripReport,
+    dialect_note,
     render_report,
     run_round_trip,
 )
@@ -424,6 +425,28 @@ def test_dialect_mismatch_noted(tmp_path: Path) -> None:
         "sqlite alone; set the scratch_url setting or STEWARD_SCRATCH_URL to a "
         "postgresql server to test on postgresql"
     ]
+
+
+@pytest.mark.parametrize(
+    ("option", "sources"),
+    [
+        (None, "the scratch_url setting and STEWARD_SCRATCH_URL"),
+        ("--scratch-url", "--scratch-url, the scratch_url setting and "),
+    ],
+    ids=["deep-check", "round-trip"],
+)
+def test_sqlite_note_names_command_sources(
+    tmp_path: Path, option: str | None, sources: str
+) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+    environment.dialect = "sqlite"
+
+    note = dialect_note(environment, "postgresql://127.0.0.1/postgres", option=option)
+
+    assert note is not None
+    assert f"; leave out {sources}" in note
+    if option is None:
+        assert "--scratch-url" not in note
 
 
 def test_dialect_setting_overrides_url(tmp_path: Path) -> None:

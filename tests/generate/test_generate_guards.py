@@ -87,3 +87,29 @@ def test_check_names_missing_files(tmp_path: Path) -> None:
 
     assert completed.returncode == 1
     assert "docs/data-model.mmd does not exist yet" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["model-state"], ["optimize-db"], ["author-migration", "-m", "change"]],
+    ids=["model-state", "optimize-db", "author-migration"],
+)
+def test_invalid_toml_stops_generator(command: list[str], tmp_path: Path) -> None:
+    project = copy(FIXTURES / "extra_column_at_head", tmp_path)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text("[tool.steward\n", encoding="utf-8")
+
+    completed = steward(project, *command)
+
+    assert completed.returncode == 2
+    errors = [
+        line
+        for line in completed.stderr.splitlines()
+        if line.startswith("steward: error")
+    ]
+    assert len(errors) == 1, completed.stderr
+    assert f"{pyproject}:1:" in errors[0]
+    assert "invalid TOML" in errors[0]
+    assert "no Alembic environment" not in completed.stderr
+    assert "steward: warning" not in completed.stderr
+    assert not (project / "docs").exists()

@@ -76,3 +76,23 @@ async def test_drift_offers_author_migration(
     authored = [c for c in commands if c and c.command == "steward.authorMigration"]
     assert len(authored) == 1
     assert list(authored[0].arguments or ()) == [{"uri": uri(models)}]
+
+
+async def test_invalid_toml_names_toml_error(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "extra_column_at_head", project)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text("[tool.steward\n", encoding="utf-8")
+    await initialize(client, spec, project)
+
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="steward.modelState", arguments=[])
+    )
+
+    assert isinstance(result, dict), result
+    assert f"{pyproject}:1:" in result["error"]
+    assert "invalid TOML" in result["error"]
+    assert "no Alembic environment" not in result["error"]
+    assert not (project / "docs").exists()

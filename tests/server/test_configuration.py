@@ -159,3 +159,26 @@ async def test_unknown_dialect_shown_once(
     )
     assert 'dialect = "postgresql"' in client.messages[0].message
     assert log_contains(client, "configuration note")
+
+
+async def test_invalid_setting_values_shown_each(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text('[tool.steward]\ndialect = "postgres"\n', encoding="utf-8")
+    settings = {"ignore": ["STW999"], "perFileIgnores": {"app/*": "STW103"}}
+    await initialize(client, spec, root, settings)
+
+    await wait_for_indexing(client)
+
+    messages = [m.message for m in client.messages]
+    assert len(messages) == 3, messages
+    assert all(m.type == types.MessageType.Warning for m in client.messages)
+    dialect = [m for m in messages if "'dialect' is 'postgres'" in m]
+    assert len(dialect) == 1, messages
+    assert str(pyproject) in dialect[0]
+    assert 'write "postgresql"' in dialect[0]
+    assert any("'STW999' matches no rule code" in m for m in messages), messages
+    assert any('write ["STW103"]' in m for m in messages), messages
+    assert "STW103" in codes(client, root / MODELS)

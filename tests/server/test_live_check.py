@@ -23,20 +23,30 @@ from lsp_session import (
     initialize,
     open_document,
     uri,
+    wait_for,
     wait_for_diagnostics,
 )
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from reference_project import copy_reference_project
 
+REPO = Path(__file__).resolve().parents[2]
+
 URL_VARIABLE = "STEWARD_TEST_LIVE_URL"
 DATABASE_FOLDER = Path(tempfile.mkdtemp(prefix="steward-live-"))
 DATABASE = DATABASE_FOLDER / "live.sqlite"
+# A SQLite file in a folder that does not exist, so every read fails.
+UNREACHABLE_VARIABLE = "STEWARD_TEST_UNREACHABLE_URL"
+UNREACHABLE_URL = f"sqlite:///{DATABASE_FOLDER / 'missing' / 'live.sqlite'}"
 
 LIVE_SERVER = pytest_lsp.ClientServerConfig(
     server_command=SERVER.server_command,
     client_factory=SERVER.client_factory,
-    server_env={**(SERVER.server_env or {}), URL_VARIABLE: f"sqlite:///{DATABASE}"},
+    server_env={
+        **(SERVER.server_env or {}),
+        URL_VARIABLE: f"sqlite:///{DATABASE}",
+        UNREACHABLE_VARIABLE: UNREACHABLE_URL,
+    },
 )
 
 
@@ -142,3 +152,37 @@ async def test_live_database_behind_head(
         "STW111 gone after the upgrade",
     )
     assert all(str(d.code) != "STW111" for d in cleared)
+
+
+async def test_unreachable_database_one_message(
+    live_client: LanguageClient, live_spec: str, tmp_path: Path
+) -> None:
+    # The defect example has three environments, all reading the one URL.
+    root = tmp_path / "defects"
+    shutil.copytree(REPO / "examples" / "defects", root)
+    (root / "pyproject.toml").write_text(
+        f'[tool.steward]\ndatabase_url_env = "{UNREACHABLE_VARIABLE}"\n',
+        encoding="utf-8",
+    )
+    messages = live_client.messages
+
+    def live_messages() -> list[str]:
+        return [m.message for m in messages if "live database" in m.message]
+
+    await initialize(live_client, live_spec, root)
+    await wait_for(
+        live_client,
+        types.WINDOW_SHOW_MESSAGE,
+        lambda: len(live_messages()) > 0,
+        "the live-check problem",
+    )
+    # Messages sent with the first arrive before the response to a later request.
+    await live_client.workspace_symbol_async(types.WorkspaceSymbolParams(query="x"))
+
+    shown = live_messages()
+    assert len(shown) == 1, shown
+    for name in ("'migrations'", "'cycle/migrations'", "'postgres/migrations'"):
+        assert name in shown[0]
+    assert "--no-live" not in shown[0]
+    assert f"start the editor without {UNREACHABLE_VARIABLE} set" in shown[0]
+    assert "database_url_env setting" in shown[0]

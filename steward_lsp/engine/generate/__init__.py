@@ -164,6 +164,8 @@ def select_environment(
     lists their names.
     """
     environments = analysis.environments
+    if not environments and analysis.settings_error is not None:
+        raise GenerateError(analysis.settings_error)
     if not environments:
         raise GenerateError(
             "no Alembic environment found: add an alembic.ini with "

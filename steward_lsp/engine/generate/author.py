@@ -382,7 +382,9 @@ def _round_trip(
     scratch_url = scratch_server_url(
         request.option("scratch_url"), settings.scratch_url
     )
-    note = roundtrip.dialect_note(analysis.environment, scratch_url)
+    note = roundtrip.dialect_note(
+        analysis.environment, scratch_url, option=roundtrip.SCRATCH_URL_OPTION
+    )
     if note is not None:
         # NOTE: a revision rendered for another dialect uses ALTER forms that
         # SQLite rejects outside batch mode, so the round trip there can fail
