@@ -180,6 +180,9 @@ def run_round_trip(
 SCRATCH_URL_OPTION = "--scratch-url"
 
 
+_MYSQL_FAMILY = {"mysql", "mariadb"}
+
+
 def dialect_note(
     environment: Environment, scratch_url: str | None, *, option: str | None = None
 ) -> str | None:
@@ -196,6 +199,10 @@ def dialect_note(
         return None
     backend = "sqlite" if scratch_url is None else dialect_from_url(scratch_url)
     if backend == project:
+        return None
+    if {backend, project} <= _MYSQL_FAMILY:
+        # A mysql:// URL may name a MariaDB server, and the URL alone does
+        # not tell which.
         return None
     if project == "sqlite":
         sources = f"the scratch_url setting and {SCRATCH_URL_VARIABLE}"

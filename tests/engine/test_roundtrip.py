@@ -449,6 +449,20 @@ def test_sqlite_note_names_command_sources(
         assert "--scratch-url" not in note
 
 
+@pytest.mark.parametrize(
+    ("project", "url"),
+    [
+        ("mariadb", "mysql+pymysql://root@127.0.0.1:3306/"),
+        ("mysql", "mariadb+pymysql://root@127.0.0.1:3306/"),
+    ],
+)
+def test_mysql_family_not_mismatch(tmp_path: Path, project: str, url: str) -> None:
+    environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
+    environment.settings.dialect = project
+
+    assert dialect_note(environment, url) is None
+
+
 def test_dialect_setting_overrides_url(tmp_path: Path) -> None:
     environment = write_project(tmp_path, {"0001_accounts.py": CREATE_ACCOUNTS})
     environment.settings.dialect = "mysql"
