@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -547,6 +547,10 @@ def merge(
             finding.location.span.start_line + 1,
         )
     deep_findings = _without_wrong_reports(deep_findings, environment_name)
+    static_by_key = {_key(f): f for f in static if f.code in DRIFT_CODES}
+    deep_findings = [
+        _with_static_hints(f, static_by_key.get(_key(f))) for f in deep_findings
+    ]
     kept = [f for f in static if f.code not in DRIFT_CODES] + kept_drift
     static_drift = {_key(f) for f in static if f.code in DRIFT_CODES}
     deep_drift = {_key(f) for f in deep_findings if f.code in DRIFT_CODES}
@@ -568,6 +572,22 @@ def merge(
             line + 1,
         )
     return [*kept, *deep_findings]
+
+
+def _with_static_hints(finding: Finding, static: Finding | None) -> Finding:
+    """Add to a deep finding the fix hints of the static finding at its place.
+
+    compare_metadata reports a type change but not the PostgreSQL ``USING``
+    clause its ALTER needs, which the static rule carries in ``data["using"]``.
+    """
+    if static is None or "using" not in static.data or "using" in finding.data:
+        return finding
+    using = static.data["using"]
+    return replace(
+        finding,
+        message=f"{finding.message} (cast with postgresql_using={using!r})",
+        data={**finding.data, "using": using},
+    )
 
 
 def _without_wrong_reports(

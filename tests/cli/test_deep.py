@@ -231,6 +231,22 @@ def test_deep_keeps_findings_alembic_misses_postgresql(
     assert_keeps_blind_findings(name, "postgresql", static, deep)
 
 
+def test_deep_keeps_using_clause_postgresql(
+    tmp_path: Path, postgresql_url: str
+) -> None:
+    project = postgresql_project("diff_type_change_using", tmp_path)
+    scratch = {"STEWARD_SCRATCH_URL": server_url(postgresql_url) + "postgres"}
+
+    deep = check(project, "--deep", env=scratch)
+
+    assert "STW112" not in deep.stdout, deep.stdout
+    messages = [f["message"] for f in json.loads(deep.stdout) if f["code"] == "STW105"]
+    assert len(messages) == 2, messages
+    timestamp = "postgresql_using=\"sealed_at AT TIME ZONE 'UTC'\""
+    assert any(timestamp in m for m in messages), messages
+    assert any("postgresql_using='attempts::INTEGER'" in m for m in messages)
+
+
 def test_deep_unique_primary_key_no_drift(tmp_path: Path) -> None:
     project = copy_fixture("diff_unique_primary_key", tmp_path)
 
