@@ -33,7 +33,7 @@ def configure_stderr_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    # The command line installed its own stderr handler; with both, each
+    # The command line installed its own stderr handler, and with both every
     # record would be printed twice.
     for installed in list(root.handlers):
         if isinstance(installed, logging.StreamHandler):
