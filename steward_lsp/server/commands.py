@@ -30,7 +30,7 @@ from steward_lsp.engine.generate import (
 )
 from steward_lsp.engine.generate.output import OverwriteRefused, write_files
 from steward_lsp.server.convert import path_uri
-from steward_lsp.server.folders import FolderState
+from steward_lsp.server.folders import FolderState, uri_path
 
 if TYPE_CHECKING:
     from steward_lsp.server.server import StewardLanguageServer
@@ -92,7 +92,8 @@ async def run_command(
         result = await server.scheduler.latest_result(folder)
         if result is None:
             return _error(server, generator, f"the analysis of {folder.root} failed")
-        request = GenerateRequest(folder.workspace.root, result, options)
+        focus = uri_path(uri) if isinstance(uri, str) else None
+        request = GenerateRequest(folder.workspace.root, result, options, focus)
         try:
             generated = await server.scheduler.run_on_worker(
                 lambda: generator.run(request)

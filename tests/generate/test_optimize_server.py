@@ -76,3 +76,35 @@ async def test_command_writes_report_and_sql(
         encoding="utf-8"
     )
     assert not database.exists()
+
+
+async def test_command_uses_environment_of_uri(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """A palette command in a workspace of several environments takes the file's."""
+    root = tmp_path / "defects"
+    defects = Path(__file__).parents[2] / "examples" / "defects"
+    shutil.copytree(defects, root, ignore=shutil.ignore_patterns("__pycache__"))
+    folder_uri = from_fs_path(str(root))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=folder_uri,
+            workspace_folders=[types.WorkspaceFolder(uri=folder_uri, name=root.name)],
+        )
+    )
+    [revision] = sorted((root / "postgres" / "migrations" / "versions").glob("*.py"))[
+        :1
+    ]
+
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="steward.optimizeDb",
+            arguments=[{"uri": from_fs_path(str(revision))}],
+        )
+    )
+
+    assert "error" not in result, result
+    report = root / "docs" / "db-optimization.md"
+    assert from_fs_path(str(report)) in result["written"]
+    assert "Environment `postgres/migrations`" in report.read_text(encoding="utf-8")

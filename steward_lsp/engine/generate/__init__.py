@@ -56,6 +56,9 @@ class GenerateRequest:
     root: Path
     analysis: AnalysisResult
     options: Mapping[str, Any] = field(default_factory=dict)
+    focus: Path | None = None
+    """The file the editor had open, which picks the environment that holds it
+    for a command that works on one environment when ``env`` is unset."""
 
     def option(self, name: str, default: Any = None) -> Any:
         """Return the option ``name``, or ``default`` when unset."""
@@ -156,14 +159,19 @@ def generator_named(name: str) -> Generator:
 
 
 def select_environment(
-    analysis: AnalysisResult, name: str | None
+    analysis: AnalysisResult, name: str | None, focus: Path | None = None
 ) -> EnvironmentAnalysis:
     """Return the environment ``name``, or the only one when ``name`` is None.
 
-    A workspace with several environments needs ``--env``; the message
-    lists their names.
+    Without a name, a workspace with several environments takes the one
+    that holds the file ``focus``, and otherwise needs ``--env``, which the
+    message says with the environments' names.
     """
     environments = analysis.environments
+    if name is None and len(environments) > 1:
+        holder = environment_holding(analysis, focus)
+        if holder is not None:
+            return holder
     if not environments and analysis.settings_error is not None:
         raise GenerateError(analysis.settings_error)
     if not environments:
@@ -184,6 +192,34 @@ def select_environment(
             return environment
     names = ", ".join(e.environment.name for e in environments)
     raise GenerateError(f"no Alembic environment named {name!r}; known: {names}")
+
+
+def environment_holding(
+    analysis: AnalysisResult, path: Path | None
+) -> EnvironmentAnalysis | None:
+    """Return the environment whose script folder, revisions or models hold ``path``.
+
+    Where script folders nest, the innermost one wins. None when no
+    environment holds the file.
+    """
+    if path is None:
+        return None
+    resolved = path.resolve()
+    best: tuple[int, EnvironmentAnalysis] | None = None
+    for candidate in analysis.environments:
+        environment = candidate.environment
+        if resolved in {file.resolve() for file in environment.model_files}:
+            return candidate
+        folders = [environment.script_location, *environment.version_locations]
+        if environment.config_file is not None:
+            folders.append(environment.config_file.parent)
+        for folder in folders:
+            folder = folder.resolve()
+            if resolved.is_relative_to(folder):
+                depth = len(folder.parts)
+                if best is None or depth > best[0]:
+                    best = (depth, candidate)
+    return best[1] if best is not None else None
 
 
 def refuse_unreadable(

@@ -22,6 +22,7 @@ from steward_lsp.engine.generate import (
     GenerateRequest,
     GenerateResult,
     Option,
+    environment_holding,
     output_dir,
     select_environment,
 )
@@ -139,17 +140,20 @@ def generate(request: GenerateRequest) -> GenerateResult:
 
 
 def drifted_environment(request: GenerateRequest) -> EnvironmentAnalysis:
-    """Return the environment of ``--env``, else the only one with drift.
+    """Return the environment of ``--env``, else the editor's, else the one with drift.
 
     An editor's code action cannot pass ``--env``, so in a workspace with
-    several environments the one whose models drifted is chosen, when
-    exactly one did.
+    several environments the one that holds the file the editor sent is
+    chosen, else the one whose models drifted, when exactly one did.
     """
     from steward_lsp.engine.generate.author_drift import DRIFT_CODES
 
     name = request.option("env")
     environments = request.analysis.environments
     if name is None and len(environments) > 1:
+        holder = environment_holding(request.analysis, request.focus)
+        if holder is not None:
+            return holder
         drifted = [
             environment
             for environment in environments

@@ -14,6 +14,7 @@ from steward_lsp.engine.generate import (
     GenerateRequest,
     GenerateResult,
     Option,
+    environment_holding,
     refuse_unreadable,
     select_environment,
 )
@@ -64,10 +65,17 @@ def generate(request: GenerateRequest) -> GenerateResult:
 
 
 def _environment_with_heads(request: GenerateRequest) -> EnvironmentAnalysis:
-    """Return the environment of ``--env``, else the only one with several heads."""
+    """Return the environment of ``--env``, else the editor's, else the branched one.
+
+    The editor's is the one that holds the file it sent; the branched one is
+    the only environment with several heads.
+    """
     name = request.option("env")
     environments = request.analysis.environments
     if name is None and len(environments) > 1:
+        holder = environment_holding(request.analysis, request.focus)
+        if holder is not None:
+            return holder
         branched = [e for e in environments if len(e.revision_graph.heads) > 1]
         if len(branched) == 1:
             return branched[0]

@@ -110,7 +110,9 @@ def generate(request: GenerateRequest) -> GenerateResult:
     from steward_lsp.engine.generate.optimize_report import render_report
     from steward_lsp.engine.generate.optimize_sql import render_sql
 
-    analysis = select_environment(request.analysis, request.option("env"))
+    analysis = select_environment(
+        request.analysis, request.option("env"), request.focus
+    )
     refuse_unreadable(analysis)
     advice = collect_advice(analysis)
     notes: list[str] = []

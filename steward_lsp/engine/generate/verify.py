@@ -78,7 +78,9 @@ def generate(request: GenerateRequest) -> GenerateResult:
     """Round-trip the revisions and return one report per revision tested."""
     from steward_lsp.engine.roundtrip import RoundTripError, run_round_trip
 
-    analysis = select_environment(request.analysis, request.option("env"))
+    analysis = select_environment(
+        request.analysis, request.option("env"), request.focus
+    )
     refuse_unreadable(
         analysis,
         ("STW402", "STW403", "STW404"),
