@@ -108,7 +108,31 @@ def code_action(
 
     if params.context.only:
         actions.extend(_document_actions(server, document, params.context.only))
-    return actions
+    return _without_repeats(actions)
+
+
+def _without_repeats(actions: list[types.CodeAction]) -> list[types.CodeAction]:
+    """Merge actions with one title and one edit, such as the ignore comment of
+    two findings of one code on one line, into one that lists both diagnostics.
+    """
+    unique: list[types.CodeAction] = []
+    for action in actions:
+        twin = next(
+            (
+                kept
+                for kept in unique
+                if kept.title == action.title
+                and kept.edit == action.edit
+                and kept.command == action.command
+                and kept.data == action.data
+            ),
+            None,
+        )
+        if twin is None:
+            unique.append(action)
+        elif action.diagnostics:
+            twin.diagnostics = [*(twin.diagnostics or []), *action.diagnostics]
+    return unique
 
 
 def _document_actions(

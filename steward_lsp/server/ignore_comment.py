@@ -6,6 +6,7 @@ import re
 
 from lsprotocol import types
 
+from steward_lsp.engine.comment_lines import comment_line, continued_lines, may_continue
 from steward_lsp.engine.schema import Span
 from steward_lsp.server.code_actions import ActionRequest, provider
 from steward_lsp.server.convert import split_lines, to_range
@@ -21,7 +22,9 @@ def ignore_on_line(request: ActionRequest) -> list[types.CodeAction]:
     """Offer to ignore the finding's code on the finding's first line.
 
     An existing ``# steward: ignore[...]`` on the line gets the code added to
-    its list; otherwise the comment is appended at the end of the line.
+    its list; otherwise the comment is appended at the end of the line. A
+    line that ends inside a triple-quoted string or continues with a
+    backslash gets the comment where the string or continuation ends.
     """
     document = request.document
     lines = split_lines(document.source)
@@ -29,6 +32,10 @@ def ignore_on_line(request: ActionRequest) -> list[types.CodeAction]:
     if line_number >= len(lines):
         return []
 
+    if may_continue(lines[line_number]):
+        line_number = comment_line(line_number, continued_lines(document.source))
+    if line_number >= len(lines):
+        return []
     line = lines[line_number].rstrip("\r\n")
     match = IGNORE_COMMENT.search(line)
     if match is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from lsp_session import (
@@ -37,6 +38,16 @@ async def _code_actions(
     return [action for action in result if isinstance(action, types.CodeAction)]
 
 
+async def _diagnostic_on(
+    client: RecordingClient, path: Path, line: int, code: str
+) -> types.Diagnostic:
+    """Wait for the diagnostic ``code`` on ``line`` of ``path`` and return it."""
+    found = await wait_for_diagnostics(
+        client, path, lambda ds: code in codes_on_line(ds, line), code
+    )
+    return next(d for d in found if d.code == code and d.range.start.line == line)
+
+
 def _ignore_action(actions: list[types.CodeAction], code: str) -> types.CodeAction:
     titles = [action.title for action in actions]
     matching = [a for a in actions if a.title == f"Ignore {code} on this line"]
@@ -59,12 +70,7 @@ async def test_ignore_action_removes_diagnostic(
     line = line_of(text, "reviewer_note")
     await initialize(client, spec, root)
     open_document(client, models)
-    found = await wait_for_diagnostics(
-        client, models, lambda ds: "STW103" in codes_on_line(ds, line), "STW103"
-    )
-    diagnostic = next(
-        d for d in found if d.code == "STW103" and d.range.start.line == line
-    )
+    diagnostic = await _diagnostic_on(client, models, line, "STW103")
 
     action = _ignore_action(await _code_actions(client, models, diagnostic), "STW103")
     edited = apply_edit(text, _edits(action, models))
@@ -95,12 +101,7 @@ async def test_ignore_action_merges_existing_comment(
     line = line_of(text, "reviewer_note")
     await initialize(client, spec, root)
     open_document(client, models, text)
-    found = await wait_for_diagnostics(
-        client, models, lambda ds: "STW103" in codes_on_line(ds, line), "STW103"
-    )
-    diagnostic = next(
-        d for d in found if d.code == "STW103" and d.range.start.line == line
-    )
+    diagnostic = await _diagnostic_on(client, models, line, "STW103")
 
     action = _ignore_action(await _code_actions(client, models, diagnostic), "STW103")
     edited = apply_edit(text, _edits(action, models))
@@ -109,6 +110,71 @@ async def test_ignore_action_merges_existing_comment(
         "mapped_column(Text)  # steward: ignore[STW999, STW103]"
     )
     assert edited.count("# steward:") == text.count("# steward:")
+
+
+async def test_ignore_action_after_continuation(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    models = root / MODELS
+    text = models.read_text(encoding="utf-8").replace(
+        "reviewer_note: Mapped[str | None] = mapped_column(Text)\n",
+        "reviewer_note: Mapped[str | None] = \\\n        mapped_column(Text)\n",
+    )
+    line = line_of(text, "reviewer_note")
+    await initialize(client, spec, root)
+    open_document(client, models, text)
+    diagnostic = await _diagnostic_on(client, models, line, "STW103")
+
+    action = _ignore_action(await _code_actions(client, models, diagnostic), "STW103")
+    edited = apply_edit(text, _edits(action, models))
+    change_document(client, models, 2, edited)
+
+    ast.parse(edited)
+    assert edited.splitlines()[line].endswith("= \\")
+    assert edited.splitlines()[line + 1].endswith(
+        "mapped_column(Text)  # steward: ignore[STW103]"
+    )
+    await wait_for_diagnostics(
+        client,
+        models,
+        lambda ds: "STW103" not in codes_on_line(ds, line),
+        "STW103 to be ignored",
+    )
+
+
+async def test_ignore_action_once_per_line(
+    client: RecordingClient, spec: str, tmp_path: Path
+) -> None:
+    root = copy_workspace("notary", tmp_path)
+    models = root / MODELS
+    text = models.read_text(encoding="utf-8")
+    line = line_of(text, "reviewer_note")
+    await initialize(client, spec, root)
+    open_document(client, models)
+    diagnostic = await _diagnostic_on(client, models, line, "STW103")
+    twin = types.Diagnostic(
+        range=diagnostic.range,
+        message=f"{diagnostic.message} (second finding)",
+        severity=diagnostic.severity,
+        code=diagnostic.code,
+        source=diagnostic.source,
+    )
+
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(models)),
+            range=diagnostic.range,
+            context=types.CodeActionContext(
+                diagnostics=[diagnostic, twin], only=[types.CodeActionKind.QuickFix]
+            ),
+        )
+    )
+
+    assert result is not None
+    actions = [a for a in result if isinstance(a, types.CodeAction)]
+    action = _ignore_action(actions, "STW103")
+    assert list(action.diagnostics or []) == [diagnostic, twin]
 
 
 async def test_code_action_skips_foreign_diagnostics(

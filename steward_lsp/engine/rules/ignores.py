@@ -2,7 +2,9 @@
 
 ``# steward: ignore[STW301, STW302]`` on the first line of a finding drops
 those codes there, and a bare ``# steward: ignore`` drops every code on that
-line. ``select``, ``ignore`` and ``per_file_ignores`` take codes or prefixes
+line. Where that line ends inside a triple-quoted string or continues with a
+backslash, the comment is read where the string or continuation ends.
+``select``, ``ignore`` and ``per_file_ignores`` take codes or prefixes
 (``"STW3"`` is the whole safety family).
 """
 
@@ -14,6 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from steward_lsp.engine.comment_lines import comment_line, continued_lines, may_continue
 from steward_lsp.engine.config import Settings
 from steward_lsp.engine.findings import Finding
 
@@ -67,6 +70,7 @@ def apply_ignores(
     The findings that remain, in their original order.
     """
     lines_of: dict[Path, list[str]] = {}
+    continued_of: dict[Path, dict[int, int]] = {}
     kept: list[Finding] = []
     for finding in findings:
         if settings.select and not matches_code(finding.code, settings.select):
@@ -75,7 +79,7 @@ def apply_ignores(
             continue
         if _ignored_for_file(finding, settings.per_file_ignores, root):
             continue
-        if _ignored_inline(finding, sources, lines_of):
+        if _ignored_inline(finding, sources, lines_of, continued_of):
             continue
         kept.append(finding)
     return kept
@@ -134,7 +138,10 @@ def _path_matches(relative: str, pattern: str) -> bool:
 
 
 def _ignored_inline(
-    finding: Finding, sources: dict[Path, str], lines_of: dict[Path, list[str]]
+    finding: Finding,
+    sources: dict[Path, str],
+    lines_of: dict[Path, list[str]],
+    continued_of: dict[Path, dict[int, int]],
 ) -> bool:
     path = finding.location.path
     if path not in lines_of:
@@ -144,7 +151,20 @@ def _ignored_inline(
     line_number = finding.location.span.start_line
     if not 0 <= line_number < len(lines):
         return False
-    codes = inline_ignores(lines[line_number])
+    if _ignored_on(finding, lines[line_number]):
+        return True
+    if not may_continue(lines[line_number]):
+        return False
+    # The comment of a line that ends inside a string or continues with a
+    # backslash sits where that string or continuation ends.
+    if path not in continued_of:
+        continued_of[path] = continued_lines(sources.get(path) or "")
+    target = comment_line(line_number, continued_of[path])
+    return target != line_number and _ignored_on(finding, lines[target])
+
+
+def _ignored_on(finding: Finding, line: str) -> bool:
+    codes = inline_ignores(line)
     if codes is ALL_CODES or "*" in codes:
         return True
     return matches_code(finding.code, list(codes))

@@ -54,6 +54,35 @@ def test_inline_comment(code, line, expected):
     assert kept([finding(code, line)]) == expected
 
 
+CONTINUED = "\n".join(
+    [
+        "def upgrade():",
+        "    op.add_column('t', \\",
+        "        sa.Column('c', sa.Integer()))  # steward: ignore[STW304]",
+        '    op.execute("""  ',
+        "        DELETE FROM t",
+        '    """)  # steward: ignore[STW305]',
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "code, line",
+    [
+        pytest.param("STW304", 1, id="backslash"),
+        pytest.param("STW305", 3, id="triple-quoted"),
+    ],
+)
+def test_comment_where_statement_continues(code, line):
+    assert kept([finding(code, line)], sources={REVISION: CONTINUED}) == []
+
+
+def test_continued_comment_is_not_for_other_codes():
+    remaining = kept([finding("STW303", 1)], sources={REVISION: CONTINUED})
+
+    assert remaining == [("STW303", 1)]
+
+
 def test_inline_comment_needs_source():
     assert kept([finding("STW301", 0)], sources={}) == [("STW301", 0)]
 
