@@ -1,4 +1,4 @@
-"""Where a ``#`` comment for a given line can go in Python source.
+"""The line that can hold a ``#`` comment meant for a given line of Python source.
 
 A line that ends inside a triple-quoted string, or with a backslash that
 continues it, cannot take a comment at its end: the text would become part
