@@ -49,6 +49,21 @@ class StewardProtocol(LanguageServerProtocol):
             error.steward_reported = True  # type: ignore[attr-defined]
             raise
 
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """Cancel the requests still running, then shut down as pygls does.
+
+        pygls 2.1 cancels them while it iterates over its table of pending
+        requests, which a cancellation changes, so a shutdown that arrived
+        during a command answered with RuntimeError. Cancelling them first,
+        from a copy of the table, leaves pygls nothing to change.
+        """
+        current_id = self.msg_id
+        for request_id, future in list(self._request_futures.items()):
+            if request_id != current_id and not future.done():
+                future.cancel()
+        yield from super().lsp_shutdown(*args)
+
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(
         self, params: types.DidChangeTextDocumentParams

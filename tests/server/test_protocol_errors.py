@@ -192,6 +192,75 @@ async def test_client_errors_logged_once(tmp_path: Path) -> None:
             await process.wait()
 
 
+async def test_shutdown_during_command(tmp_path: Path) -> None:
+    root = copy_workspace("notary", tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        *SERVER.server_command,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    connection = RawConnection(process)
+    try:
+        connection.send(
+            {
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": uri(root), "capabilities": {}},
+            }
+        )
+        assert "result" in await connection.response(1)
+        connection.send({"method": "initialized", "params": {}})
+        models = root / "app/models.py"
+        text = models.read_text(encoding="utf-8")
+        connection.send(
+            {
+                "method": "textDocument/didOpen",
+                "params": {
+                    "textDocument": {
+                        "uri": uri(models),
+                        "languageId": "python",
+                        "version": 1,
+                        "text": text,
+                    }
+                },
+            }
+        )
+        for version in range(2, 12):
+            connection.send(
+                {
+                    "method": "textDocument/didChange",
+                    "params": {
+                        "textDocument": {"uri": uri(models), "version": version},
+                        "contentChanges": [{"text": text + "\n" * version}],
+                    },
+                }
+            )
+        connection.send(
+            {
+                "id": 2,
+                "method": "workspace/executeCommand",
+                "params": {"command": "steward.modelState", "arguments": [{}]},
+            }
+        )
+        connection.send({"id": 3, "method": "shutdown"})
+
+        shutdown = await connection.response(3)
+        command = [m for m in connection.received if m.get("id") == 2]
+
+        assert shutdown.get("error") is None, shutdown
+        assert "result" in shutdown
+        # The command either finished before the shutdown or was cancelled.
+        if command:
+            assert "result" in command[0] or command[0]["error"]["code"] == -32800
+        connection.send({"method": "exit"})
+        assert await asyncio.wait_for(process.wait(), TIMEOUT_SECONDS) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 async def test_change_of_unopened_document_warns(
     client: RecordingClient, spec: str, tmp_path: Path
 ) -> None:
