@@ -340,6 +340,20 @@ def _check_code(selector: str, where: str) -> None:
         )
 
 
+def _at_least(
+    minimum: float, exclusive: bool = False
+) -> Callable[[Any, str, str], Any]:
+    """Return a check that a number setting is at least (or above) ``minimum``."""
+
+    def check(value: Any, source: str, key: str) -> Any:
+        if value > minimum or (value == minimum and not exclusive):
+            return value
+        bound = f"above {minimum:g}" if exclusive else f"{minimum:g} or more"
+        raise ConfigError(f"{source}: setting {key!r} must be {bound}, got {value!r}")
+
+    return check
+
+
 # Checks of a value beyond its type, by field name. Each returns the value to
 # store or raises ConfigError.
 _VALUE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
@@ -347,6 +361,9 @@ _VALUE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "select": _check_code_list,
     "ignore": _check_code_list,
     "per_file_ignores": _check_code_table,
+    "allowed_heads": _at_least(1),
+    "ledger_id_min_length": _at_least(0),
+    "rollback_slo": _at_least(0, exclusive=True),
 }
 
 
