@@ -44,8 +44,9 @@ def _scaled_numeric_integer_default(model: ColumnSpec, head: ColumnSpec) -> bool
     )
 
 
-# Boolean defaults that MariaDB stores as 1 or 0, which Alembic compares
-# with the rendered true or false.
+# Boolean defaults that MariaDB stores as 1 or 0, and that SQLite stores as
+# written (sa.true() as 1, text("true") as true), which Alembic compares as
+# text although both databases read true as 1.
 _BOOLEAN_VALUES = {"sa.true()": 1, "sa.false()": 0, 'sa.text("true")': 1}
 
 
@@ -81,6 +82,12 @@ KNOWN_DIFFERENCES = [
             'true(), false() and text("true") defaults of a BOOLEAN column on MariaDB'
         ),
         dialects=frozenset({"mariadb"}),
+        code="STW109",
+        matches=_boolean_expression_default,
+    ),
+    KnownDifference(
+        title='true() and text("true") defaults of a BOOLEAN column on SQLite',
+        dialects=frozenset({"sqlite"}),
         code="STW109",
         matches=_boolean_expression_default,
     ),

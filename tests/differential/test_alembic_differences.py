@@ -150,6 +150,52 @@ def test_mariadb_default_no_drift(
     assert head_default == model_default
 
 
+def _default_row_values(url: str, tables: list[str], column: str) -> list[object]:
+    """Insert a row of defaults into each of ``tables``; return ``column``'s values."""
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    values = []
+    with engine.begin() as conn:
+        for table in tables:
+            conn.execute(sa.text(f"INSERT INTO {table} DEFAULT VALUES"))
+            query = sa.text(f"SELECT {column} FROM {table}")
+            values.append(conn.execute(query).scalar_one())
+    engine.dispose()
+    return values
+
+
+def test_sqlite_boolean_default_spelling(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'scratch.sqlite'}"
+    head_column = ColumnSpec(
+        "c0", TypeSpec("Boolean"), nullable=False, server_default="sa.true()"
+    )
+    model_column = ColumnSpec(
+        "c0", TypeSpec("Boolean"), nullable=False, server_default='sa.text("true")'
+    )
+    listed = [
+        known.title
+        for known in KNOWN_DIFFERENCES
+        if "sqlite" in known.dialects and known.matches(model_column, head_column)
+    ]
+    assert listed, "the case must be one the differential test forgives"
+    head = SchemaSpec((TableSpec("t0", (head_column,)),), compare_server_default=True)
+    models = SchemaSpec(
+        (TableSpec("t0", (model_column,)),), compare_server_default=True
+    )
+    write_project(tmp_path, url, models, head, None)
+
+    with contextlib.chdir(tmp_path):
+        oracle = alembic_findings(tmp_path, url)
+        static = steward_findings(tmp_path)
+    assert ("STW109", "c0") in oracle.findings.get("t0", set())
+    assert static.findings == {}
+
+    copy = _create_model_copy(tmp_path, url, "t0")
+    head_default, model_default = _column_defaults(url, ["t0", copy], "c0")
+    # The catalog holds two spellings, and both give a row the value 1.
+    assert head_default != model_default
+    assert _default_row_values(url, ["t0", copy], "c0") == [1, 1]
+
+
 # -- fixture projects --------------------------------------------------------
 
 DIALECT_URLS = {
