@@ -51,6 +51,8 @@ class LiveCheck:
     error: str | None = None
     """The error that stopped one environment's check (:func:`check_live`),
     which :func:`check_workspace` turns into a problem."""
+    connected: bool = False
+    """Whether the connection opened, so that an ``error`` is not the server's."""
 
 
 def check_workspace(
@@ -87,13 +89,21 @@ def check_workspace(
             )
             continue
         failures: dict[str, list[EnvironmentAnalysis]] = {}
+        unreachable: str | None = None
         for environment in environments:
+            if unreachable is not None:
+                # Each attempt on a server that does not answer waits for the
+                # connect timeout, so the others share the first one's error.
+                failures[unreachable].append(environment)
+                continue
             settings = environment.environment.settings
             checked = check_live(environment, url, compare_schema=compare_schema)
             kept = apply_ignores_reading(checked.findings, settings, root, read_text)
             outcome.findings.extend(kept)
             if checked.error is not None:
                 failures.setdefault(checked.error, []).append(environment)
+                if not checked.connected:
+                    unreachable = checked.error
         for error, failed in failures.items():
             fix = "check that it is reachable"
             problem = _live_problem(url, failed, error, fix, in_editor)
@@ -193,6 +203,7 @@ def check_live(
     outcome = LiveCheck()
     try:
         with _read_only_connection(url) as connection:
+            outcome.connected = True
             current = _current_revisions(connection)
             _report_unapplied(environment, current, shown, outcome)
             if compare_schema and not outcome.findings and current:

@@ -241,11 +241,11 @@ def test_live_mariadb_index_dropped(mariadb_url: str) -> None:
     _head_indexes_clean_and_drift(mariadb_url)
 
 
-def check_defect_example(url: str) -> subprocess.CompletedProcess[str]:
+def check_defect_example(url: str, *options: str) -> subprocess.CompletedProcess[str]:
     """Run steward check on the defect example, whose three environments share
     DATABASE_URL."""
     return subprocess.run(
-        [sys.executable, "-m", "steward_lsp", "check", "examples/defects"],
+        [sys.executable, "-m", "steward_lsp", *options, "check", "examples/defects"],
         cwd=REPO,
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
@@ -285,6 +285,17 @@ def test_live_unreachable_named_once(tmp_path: Path) -> None:
     assert "--no-live (or unset DATABASE_URL)" in problems[0]
     for name in ("'migrations'", "'cycle/migrations'", "'postgres/migrations'"):
         assert name in problems[0]
+
+
+def test_live_unreachable_tried_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'missing' / 'live.sqlite'}"
+
+    completed = check_defect_example(url, "-v")
+
+    attempts = [
+        line for line in completed.stderr.splitlines() if "live check of" in line
+    ]
+    assert len(attempts) == 1, completed.stderr
 
 
 def test_live_missing_psycopg_names_package() -> None:
