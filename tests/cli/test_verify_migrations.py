@@ -199,13 +199,15 @@ def test_verify_refuses_unmarked_report(steward: Runner, clean_project: Path) ->
 
 
 def test_verify_rollback_slo_setting(steward: Runner, clean_project: Path) -> None:
-    write_files(clean_project, {"pyproject.toml": "[tool.steward]\nrollback_slo = 0\n"})
+    write_files(
+        clean_project, {"pyproject.toml": "[tool.steward]\nrollback_slo = 0.001\n"}
+    )
 
     result = steward("verify-migrations", cwd=clean_project)
 
     assert result.returncode == 1, result.stderr
-    assert "over the rollback SLO of 0 s" in result.stderr
-    assert "Rollback SLO: 0 s," in report_text(clean_project, "0001")
+    assert "over the rollback SLO of 0.001 s" in result.stderr
+    assert "Rollback SLO: 0.001 s," in report_text(clean_project, "0001")
 
 
 def test_check_ignores_step_times(steward: Runner, clean_project: Path) -> None:
@@ -235,7 +237,9 @@ def test_check_reports_changed_result(steward: Runner, clean_project: Path) -> N
 
 
 def test_check_ignores_slo_time(steward: Runner, clean_project: Path) -> None:
-    write_files(clean_project, {"pyproject.toml": "[tool.steward]\nrollback_slo = 0\n"})
+    write_files(
+        clean_project, {"pyproject.toml": "[tool.steward]\nrollback_slo = 0.001\n"}
+    )
     assert steward("verify-migrations", cwd=clean_project).returncode == 1
     path = clean_project / REPORTS / "0001-test-report.md"
     text = path.read_text(encoding="utf-8")
