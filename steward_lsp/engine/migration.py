@@ -42,7 +42,9 @@ class Operation:
     ``table`` and ``batch=True``. Fields that do not apply stay None.
     ``params`` holds the remaining literal keyword arguments (for
     ``alter_column``: ``nullable``, ``type_``, ``server_default``,
-    ``new_column_name``, ...; for ``create_index``: ``postgresql_concurrently``).
+    ``new_column_name``, ...; for ``create_index``: ``postgresql_concurrently``;
+    for ``add_column``: ``identity=True`` when the column has an ``Identity()``,
+    although that is no keyword argument).
     ``understood`` is false when arguments could not be followed statically,
     which makes the affected table uncertain. ``dialect_guards`` are the
     enclosing ``if`` tests of the dialect name; the operation runs only where

@@ -39,9 +39,9 @@ from steward_lsp.engine.sqla_ast import (
     PrimaryKeyDef,
     Scope,
     Unfollowed,
-    column_def,
     follow,
     literal,
+    read_column,
     server_default_text,
     string,
     table_item,
@@ -213,10 +213,11 @@ def _read_add_column(operation: Operation, bound: Bound, context: OpContext) -> 
     if call is None:
         operation.understood = False
         return
-    operation.column = column_def(
-        call, context.scope, context.unfollowed, locate=context.locate
-    )
+    read = read_column(call, context.scope, context.unfollowed, locate=context.locate)
+    operation.column = read.column
     operation.column_name = operation.column.name
+    if "identity" in read.explicit:
+        operation.params["identity"] = True
     operation.params.update(
         literal_params(
             bound, context, ("insert_before", "insert_after", "if_not_exists")
