@@ -26,13 +26,6 @@ from steward_lsp.engine.schema import TypeSpec
 
 MYSQL_DIALECTS = ("mysql", "mariadb")
 
-# Constraint operations that build a unique index, with the SQL keyword of
-# the constraint for ADD CONSTRAINT ... USING INDEX.
-_CONSTRAINT_INDEX_KINDS = {
-    "create_unique_constraint": "UNIQUE",
-    "create_primary_key": "PRIMARY KEY",
-}
-
 
 def check_online_safety(context: RuleContext) -> list[Finding]:
     """Report long-locking PostgreSQL operations and renames in upgrades."""
@@ -118,8 +111,6 @@ def _long_locks(
         )
         data["fix"] = "postgresql_not_valid=True"
         return [Finding("STW306", message, op.location, data=data)]
-    if op.name in _CONSTRAINT_INDEX_KINDS:
-        return [_constraint_index_build(op, data)]
     if op.name == "add_column":
         return _column_rewrite(op, data)
     if op.name == "alter_column" and op.params.get("nullable") is False:
@@ -146,28 +137,6 @@ def _long_locks(
             )
             return [Finding("STW306", message, op.location, data=data)]
     return []
-
-
-def _constraint_index_build(op: Operation, data: dict[str, object]) -> Finding:
-    """Report a unique or primary key constraint that builds its own index.
-
-    ADD CONSTRAINT ... UNIQUE and ... PRIMARY KEY hold ACCESS EXCLUSIVE,
-    which blocks reads too, while the index builds. With USING INDEX the
-    constraint takes over an index that CREATE UNIQUE INDEX CONCURRENTLY
-    built beforehand, and the lock lasts only as long as the catalog update.
-    """
-    kind = _CONSTRAINT_INDEX_KINDS[op.name]
-    name = op.constraint_name or "(unnamed)"
-    message = (
-        f"{op.name} {name} on {table_name(op)} builds its index under an ACCESS "
-        "EXCLUSIVE lock, which blocks reads and writes until the build ends; "
-        "build a unique index with postgresql_concurrently=True inside "
-        "op.get_context().autocommit_block(), then run ALTER TABLE ... ADD "
-        f"CONSTRAINT {name} {kind} USING INDEX"
-    )
-    if kind == "PRIMARY KEY":
-        message += ", once the key columns are NOT NULL, or that step scans the table"
-    return Finding("STW306", message, op.location, data=data)
 
 
 def _column_rewrite(op: Operation, data: dict[str, object]) -> list[Finding]:

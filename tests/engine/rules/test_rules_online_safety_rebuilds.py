@@ -1,9 +1,8 @@
-"""STW306 on unique and primary key constraints and on columns that rewrite.
+"""STW306 on added columns that make PostgreSQL rewrite the table.
 
 Revisions are read from source by the real revision parser. PostgreSQL
-builds the index of ADD CONSTRAINT ... UNIQUE or PRIMARY KEY under an
-ACCESS EXCLUSIVE lock, and rewrites the table for an added column whose
-default is volatile, an identity column or a serial one.
+rewrites the table for an added column whose default is volatile, an
+identity column or a serial one.
 """
 
 from __future__ import annotations
@@ -46,39 +45,16 @@ def stw306_findings(upgrade: str, tmp_path: Path, dialect: str | None = "postgre
 FIRST_LINE = 8
 
 
-def test_unique_constraint_on_existing_table(tmp_path):
-    found = stw306_findings(
-        'op.create_unique_constraint("uq_documents_slug", "documents", ["slug"])',
-        tmp_path,
-    )
-    assert len(found) == 1
-    assert found[0].location.span.start_line == FIRST_LINE
-    assert found[0].data["operation"] == "create_unique_constraint"
-    assert "ACCESS EXCLUSIVE" in found[0].message
-    assert "blocks reads and writes" in found[0].message
-    assert "postgresql_concurrently=True" in found[0].message
-    assert "ADD CONSTRAINT uq_documents_slug UNIQUE USING INDEX" in found[0].message
-
-
-def test_unique_constraint_in_batch(tmp_path):
+def test_constraint_index_build_not_reported(tmp_path):
+    # ADD CONSTRAINT ... UNIQUE and PRIMARY KEY build their index under
+    # ACCESS EXCLUSIVE, but the safe form (ADD CONSTRAINT ... USING INDEX)
+    # is raw SQL that the replay does not follow, and author-migration
+    # writes the plain form, so neither is reported yet.
     body = """
-    with op.batch_alter_table("offices") as batch_op:
-        batch_op.create_unique_constraint("uq_offices_code", ["code"])
+    op.create_unique_constraint("uq_documents_slug", "documents", ["slug"])
+    op.create_primary_key("pk_tags", "tags", ["id"])
     """
-    found = stw306_findings(body, tmp_path)
-    assert [f.location.span.start_line for f in found] == [FIRST_LINE + 2]
-    assert found[0].data["table"] == "offices"
-    assert "UNIQUE USING INDEX" in found[0].message
-
-
-def test_primary_key_on_existing_table(tmp_path):
-    found = stw306_findings(
-        'op.create_primary_key("pk_tags", "tags", ["id"])', tmp_path
-    )
-    assert [f.location.span.start_line for f in found] == [FIRST_LINE]
-    assert "ACCESS EXCLUSIVE" in found[0].message
-    assert "ADD CONSTRAINT pk_tags PRIMARY KEY USING INDEX" in found[0].message
-    assert "NOT NULL" in found[0].message
+    assert stw306_findings(body, tmp_path) == []
 
 
 GEN_RANDOM_UUID = (
@@ -232,8 +208,6 @@ def test_batch_add_column_with_volatile_default(tmp_path):
 def test_ignore_comment_on_new_cases(tmp_path):
     ignore = "# steward: ignore[STW306] small table"
     body = f"""
-    op.create_unique_constraint("uq_documents_slug", "documents", ["slug"])  {ignore}
-    op.create_primary_key("pk_tags", "tags", ["id"])  {ignore}
     op.add_column("documents", {GEN_RANDOM_UUID})  {ignore}
     """
     assert stw306_findings(body, tmp_path) == []
