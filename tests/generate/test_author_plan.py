@@ -330,3 +330,19 @@ def test_rename_to_not_null_noted(tmp_path: Path) -> None:
     assert "new_column_name='alias'" in upgrade
     assert "# Rows where nickname IS NULL make this fail; give them a value." in upgrade
     assert "nullable=False" in upgrade
+
+
+def test_table_rewriting_type_change_noted(tmp_path: Path) -> None:
+    models = _accounts(
+        "email: Mapped[str] = mapped_column(String(255))",
+        "display: Mapped[str] = mapped_column(String(300))",
+        "nickname: Mapped[int | None] = mapped_column()",
+    )
+
+    result, text = _run(tmp_path, models, url="postgresql://db.invalid/shop")
+
+    assert "op.alter_column('accounts', 'nickname'" in text
+    rewrites = [note for note in result.notes if "STW306" in note]
+    # A longer VARCHAR does not rewrite the table; VARCHAR to INTEGER does.
+    assert len(rewrites) == 1, result.notes
+    assert rewrites[0].startswith("column accounts.nickname changes type")

@@ -50,6 +50,7 @@ from steward_lsp.engine.generate.author_schema import (
 )
 from steward_lsp.engine.rules.drift_renames import pair_renames
 from steward_lsp.engine.rules.naming import convention_name
+from steward_lsp.engine.rules.type_rewrite import rewrites_table
 from steward_lsp.engine.schema import ColumnDef, TableDef
 
 
@@ -304,6 +305,15 @@ class _TableChanges:
         )
         if self.dialect == "postgresql" and "modify_type" in kw:
             alter = postgresql_cast(alter, dialect_named(self.dialect))
+            if model.type is not None and rewrites_table(head.type, model.type):
+                self.planner.note(
+                    f"column {self.model.key}.{model.name} changes type, which "
+                    "rewrites the table under an ACCESS EXCLUSIVE lock on "
+                    "PostgreSQL, so steward check reports it as STW306; on a "
+                    "large table add a new column, backfill it in batches and "
+                    "switch over instead, or add '# steward: ignore[STW306]' "
+                    "with the reason"
+                )
         if kw.get("modify_nullable") is False:
             comment = [
                 f"NOTE: rows where {model.name} IS NULL make this fail; give them "
