@@ -157,7 +157,39 @@ def _missing_driver_problem(
         f"install it with `pip install '{driver_package(module)}'` in the "
         "Python that runs steward"
     )
+    installed = installed_driver_scheme(url)
+    if installed is not None:
+        fix += f", or write the URL as {installed}://..., whose driver is installed"
     return _live_problem(url, environments, reason, fix, in_editor)
+
+
+# Drivers steward's database extras install, per backend, in the order tried.
+_EXTRA_DRIVERS = {
+    "postgresql": ("psycopg",),
+    "mysql": ("pymysql",),
+    "mariadb": ("pymysql",),
+}
+
+
+def installed_driver_scheme(url: str) -> str | None:
+    """Return ``backend+driver`` of an installed driver for the backend of ``url``.
+
+    None when the URL is invalid or no driver of steward's extras for its
+    backend imports.
+    """
+    import importlib.util
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        return None
+    for driver in _EXTRA_DRIVERS.get(backend, ()):
+        if importlib.util.find_spec(driver) is not None:
+            return f"{backend}+{driver}"
+    return None
 
 
 def _live_problem(

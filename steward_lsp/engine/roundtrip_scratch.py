@@ -20,7 +20,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from steward_lsp.engine.live import driver_package, missing_driver
+from steward_lsp.engine.live import (
+    driver_package,
+    installed_driver_scheme,
+    missing_driver,
+)
 from steward_lsp.engine.urls import display_url, scrub_url
 
 logger = logging.getLogger(__name__)
@@ -119,14 +123,17 @@ def _server_url(scratch_url: str) -> sa.URL:
             f"scratch_url must name a PostgreSQL or MySQL/MariaDB server, got "
             f"{url.get_backend_name()!r}; leave it unset for a temporary SQLite file"
         )
-    missing = missing_driver(url.render_as_string(hide_password=False))
+    text = url.render_as_string(hide_password=False)
+    missing = missing_driver(text)
     if missing is not None:
+        installed = installed_driver_scheme(text)
+        other = "" if installed is None else f", write it as {installed}://... instead"
         raise ScratchError(
             f"cannot create a scratch database on {display_url(url)}: its driver "
             f"module {missing!r} is not installed; install it with "
             f"`pip install '{driver_package(missing)}'` in the Python that runs "
-            "steward, or leave scratch_url and STEWARD_SCRATCH_URL unset for a "
-            "temporary SQLite file"
+            f"steward{other}, or leave scratch_url and STEWARD_SCRATCH_URL unset "
+            "for a temporary SQLite file"
         )
     if url.get_backend_name() == "postgresql" and not url.database:
         # PostgreSQL needs a database to connect to; its maintenance database

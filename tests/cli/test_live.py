@@ -298,6 +298,14 @@ def test_live_unreachable_tried_once(tmp_path: Path) -> None:
     assert len(attempts) == 1, completed.stderr
 
 
+def test_live_missing_driver_names_installed_one() -> None:
+    completed = check_defect_example("mysql://root@127.0.0.1:9/none")
+
+    assert completed.returncode == 2
+    assert "driver module 'MySQLdb' is not installed" in completed.stderr
+    assert "write the URL as mysql+pymysql://..." in completed.stderr
+
+
 def test_live_missing_psycopg_names_package() -> None:
     # sys.modules["psycopg"] = None makes `import psycopg` raise
     # ModuleNotFoundError, as it does where psycopg is not installed.

@@ -337,3 +337,15 @@ def test_verify_missing_driver_exits_2(steward: Runner, clean_project: Path) -> 
     assert "pip install 'pg8000'" in result.stderr
     assert "hunter2-secret" not in result.stderr
     assert not (clean_project / REPORTS).exists()
+
+
+def test_verify_missing_driver_names_installed_one(
+    steward: Runner, clean_project: Path
+) -> None:
+    url = "mysql://root@127.0.0.1:9/"
+
+    result = steward("verify-migrations", "--scratch-url", url, cwd=clean_project)
+
+    assert result.returncode == 2, result.stderr
+    assert "driver module 'MySQLdb' is not installed" in result.stderr
+    assert "write it as mysql+pymysql://... instead" in result.stderr
