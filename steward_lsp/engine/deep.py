@@ -37,6 +37,7 @@ from steward_lsp.engine.deep_known import (
 )
 from steward_lsp.engine.deep_renames import fold_renames
 from steward_lsp.engine.findings import Finding
+from steward_lsp.engine.graph import GRAPH_ERROR_CODES
 from steward_lsp.engine.roundtrip import (
     RoundTripError,
     dialect_note,
@@ -64,8 +65,6 @@ logger = logging.getLogger(__name__)
 FAILED_CODE = "STW112"
 DRIFT_CODES = frozenset(f"STW10{digit}" for digit in range(1, 10))
 DEFAULT_TIMEOUT_SECONDS = 120.0
-# Graph findings that make Alembic reject the revision chain.
-_BROKEN_GRAPH_CODES = frozenset({"STW402", "STW403", "STW404"})
 
 # The steward code of each kind of difference compare_metadata reports.
 ALEMBIC_CODES = {
@@ -172,7 +171,7 @@ def run_deep(
     settings = environment.settings
     started = time.perf_counter()
     result = DeepResult()
-    broken = [f.code for f in analysis.findings if f.code in _BROKEN_GRAPH_CODES]
+    broken = [f.code for f in analysis.findings if f.code in GRAPH_ERROR_CODES]
     if broken:
         # Alembic would stop on the graph with an error that names no file
         # (a KeyError for an unknown parent), where the static findings

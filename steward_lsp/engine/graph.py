@@ -21,6 +21,10 @@ from steward_lsp.engine.schema import Location, Span
 
 logger = logging.getLogger(__name__)
 
+GRAPH_ERROR_CODES = frozenset({"STW402", "STW403", "STW404"})
+"""Graph findings that make Alembic reject the revision chain: a missing
+parent, a duplicate revision id, a cycle."""
+
 
 @dataclass
 class RevisionGraph:

@@ -16,7 +16,7 @@ names them, so adding a generator is one entry here and one module.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -224,7 +224,7 @@ def environment_holding(
 
 def refuse_unreadable(
     analysis: EnvironmentAnalysis,
-    codes: tuple[str, ...] = ("STW001",),
+    codes: Collection[str] = ("STW001",),
     reason: str = "so the files written describe the whole project",
 ) -> None:
     """Raise GenerateError when a file of the environment could not be read.

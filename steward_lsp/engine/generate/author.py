@@ -27,6 +27,7 @@ from steward_lsp.engine.generate import (
     select_environment,
 )
 from steward_lsp.engine.generate.output import GeneratedFile
+from steward_lsp.engine.graph import GRAPH_ERROR_CODES
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import EnvironmentAnalysis
@@ -68,9 +69,6 @@ DEFAULT_MESSAGE = "sync models with migrations"
 
 The command line requires ``-m``, so only the server's callers can omit it.
 """
-
-# Graph findings that make Alembic itself reject the revision chain.
-_BROKEN_GRAPH_CODES = ("STW402", "STW403", "STW404")
 
 
 @dataclass
@@ -176,7 +174,9 @@ def check_authorable(analysis: EnvironmentAnalysis) -> None:
     if analysis.model_problem is not None:
         raise GenerateError(analysis.model_problem)
     blocking = [
-        f for f in analysis.findings if f.code in (*_BROKEN_GRAPH_CODES, "STW001")
+        f
+        for f in analysis.findings
+        if f.code in GRAPH_ERROR_CODES or f.code == "STW001"
     ]
     if blocking:
         listed = "; ".join(

@@ -19,6 +19,7 @@ from steward_lsp.engine.generate import (
     select_environment,
 )
 from steward_lsp.engine.generate.output import GeneratedFile
+from steward_lsp.engine.graph import GRAPH_ERROR_CODES
 
 if TYPE_CHECKING:
     from steward_lsp.engine.analysis import EnvironmentAnalysis
@@ -41,7 +42,7 @@ def generate(request: GenerateRequest) -> GenerateResult:
     analysis = _environment_with_heads(request)
     # Alembic cannot load a chain with a missing parent, a duplicate id or a
     # cycle, so a merge revision written into it would not run either.
-    refuse_unreadable(analysis, ("STW001", "STW402", "STW403", "STW404"))
+    refuse_unreadable(analysis, {"STW001", *GRAPH_ERROR_CODES})
     heads = list(analysis.revision_graph.heads)
     environment = analysis.environment
     if len(heads) < 2:

@@ -26,6 +26,7 @@ from steward_lsp.engine.generate import (
     select_environment,
 )
 from steward_lsp.engine.generate.output import with_mark
+from steward_lsp.engine.graph import GRAPH_ERROR_CODES
 from steward_lsp.engine.roundtrip_scratch import SCRATCH_PREFIX, scratch_server_url
 from steward_lsp.engine.rules.ignores import apply_ignores_reading
 from steward_lsp.engine.schema import Location, Span
@@ -83,7 +84,7 @@ def generate(request: GenerateRequest) -> GenerateResult:
     )
     refuse_unreadable(
         analysis,
-        ("STW402", "STW403", "STW404"),
+        GRAPH_ERROR_CODES,
         "because Alembic cannot load a revision chain with these",
     )
     settings = analysis.environment.settings
