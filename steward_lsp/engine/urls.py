@@ -55,8 +55,6 @@ def scrub_url(text: str, url: str | sa.URL) -> str:
     except ArgumentError:
         return text
     user, password = parsed.username, parsed.password
-    if user and password:
-        text = text.replace(f"//{user}:{password}@", "//***:***@")
     if password:
         text = text.replace(f":{password}@", ":***@")
         if len(password) >= _MIN_SUBSTRING_LENGTH:

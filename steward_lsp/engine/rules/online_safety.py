@@ -43,12 +43,11 @@ def check_online_safety(context: RuleContext) -> list[Finding]:
             is_new = table in created or (table, column_name(op)) in added
             if op.name == "add_column":
                 added.add((table, column_name(op)))
-            if not is_new:
-                findings.extend(_renames(script, op))
-            elif op.name == "alter_column" and new_column_name(op):
-                added.add((table, new_column_name(op)))
             if is_new:
+                if op.name == "alter_column" and new_column_name(op):
+                    added.add((table, new_column_name(op)))
                 continue
+            findings.extend(_renames(script, op))
             if context.dialect == "postgresql":
                 findings.extend(_long_locks(context, script, op))
             elif context.dialect in MYSQL_DIALECTS:
