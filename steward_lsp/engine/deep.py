@@ -175,7 +175,7 @@ def run_deep(
     if broken:
         # Alembic would stop on the graph with an error that names no file
         # (a KeyError for an unknown parent), where the static findings
-        # already say what to fix.
+        # already name the fix.
         logger.warning(
             "deep check of %s skipped: Alembic cannot load a revision graph "
             "with %s; fix those findings first",

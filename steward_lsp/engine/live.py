@@ -92,7 +92,7 @@ def check_workspace(
         unreachable: str | None = None
         for environment in environments:
             if unreachable is not None:
-                # Each attempt on a server that does not answer waits for the
+                # Each attempt on a server that does not respond waits for the
                 # connect timeout, so the others share the first one's error.
                 failures[unreachable].append(environment)
                 continue

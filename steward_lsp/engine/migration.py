@@ -117,4 +117,4 @@ class RevisionScript:
     unreadable_header: tuple[str, ...] = ()
     """Header fields assigned something other than a literal (a call, a name)."""
     parse_error: str | None = None
-    """Why the file did not parse, when only its header could be read."""
+    """The reason the file did not parse, when only its header could be read."""

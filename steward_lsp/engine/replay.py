@@ -266,7 +266,7 @@ class _HistoryRecorder(Recorder):
     def missing_table(self, key: str, reason: str, operation: Operation) -> None:
         # After a revision that did not parse, a table that seems to come
         # from nowhere most likely comes from that revision, whose STW001
-        # already says that drift is held back.
+        # already states that drift is held back.
         if self.result.unparsed_revisions:
             self.result.uncertain_tables.setdefault(key, reason)
             return

@@ -3,9 +3,9 @@
 The deep engine runs the project's migrations on a scratch database, which
 takes seconds, so it runs on a thread of its own rather than the analysis
 worker, one folder at a time, with ``$/progress``, after each save in folders
-whose ``deep`` setting is on. Its results are kept on the folder; every later
-analysis shows them in place of the static drift findings until the next save
-runs it again. A save while a run is in progress runs it once more when that
+whose ``deep`` setting is on. Its results are kept on the folder, and every
+later analysis shows them in place of the static drift findings until the
+next save runs it again. A save while a run is in progress runs it once more when that
 run ends.
 
 The live check (STW111) reads the database named by the ``database_url_env``

@@ -55,7 +55,7 @@ class StewardProtocol(LanguageServerProtocol):
 
         pygls 2.1 cancels them while it iterates over its table of pending
         requests, which a cancellation changes, so a shutdown that arrived
-        during a command answered with RuntimeError. Cancelling them first,
+        during a command got a RuntimeError response. Cancelling them first,
         from a copy of the table, leaves pygls nothing to change.
         """
         current_id = self.msg_id

@@ -344,7 +344,7 @@ def test_broken_middle_revision_keeps_graph(tmp_path: Path, steward: Runner) -> 
         result = steward("check", ".", cwd=project)
 
         lines = result.stdout.splitlines()
-        # One STW001 on the file, which says drift is held back, and no false
+        # One STW001 on the file, which states that drift is held back, and no false
         # second head, missing parent or uncertain table.
         assert [line.split()[1] for line in lines] == ["STW001"], (case, lines)
         assert middle.name in lines[0], case

@@ -191,7 +191,7 @@ def test_sqlite_boolean_default_spelling(tmp_path: Path) -> None:
 
     copy = _create_model_copy(tmp_path, url, "t0")
     head_default, model_default = _column_defaults(url, ["t0", copy], "c0")
-    # The catalog holds two spellings, and both give a row the value 1.
+    # The catalog contains two spellings, and both give a row the value 1.
     assert head_default != model_default
     assert _default_row_values(url, ["t0", copy], "c0") == [1, 1]
 

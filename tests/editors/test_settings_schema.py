@@ -84,7 +84,7 @@ def test_json_type_of_annotation(annotation: object, expected: object) -> None:
 
 
 def test_list_and_table_items_are_strings() -> None:
-    # merge_settings checks list and table items as these annotations say.
+    # merge_settings checks list and table items as these annotations declare.
     hints = typing.get_type_hints(Settings)
 
     for name, annotation in hints.items():

@@ -57,7 +57,7 @@ class GenerateRequest:
     analysis: AnalysisResult
     options: Mapping[str, Any] = field(default_factory=dict)
     focus: Path | None = None
-    """The file the editor had open, which picks the environment that holds it
+    """The file the editor had open, which picks the environment that contains it
     for a command that works on one environment when ``env`` is unset."""
 
     def option(self, name: str, default: Any = None) -> Any:
@@ -164,7 +164,7 @@ def select_environment(
     """Return the environment ``name``, or the only one when ``name`` is None.
 
     Without a name, a workspace with several environments takes the one
-    that holds the file ``focus``, and otherwise needs ``--env``, which the
+    that contains the file ``focus``, and otherwise needs ``--env``, which the
     message says with the environments' names.
     """
     environments = analysis.environments
@@ -197,10 +197,10 @@ def select_environment(
 def environment_holding(
     analysis: AnalysisResult, path: Path | None
 ) -> EnvironmentAnalysis | None:
-    """Return the environment whose script folder, revisions or models hold ``path``.
+    """Return the environment whose script folder, revisions or models contain ``path``.
 
     Where script folders nest, the innermost one wins. None when no
-    environment holds the file.
+    environment contains the file.
     """
     if path is None:
         return None

@@ -141,7 +141,7 @@ def drifted_environment(request: GenerateRequest) -> EnvironmentAnalysis:
     """Return the environment of ``--env``, else the editor's, else the one with drift.
 
     An editor's code action cannot pass ``--env``, so in a workspace with
-    several environments the one that holds the file the editor sent is
+    several environments the one that contains the file the editor sent is
     chosen, else the one whose models drifted, when exactly one did.
     """
     from steward_lsp.engine.generate.author_drift import DRIFT_CODES

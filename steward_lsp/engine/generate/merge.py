@@ -68,7 +68,7 @@ def generate(request: GenerateRequest) -> GenerateResult:
 def _environment_with_heads(request: GenerateRequest) -> EnvironmentAnalysis:
     """Return the environment of ``--env``, else the editor's, else the branched one.
 
-    The editor's is the one that holds the file it sent; the branched one is
+    The editor's is the one that contains the file it sent; the branched one is
     the only environment with several heads.
     """
     name = request.option("env")

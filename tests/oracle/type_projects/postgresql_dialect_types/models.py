@@ -19,7 +19,7 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(postgresql.JSONB)
     # Drift: the head column is JSON.
     headers: Mapped[dict[str, Any]] = mapped_column(postgresql.JSONB())
-    # Drift: the model says JSON, the head column is JSONB.
+    # Drift: the model declares JSON, the head column is JSONB.
     extra: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     source_id: Mapped[uuid.UUID] = mapped_column(postgresql.UUID)
     trace_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
