@@ -99,9 +99,8 @@ def _run_project(name: str, url: str, tmp_path: Path) -> None:
     picked = [
         f
         for f in findings
-        if f["code"] == "STW100" and "PortableGuid.load_dialect_impl()" in str(
-            f["message"]
-        )
+        if f["code"] == "STW100"
+        and "PortableGuid.load_dialect_impl()" in str(f["message"])
     ]
     assert len(picked) == 1, f"{name}: expected one STW100 for PortableGuid"
 
@@ -151,9 +150,7 @@ WHERE table_schema = DATABASE() AND column_name IN ('legacy_title', 'tag')
 
 
 @pytest.mark.mariadb
-def test_mariadb_charset_drift_alembic_misses(
-    mariadb_url: str, tmp_path: Path
-) -> None:
+def test_mariadb_charset_drift_alembic_misses(mariadb_url: str, tmp_path: Path) -> None:
     name = "mariadb_dialect_types"
     project = copy_project(PROJECTS / name, tmp_path / name, mariadb_url)
     alembic = Alembic(project, mariadb_url)
